@@ -1,0 +1,33 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "swift-macaroons",
+    products: [
+        .library(name: "Macaroons", targets: ["Macaroons"]),
+    ],
+    targets: [
+        // OpenSSL's libcrypto: SHA-256, RAND_bytes, CRYPTO_memcmp. Used only by
+        // Sources/Macaroons/Crypto/OpenSSLBackend.swift.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // libsodium: NaCl secretbox (XSalsa20-Poly1305) for third-party caveats only.
+        // Used only by Sources/Macaroons/Crypto/SodiumBackend.swift.
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
+        .target(
+            name: "Macaroons",
+            dependencies: ["COpenSSL", "CSodium"]
+        ),
+        .testTarget(
+            name: "MacaroonsTests",
+            dependencies: ["Macaroons", "COpenSSL"]
+        ),
+    ]
+)

@@ -1,0 +1,123 @@
+import COpenSSL
+
+// Every call into OpenSSL's libcrypto lives in this file. The rest of the
+// package sees only Swift types: `HMACSHA256`, `SHA256Digest` and the
+// functions of `OpenSSLBackend`.
+
+/// HMAC-SHA256 composed over OpenSSL's low-level SHA-256, pre-keyed.
+///
+/// Keying hashes the padded key once into an inner and an outer SHA-256 state;
+/// each MAC then copies those states by value. Nothing is allocated on the heap.
+/// The construction is RFC 2104; the test suite checks it against RFC 4231 and
+/// against OpenSSL's own `HMAC()` on random inputs.
+struct HMACSHA256: @unchecked Sendable {
+    // `SHA256_CTX` is a plain C struct of integers with no pointers, so copies
+    // are independent values; `@unchecked` is needed only because imported C
+    // structs are not declared `Sendable`.
+    private let inner: SHA256_CTX
+    private let outer: SHA256_CTX
+
+    private static let blockSize = 64
+
+    /// Keys the MAC with `key` of any length (keys longer than a block are hashed first).
+    init(key: UnsafeRawBufferPointer) {
+        var inner = SHA256_CTX()
+        var outer = SHA256_CTX()
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.blockSize) { pad in
+            pad.initialize(repeating: 0)
+            if key.count > Self.blockSize {
+                _ = SHA256(key.baseAddress?.assumingMemoryBound(to: UInt8.self), key.count, pad.baseAddress)
+            } else {
+                for index in 0..<key.count { pad[index] = key[index] }
+            }
+            for index in pad.indices { pad[index] ^= 0x36 }
+            _ = SHA256_Init(&inner)
+            _ = SHA256_Update(&inner, pad.baseAddress, Self.blockSize)
+            for index in pad.indices { pad[index] ^= 0x36 ^ 0x5c }
+            _ = SHA256_Init(&outer)
+            _ = SHA256_Update(&outer, pad.baseAddress, Self.blockSize)
+            // Do not leave key material in the scratch block.
+            OPENSSL_cleanse(pad.baseAddress, Self.blockSize)
+        }
+        self.inner = inner
+        self.outer = outer
+    }
+
+    /// Keys the MAC with a 32-byte digest (a signature in the chain).
+    init(key: SHA256Digest) {
+        self = key.withUnsafeBytes { HMACSHA256(key: $0) }
+    }
+
+    /// The MAC of `message`.
+    func authenticationCode(for message: UnsafeRawBufferPointer) -> SHA256Digest {
+        var context = inner
+        _ = SHA256_Update(&context, message.baseAddress, message.count)
+        return finish(&context)
+    }
+
+    /// The MAC of the concatenation of two 32-byte digests.
+    func authenticationCode(for first: SHA256Digest, _ second: SHA256Digest) -> SHA256Digest {
+        var context = inner
+        first.withUnsafeBytes { _ = SHA256_Update(&context, $0.baseAddress, $0.count) }
+        second.withUnsafeBytes { _ = SHA256_Update(&context, $0.baseAddress, $0.count) }
+        return finish(&context)
+    }
+
+    private func finish(_ innerContext: inout SHA256_CTX) -> SHA256Digest {
+        var innerDigest = SHA256Digest()
+        innerDigest.withUnsafeMutableBytes {
+            _ = SHA256_Final($0.baseAddress?.assumingMemoryBound(to: UInt8.self), &innerContext)
+        }
+        var context = outer
+        innerDigest.withUnsafeBytes { _ = SHA256_Update(&context, $0.baseAddress, $0.count) }
+        var result = SHA256Digest()
+        result.withUnsafeMutableBytes {
+            _ = SHA256_Final($0.baseAddress?.assumingMemoryBound(to: UInt8.self), &context)
+        }
+        return result
+    }
+}
+
+/// The remaining libcrypto entry points the package uses.
+enum OpenSSLBackend {
+    /// `count` bytes from OpenSSL's CSPRNG (`RAND_bytes`).
+    ///
+    /// A failing CSPRNG leaves no safe way to continue minting keys, so it traps
+    /// rather than returning weak bytes (as swift-crypto does).
+    static func randomBytes(count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let status = bytes.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, Int32($0.count)) }
+        precondition(status == 1, "OpenSSL RAND_bytes failed; refusing to continue without a CSPRNG")
+        return bytes
+    }
+
+    /// Compares two digests in constant time (`CRYPTO_memcmp`).
+    static func constantTimeEqual(_ lhs: SHA256Digest, _ rhs: SHA256Digest) -> Bool {
+        lhs.withUnsafeBytes { left in
+            rhs.withUnsafeBytes { right in
+                CRYPTO_memcmp(left.baseAddress, right.baseAddress, SHA256Digest.byteCount) == 0
+            }
+        }
+    }
+
+    /// HMAC-SHA256 through OpenSSL's one-shot `HMAC()`: slow (it fetches the
+    /// algorithm on every call) and kept only as the reference the fast path is
+    /// checked against by tests and the differential fuzz target.
+    static func referenceHMACSHA256(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: SHA256Digest.byteCount)
+        var length: UInt32 = 0
+        // An empty array may have no base address; OpenSSL needs a real pointer.
+        let keyStorage = key.isEmpty ? [0] : key
+        keyStorage.withUnsafeBytes { keyBytes in
+            message.withUnsafeBytes { messageBytes in
+                output.withUnsafeMutableBufferPointer { out in
+                    _ = HMAC(
+                        EVP_sha256(), keyBytes.baseAddress, Int32(key.count),
+                        messageBytes.baseAddress?.assumingMemoryBound(to: UInt8.self), messageBytes.count,
+                        out.baseAddress, &length)
+                }
+            }
+        }
+        return output
+    }
+}

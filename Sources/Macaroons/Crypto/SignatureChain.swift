@@ -1,0 +1,56 @@
+/// The HMAC-SHA256 signature chain shared by libmacaroons, pymacaroons and go-macaroon.
+///
+/// - Key derivation: `HMAC(key: "macaroons-key-generator", message: secret)`.
+/// - Start: `sig = HMAC(key, identifier)`.
+/// - First-party caveat: `sig = HMAC(sig, caveatId)`.
+/// - Third-party caveat: `sig = HMAC(sig, HMAC(sig, vid) || HMAC(sig, cid))`.
+/// - Binding a discharge to its root: `HMAC(Z, HMAC(Z, rootSig) || HMAC(Z, dischargeSig))`, `Z` = 32 zero bytes.
+enum SignatureChain {
+    /// The derivation key, pre-keyed once for the life of the process.
+    private static let keyGenerator: HMACSHA256 = {
+        let label = Array("macaroons-key-generator".utf8)
+        return label.withUnsafeBytes { HMACSHA256(key: $0) }
+    }()
+
+    /// The binding key (32 zero bytes), pre-keyed once.
+    private static let bindingKey = HMACSHA256(key: SHA256Digest.zero)
+
+    /// The libmacaroons key derivation.
+    static func deriveKey(fromSecret secret: UnsafeRawBufferPointer) -> SHA256Digest {
+        keyGenerator.authenticationCode(for: secret)
+    }
+
+    /// The first signature of a macaroon: the MAC of its identifier under the signing key.
+    static func start(key: SHA256Digest, identifier: ArraySlice<UInt8>) -> SHA256Digest {
+        identifier.withUnsafeBytes { HMACSHA256(key: key).authenticationCode(for: $0) }
+    }
+
+    /// The signature after appending a caveat.
+    static func append(_ caveat: Caveat, to signature: SHA256Digest) -> SHA256Digest {
+        let mac = HMACSHA256(key: signature)
+        switch caveat {
+        case .firstParty(let identifier):
+            return identifier.withUnsafeBytes { mac.authenticationCode(for: $0) }
+        case .thirdParty(let identifier, let verificationID, _):
+            let vidMAC = verificationID.withUnsafeBytes { mac.authenticationCode(for: $0) }
+            let cidMAC = identifier.withUnsafeBytes { mac.authenticationCode(for: $0) }
+            return mac.authenticationCode(for: vidMAC, cidMAC)
+        }
+    }
+
+    /// The signature of a whole chain.
+    static func sign(key: SHA256Digest, identifier: ArraySlice<UInt8>, caveats: [Caveat]) -> SHA256Digest {
+        var signature = start(key: key, identifier: identifier)
+        for caveat in caveats {
+            signature = append(caveat, to: signature)
+        }
+        return signature
+    }
+
+    /// Binds a discharge signature to the root macaroon's signature.
+    static func bind(discharge: SHA256Digest, toRoot root: SHA256Digest) -> SHA256Digest {
+        let rootMAC = root.withUnsafeBytes { bindingKey.authenticationCode(for: $0) }
+        let dischargeMAC = discharge.withUnsafeBytes { bindingKey.authenticationCode(for: $0) }
+        return bindingKey.authenticationCode(for: rootMAC, dischargeMAC)
+    }
+}

@@ -1,0 +1,38 @@
+import CSodium
+
+// Every call into libsodium lives in this file: NaCl secretbox
+// (XSalsa20-Poly1305), which seals a third-party caveat's key into its
+// verification id. OpenSSL has no XSalsa20.
+
+/// Verification ids: `nonce(24) || secretbox(caveatKey, nonce, key: signature)`, 72 bytes.
+enum SodiumBackend {
+    static let nonceLength = Int(crypto_secretbox_NONCEBYTES)
+    static let sealedLength = Int(crypto_secretbox_MACBYTES) + SHA256Digest.byteCount
+    /// The length of a verification id.
+    static let verificationIDLength = nonceLength + sealedLength
+
+    /// libsodium's one-time initialisation (idempotent and thread-safe), run on first use.
+    private static let initialized: Bool = sodium_init() >= 0
+
+    /// Seals `caveatKey` under `signature` with the given 24-byte nonce.
+    static func seal(_ caveatKey: SHA256Digest, nonce: [UInt8], key signature: SHA256Digest) -> [UInt8] {
+        precondition(initialized, "libsodium failed to initialise")
+        precondition(nonce.count == nonceLength, "a secretbox nonce is 24 bytes")
+        var sealed = [UInt8](repeating: 0, count: sealedLength)
+        let message = caveatKey.bytes
+        let key = signature.bytes
+        let status = crypto_secretbox_easy(&sealed, message, UInt64(message.count), nonce, key)
+        precondition(status == 0, "crypto_secretbox_easy failed")
+        return nonce + sealed
+    }
+
+    /// Opens a verification id with `signature`; `nil` when it is not 72 bytes or fails authentication.
+    static func open(_ verificationID: ArraySlice<UInt8>, key signature: SHA256Digest) -> SHA256Digest? {
+        guard initialized, verificationID.count == verificationIDLength else { return nil }
+        let nonce = Array(verificationID.prefix(nonceLength))
+        let sealed = Array(verificationID.dropFirst(nonceLength))
+        var opened = [UInt8](repeating: 0, count: SHA256Digest.byteCount)
+        let status = crypto_secretbox_open_easy(&opened, sealed, UInt64(sealed.count), nonce, signature.bytes)
+        return status == 0 ? SHA256Digest(opened) : nil
+    }
+}

@@ -1,0 +1,166 @@
+/// The libmacaroons v1 format: a sequence of packets, each
+/// `HHHH key SP value LF`, where `HHHH` is the length of the whole packet in
+/// four lowercase hex digits (so a packet is at most 65,535 bytes).
+///
+/// Packet order: `location`, `identifier`, then per caveat `cid` with `vid`
+/// and `cl` for a third-party caveat, then `signature` (32 raw bytes). The
+/// text form is the base64 of the packets.
+enum V1Format {
+    private static let headerLength = 4
+    private static let maxPacketLength = 0xFFFF
+
+    private enum Key: String {
+        case location, identifier, cid, vid, cl, signature
+        var bytes: [UInt8] { Array(rawValue.utf8) }
+    }
+
+    // MARK: Encoding
+
+    static func encode(_ macaroon: Macaroon) throws(MacaroonError) -> [UInt8] {
+        var output: [UInt8] = []
+        try appendPacket(.location, macaroon.location, field: .location, to: &output)
+        try appendPacket(.identifier, macaroon.identifier, field: .identifier, to: &output)
+        for caveat in macaroon.caveats {
+            try appendPacket(.cid, caveat.identifier, field: .caveatIdentifier, to: &output)
+            if case .thirdParty(_, let verificationID, let location) = caveat {
+                try appendPacket(.vid, verificationID, field: .verificationID, to: &output)
+                if !location.isEmpty {
+                    try appendPacket(.cl, location, field: .caveatLocation, to: &output)
+                }
+            }
+        }
+        try appendPacket(.signature, macaroon.signature.bytes[...], field: .signature, to: &output)
+        return output
+    }
+
+    private static func appendPacket(
+        _ key: Key, _ value: ArraySlice<UInt8>, field: MacaroonError.Field, to output: inout [UInt8]
+    ) throws(MacaroonError) {
+        let keyBytes = key.bytes
+        let length = headerLength + keyBytes.count + 1 + value.count + 1
+        guard length <= maxPacketLength else {
+            throw MacaroonError(.notRepresentable, field: field,
+                                detail: "a v1 packet holds at most \(maxPacketLength) bytes; this one needs \(length)")
+        }
+        output.append(contentsOf: Array(String(length, radix: 16).leftPadded(to: headerLength).utf8))
+        output.append(contentsOf: keyBytes)
+        output.append(UInt8(ascii: " "))
+        output.append(contentsOf: value)
+        output.append(UInt8(ascii: "\n"))
+    }
+
+    // MARK: Decoding
+
+    static func decode(_ bytes: [UInt8], limits: MacaroonLimits) throws(MacaroonError) -> Macaroon {
+        var reader = PacketReader(bytes: bytes, limits: limits)
+        let location = try reader.expect(.location, field: .location)
+        let identifier = try reader.expect(.identifier, field: .identifier)
+        var caveats: [Caveat] = []
+        while true {
+            let packetStart = reader.position
+            let (key, value) = try reader.next(field: .caveats)
+            switch key {
+            case .cid:
+                guard caveats.count < limits.maxCaveats else {
+                    throw MacaroonError(.tooManyCaveats, field: .caveats, offset: packetStart,
+                                        detail: "more than \(limits.maxCaveats) caveats")
+                }
+                caveats.append(.firstParty(identifier: value))
+            case .vid:
+                guard case .firstParty(let identifier)? = caveats.last else {
+                    throw MacaroonError(.unexpectedField, field: .verificationID, offset: packetStart,
+                                        detail: "a vid packet must follow a cid packet")
+                }
+                caveats[caveats.count - 1] = .thirdParty(identifier: identifier, verificationID: value, location: [])
+            case .cl:
+                guard case .thirdParty(let identifier, let verificationID, let location)? = caveats.last, location.isEmpty,
+                      !value.isEmpty
+                else {
+                    throw MacaroonError(.firstPartyCaveatWithLocation, field: .caveatLocation, offset: packetStart,
+                                        detail: "a cl packet must follow a vid packet, once, and not be empty")
+                }
+                caveats[caveats.count - 1] = .thirdParty(identifier: identifier, verificationID: verificationID, location: value)
+            case .signature:
+                guard let signature = MacaroonSignature(bytes: value) else {
+                    throw MacaroonError(.invalidSignatureLength, field: .signature, offset: packetStart,
+                                        detail: "the signature is \(value.count) bytes, not 32")
+                }
+                guard reader.position == bytes.count else {
+                    throw MacaroonError(.trailingBytes, offset: reader.position,
+                                        detail: "\(bytes.count - reader.position) bytes follow the signature packet")
+                }
+                return Macaroon(location: location, identifier: identifier, caveats: caveats, signature: signature)
+            case .location, .identifier:
+                throw MacaroonError(.unexpectedField, field: .caveats, offset: packetStart,
+                                    detail: "a second \(key.rawValue) packet")
+            }
+        }
+    }
+
+    private struct PacketReader {
+        let bytes: [UInt8]
+        let limits: MacaroonLimits
+        var position = 0
+
+        mutating func expect(_ expected: Key, field: MacaroonError.Field) throws(MacaroonError) -> ArraySlice<UInt8> {
+            let start = position
+            let (key, value) = try next(field: field)
+            guard key == expected else {
+                throw MacaroonError(.unexpectedField, field: field, offset: start,
+                                    detail: "expected a \(expected.rawValue) packet, found \(key.rawValue)")
+            }
+            return value
+        }
+
+        mutating func next(field: MacaroonError.Field) throws(MacaroonError) -> (Key, ArraySlice<UInt8>) {
+            let start = position
+            guard bytes.count - start >= V1Format.headerLength else {
+                throw MacaroonError(.truncated, field: field, offset: start, detail: "the input ends before a packet header")
+            }
+            var length = 0
+            for offset in start..<(start + V1Format.headerLength) {
+                let digit = bytes[offset]
+                let value: Int
+                switch digit {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = Int(digit - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = Int(digit - UInt8(ascii: "a")) + 10
+                default:
+                    throw MacaroonError(.invalidPacket, field: field, offset: offset,
+                                        detail: "a packet length must be four lowercase hex digits")
+                }
+                length = length << 4 | value
+            }
+            let end = start + length
+            guard length >= V1Format.headerLength + 3 else {
+                throw MacaroonError(.invalidPacket, field: field, offset: start, detail: "a packet of \(length) bytes is too short")
+            }
+            guard end <= bytes.count else {
+                throw MacaroonError(.truncated, field: field, offset: start,
+                                    detail: "a packet of \(length) bytes runs past the end of the input")
+            }
+            guard bytes[end - 1] == UInt8(ascii: "\n") else {
+                throw MacaroonError(.invalidPacket, field: field, offset: end - 1, detail: "a packet must end with a newline")
+            }
+            let bodyStart = start + V1Format.headerLength
+            guard let space = bytes[bodyStart..<(end - 1)].firstIndex(of: UInt8(ascii: " ")),
+                  let name = String(validating: bytes[bodyStart..<space], as: UTF8.self), let key = Key(rawValue: name)
+            else {
+                throw MacaroonError(.invalidPacket, field: field, offset: bodyStart, detail: "unknown or malformed packet key")
+            }
+            let value = bytes[(space + 1)..<(end - 1)]
+            guard value.count <= limits.maxFieldLength else {
+                throw MacaroonError(.fieldTooLong, field: field, offset: space + 1,
+                                    detail: "a field of \(value.count) bytes exceeds the limit of \(limits.maxFieldLength)")
+            }
+            position = end
+            return (key, value)
+        }
+    }
+}
+
+extension String {
+    /// The string with leading zeros up to `width` characters.
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

@@ -1,0 +1,233 @@
+/// The libmacaroons v2 binary format.
+///
+/// ```
+/// macaroon = 0x02 [LOCATION] IDENTIFIER EOS caveat* EOS SIGNATURE
+/// caveat   = [LOCATION] IDENTIFIER [VID] EOS
+/// field    = tag:varint length:varint bytes
+/// ```
+/// Tags: EOS 0, LOCATION 1, IDENTIFIER 2, VID 4, SIGNATURE 6. Varints are
+/// unsigned LEB128 and must be minimal. An empty location is omitted.
+enum V2BinaryFormat {
+    static let version: UInt8 = 0x02
+
+    private enum Tag: UInt64 {
+        case endOfSection = 0, location = 1, identifier = 2, verificationID = 4, signature = 6
+    }
+
+    // MARK: Encoding
+
+    static func encode(_ macaroon: Macaroon) -> [UInt8] {
+        var output: [UInt8] = [version]
+        appendField(.location, macaroon.location, to: &output, omitIfEmpty: true)
+        appendField(.identifier, macaroon.identifier, to: &output)
+        output.append(0)
+        for caveat in macaroon.caveats {
+            switch caveat {
+            case .firstParty(let identifier):
+                appendField(.identifier, identifier, to: &output)
+            case .thirdParty(let identifier, let verificationID, let location):
+                appendField(.location, location, to: &output, omitIfEmpty: true)
+                appendField(.identifier, identifier, to: &output)
+                appendField(.verificationID, verificationID, to: &output)
+            }
+            output.append(0)
+        }
+        output.append(0)
+        appendField(.signature, macaroon.signature.bytes[...], to: &output)
+        return output
+    }
+
+    private static func appendField(_ tag: Tag, _ bytes: ArraySlice<UInt8>, to output: inout [UInt8], omitIfEmpty: Bool = false) {
+        if omitIfEmpty && bytes.isEmpty { return }
+        appendVarint(tag.rawValue, to: &output)
+        appendVarint(UInt64(bytes.count), to: &output)
+        output.append(contentsOf: bytes)
+    }
+
+    private static func appendVarint(_ value: UInt64, to output: inout [UInt8]) {
+        var value = value
+        while value >= 0x80 {
+            output.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        output.append(UInt8(value))
+    }
+
+    // MARK: Decoding
+
+    /// Decodes a whole v2 binary macaroon; `bytes` must start with `0x02` and end with the signature.
+    static func decode(_ bytes: [UInt8], limits: MacaroonLimits) throws(MacaroonError) -> Macaroon {
+        var reader = Reader(bytes: bytes, limits: limits)
+        let macaroon = try reader.readMacaroon()
+        guard reader.position == bytes.count else {
+            throw MacaroonError(
+                .trailingBytes, offset: reader.position,
+                detail: "\(bytes.count - reader.position) bytes follow the signature")
+        }
+        return macaroon
+    }
+
+    private struct Reader {
+        let bytes: [UInt8]
+        let limits: MacaroonLimits
+        var position = 0
+
+        init(bytes: [UInt8], limits: MacaroonLimits) {
+            self.bytes = bytes
+            self.limits = limits
+        }
+
+        mutating func readMacaroon() throws(MacaroonError) -> Macaroon {
+            guard position < bytes.count, bytes[position] == V2BinaryFormat.version else {
+                throw MacaroonError(.unsupportedVersion, field: .version, offset: position, detail: "a v2 macaroon starts with 0x02")
+            }
+            position += 1
+            let header = try readSection(context: .identifier)
+            guard header.verificationID == nil else {
+                throw MacaroonError(.unexpectedField, field: .verificationID, offset: header.verificationIDOffset,
+                                    detail: "the macaroon header cannot carry a verification id")
+            }
+            var caveats: [Caveat] = []
+            while true {
+                guard position < bytes.count else {
+                    throw MacaroonError(.truncated, field: .caveats, offset: position, detail: "the caveat list is not terminated")
+                }
+                if bytes[position] == UInt8(Tag.endOfSection.rawValue) {
+                    position += 1
+                    break
+                }
+                guard caveats.count < limits.maxCaveats else {
+                    throw MacaroonError(.tooManyCaveats, field: .caveats, offset: position,
+                                        detail: "more than \(limits.maxCaveats) caveats")
+                }
+                let sectionStart = position
+                let section = try readSection(context: .caveatIdentifier)
+                caveats.append(try section.caveat(at: sectionStart))
+            }
+            let signatureStart = position
+            let (tag, signature) = try readField(context: .signature)
+            guard tag == .signature else {
+                throw MacaroonError(.unexpectedField, field: .signature, offset: signatureStart,
+                                    detail: "expected the signature field (tag 6), found tag \(tag.rawValue)")
+            }
+            guard let parsed = MacaroonSignature(bytes: signature) else {
+                throw MacaroonError(.invalidSignatureLength, field: .signature, offset: signatureStart,
+                                    detail: "the signature is \(signature.count) bytes, not 32")
+            }
+            return Macaroon(location: header.location ?? [], identifier: header.identifier, caveats: caveats, signature: parsed)
+        }
+
+        /// The fields of one section: `[LOCATION] IDENTIFIER [VID] EOS`, tags strictly increasing.
+        struct Section {
+            var location: ArraySlice<UInt8>?
+            var identifier: ArraySlice<UInt8>
+            var verificationID: ArraySlice<UInt8>?
+            var verificationIDOffset: Int?
+
+            func caveat(at offset: Int) throws(MacaroonError) -> Caveat {
+                guard let verificationID else {
+                    guard location == nil else {
+                        throw MacaroonError(.firstPartyCaveatWithLocation, field: .caveatLocation, offset: offset,
+                                            detail: "a first-party caveat cannot carry a location")
+                    }
+                    return .firstParty(identifier: identifier)
+                }
+                return .thirdParty(identifier: identifier, verificationID: verificationID, location: location ?? [])
+            }
+        }
+
+        mutating func readSection(context: MacaroonError.Field) throws(MacaroonError) -> Section {
+            var location: ArraySlice<UInt8>?
+            var identifier: ArraySlice<UInt8>?
+            var verificationID: ArraySlice<UInt8>?
+            var verificationIDOffset: Int?
+            var lastTag = Tag.endOfSection
+            while true {
+                let fieldStart = position
+                let tag = try readTag(context: context)
+                if tag == .endOfSection { break }
+                guard tag.rawValue > lastTag.rawValue, tag != .signature else {
+                    throw MacaroonError(.unexpectedField, field: context, offset: fieldStart,
+                                        detail: "field tag \(tag.rawValue) is repeated or out of order")
+                }
+                lastTag = tag
+                let value = try readLengthAndValue(context: context)
+                switch tag {
+                case .location:
+                    guard !value.isEmpty else {
+                        throw MacaroonError(.emptyField, field: context == .identifier ? .location : .caveatLocation,
+                                            offset: fieldStart, detail: "an empty location must be omitted")
+                    }
+                    location = value
+                case .identifier:
+                    identifier = value
+                case .verificationID:
+                    verificationID = value
+                    verificationIDOffset = fieldStart
+                case .endOfSection, .signature:
+                    break
+                }
+            }
+            guard let identifier else {
+                throw MacaroonError(.missingField, field: context, offset: position - 1, detail: "the identifier field is missing")
+            }
+            return Section(location: location, identifier: identifier, verificationID: verificationID,
+                           verificationIDOffset: verificationIDOffset)
+        }
+
+        mutating func readField(context: MacaroonError.Field) throws(MacaroonError) -> (Tag, ArraySlice<UInt8>) {
+            let tag = try readTag(context: context)
+            return (tag, try readLengthAndValue(context: context))
+        }
+
+        mutating func readTag(context: MacaroonError.Field) throws(MacaroonError) -> Tag {
+            let start = position
+            let value = try readVarint(context: context)
+            guard let tag = Tag(rawValue: value) else {
+                throw MacaroonError(.unexpectedField, field: context, offset: start, detail: "unknown field tag \(value)")
+            }
+            return tag
+        }
+
+        mutating func readLengthAndValue(context: MacaroonError.Field) throws(MacaroonError) -> ArraySlice<UInt8> {
+            let start = position
+            let length = try readVarint(context: context)
+            guard length <= UInt64(limits.maxFieldLength) else {
+                throw MacaroonError(.fieldTooLong, field: context, offset: start,
+                                    detail: "a field of \(length) bytes exceeds the limit of \(limits.maxFieldLength)")
+            }
+            let end = position + Int(length)
+            guard end <= bytes.count else {
+                throw MacaroonError(.truncated, field: context, offset: position,
+                                    detail: "a field of \(length) bytes runs past the end of the input")
+            }
+            defer { position = end }
+            return bytes[position..<end]
+        }
+
+        /// An unsigned LEB128 varint of at most 9 bytes (63 bits), minimally encoded.
+        mutating func readVarint(context: MacaroonError.Field) throws(MacaroonError) -> UInt64 {
+            let start = position
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                guard position < bytes.count else {
+                    throw MacaroonError(.truncated, field: context, offset: start, detail: "the input ends inside a varint")
+                }
+                let byte = bytes[position]
+                position += 1
+                value |= UInt64(byte & 0x7F) << shift
+                if byte & 0x80 == 0 {
+                    guard byte != 0 || shift == 0 else {
+                        throw MacaroonError(.invalidVarint, field: context, offset: start, detail: "the varint is not minimally encoded")
+                    }
+                    return value
+                }
+                shift += 7
+                guard shift < 63 else {
+                    throw MacaroonError(.invalidVarint, field: context, offset: start, detail: "the varint is too long")
+                }
+            }
+        }
+    }
+}

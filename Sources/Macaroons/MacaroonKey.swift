@@ -1,0 +1,45 @@
+/// The secret a macaroon chain starts from.
+///
+/// libmacaroons, pymacaroons and go-macaroon never sign with the secret a caller
+/// hands them: they derive the signing key as
+/// `HMAC-SHA256(key: "macaroons-key-generator", message: secret)`. Use
+/// ``init(derivingFrom:)`` to interoperate with them (and with PyPI's tokens);
+/// use ``init(rawBytes:)`` only when the 32-byte signing key itself is stored.
+///
+/// The key's bytes are never printed.
+public struct MacaroonKey: Sendable, CustomStringConvertible {
+    /// The key the chain is keyed with (after derivation, if any).
+    let signingKey: SHA256Digest
+
+    /// The number of bytes in a signing key, and in a generated secret.
+    public static let byteCount = 32
+
+    /// A key derived from a secret of any length, as libmacaroons does.
+    public init(derivingFrom secret: some Collection<UInt8>) {
+        let secret = Array(secret)
+        signingKey = secret.withUnsafeBytes { SignatureChain.deriveKey(fromSecret: $0) }
+    }
+
+    /// A raw 32-byte signing key, used without derivation.
+    ///
+    /// - Throws: ``MacaroonError/Code/invalidKeyLength`` unless `bytes` holds exactly 32 bytes.
+    public init(rawBytes bytes: some Collection<UInt8>) throws(MacaroonError) {
+        guard let key = SHA256Digest(bytes) else {
+            throw MacaroonError(
+                .invalidKeyLength, detail: "a raw key must be exactly 32 bytes, got \(bytes.count)")
+        }
+        signingKey = key
+    }
+
+    init(signingKey: SHA256Digest) {
+        self.signingKey = signingKey
+    }
+
+    /// A fresh 32-byte secret from OpenSSL's CSPRNG (`RAND_bytes`), for a server to store.
+    public static func generateSecret() -> [UInt8] {
+        OpenSSLBackend.randomBytes(count: byteCount)
+    }
+
+    /// A redacted description: keys never appear in logs.
+    public var description: String { "MacaroonKey(<redacted>)" }
+}

@@ -1,0 +1,35 @@
+/// The 32-byte HMAC-SHA256 signature at the end of a macaroon's chain.
+///
+/// Equality is evaluated in constant time (`CRYPTO_memcmp`), so comparing a
+/// presented signature with an expected one leaks no timing.
+public struct MacaroonSignature: Sendable, Hashable, CustomStringConvertible {
+    let digest: SHA256Digest
+
+    init(_ digest: SHA256Digest) {
+        self.digest = digest
+    }
+
+    /// A signature from exactly 32 bytes; `nil` for any other length.
+    public init?(bytes: some Collection<UInt8>) {
+        guard let digest = SHA256Digest(bytes) else { return nil }
+        self.digest = digest
+    }
+
+    /// The 32 bytes.
+    public var bytes: [UInt8] { digest.bytes }
+
+    /// The bytes in lowercase hexadecimal.
+    public var hexString: String { Hex.encode(bytes) }
+
+    /// The signature in lowercase hexadecimal.
+    public var description: String { hexString }
+
+    /// Constant-time equality.
+    public static func == (lhs: MacaroonSignature, rhs: MacaroonSignature) -> Bool {
+        OpenSSLBackend.constantTimeEqual(lhs.digest, rhs.digest)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        digest.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+}

@@ -1,0 +1,139 @@
+/// A macaroon whose signature chain, and the chains of all its discharges,
+/// verified against the root key.
+///
+/// Only ``Macaroon/verifySignature(key:discharges:limits:)`` creates one, so
+/// code that takes a `VerifiedMacaroon` can never run a caveat predicate on a
+/// macaroon whose signature did not verify.
+public struct VerifiedMacaroon: Sendable {
+    /// The root macaroon.
+    public let root: Macaroon
+    /// The discharges, each used exactly once, in the order they were presented.
+    public let discharges: [Macaroon]
+
+    /// Every first-party caveat of the root and of its discharges: the
+    /// conditions that remain to be checked.
+    public var firstPartyCaveats: FirstPartyCaveats { FirstPartyCaveats(root: root, discharges: discharges) }
+}
+
+/// The first-party caveat identifiers of a root macaroon and its discharges, in order (no copies).
+public struct FirstPartyCaveats: Sequence, Sendable {
+    fileprivate let root: Macaroon
+    fileprivate let discharges: [Macaroon]
+
+    /// Iterates the root's caveats, then each discharge's.
+    public struct Iterator: IteratorProtocol {
+        fileprivate let root: Macaroon
+        fileprivate let discharges: [Macaroon]
+        fileprivate var macaroonIndex = -1
+        fileprivate var caveatIndex = 0
+
+        public mutating func next() -> ArraySlice<UInt8>? {
+            while true {
+                let caveats = macaroonIndex < 0 ? root.caveats : discharges[macaroonIndex].caveats
+                while caveatIndex < caveats.count {
+                    let caveat = caveats[caveatIndex]
+                    caveatIndex += 1
+                    if case .firstParty(let identifier) = caveat { return identifier }
+                }
+                guard macaroonIndex + 1 < discharges.count else { return nil }
+                macaroonIndex += 1
+                caveatIndex = 0
+            }
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(root: root, discharges: discharges) }
+}
+
+extension Macaroon {
+    /// Verifies the signature chain of this root macaroon and of every
+    /// discharge, and nothing else: no caveat predicate runs.
+    ///
+    /// Every third-party caveat must be matched by exactly one discharge
+    /// (`identifier == cid`) whose chain starts from the caveat key sealed in
+    /// the verification id and which is bound to this macaroon. Each discharge
+    /// is used at most once and an unused discharge is an error, so cycles are
+    /// impossible; count and depth are bounded by `limits`. Signatures are
+    /// compared in constant time.
+    ///
+    /// - Returns: the verified macaroon, whose first-party caveats the caller
+    ///   then checks (``MacaroonVerifier`` does this with predicates).
+    public func verifySignature(
+        key: MacaroonKey, discharges: [Macaroon] = [], limits: MacaroonLimits = .default
+    ) throws(MacaroonError) -> VerifiedMacaroon {
+        guard discharges.count <= limits.maxDischarges else {
+            throw MacaroonError(.dischargeLimitExceeded, field: .discharge,
+                                detail: "\(discharges.count) discharges exceed the limit of \(limits.maxDischarges)")
+        }
+        var walk = ChainVerification(root: self, discharges: discharges, limits: limits)
+        try walk.verify(self, signingKey: key.signingKey, depth: 0)
+        if let unused = walk.used.firstIndex(of: false) {
+            throw MacaroonError(.unusedDischarge, field: .discharge,
+                                detail: "discharge \(unused) (\(Printable.bytes(discharges[unused].identifier))) matches no third-party caveat")
+        }
+        return VerifiedMacaroon(root: self, discharges: discharges)
+    }
+}
+
+/// One verification of a root macaroon and its discharges.
+private struct ChainVerification {
+    let root: Macaroon
+    let discharges: [Macaroon]
+    let limits: MacaroonLimits
+    var used: [Bool]
+
+    init(root: Macaroon, discharges: [Macaroon], limits: MacaroonLimits) {
+        self.root = root
+        self.discharges = discharges
+        self.limits = limits
+        self.used = discharges.isEmpty ? [] : Array(repeating: false, count: discharges.count)
+    }
+
+    /// Checks `macaroon`'s own chain first (bound to the root unless it is the
+    /// root), then opens each third-party caveat and verifies its discharge.
+    mutating func verify(_ macaroon: Macaroon, signingKey: SHA256Digest, depth: Int) throws(MacaroonError) {
+        let isRoot = depth == 0
+        let chain = SignatureChain.sign(key: signingKey, identifier: macaroon.identifier, caveats: macaroon.caveats)
+        let expected = isRoot ? chain : SignatureChain.bind(discharge: chain, toRoot: root.signature.digest)
+        guard OpenSSLBackend.constantTimeEqual(expected, macaroon.signature.digest) else {
+            throw MacaroonError(
+                .signatureMismatch, field: isRoot ? .signature : .discharge,
+                detail: isRoot ? "the signature does not match: wrong key or tampered macaroon"
+                    : "the discharge for \(Printable.bytes(macaroon.identifier)) has a wrong signature or is not bound to this root")
+        }
+        guard macaroon.caveats.contains(where: \.isThirdParty) else { return }
+
+        var signature = SignatureChain.start(key: signingKey, identifier: macaroon.identifier)
+        for caveat in macaroon.caveats {
+            if case .thirdParty(let identifier, let verificationID, _) = caveat {
+                guard depth < limits.maxDischargeDepth else {
+                    throw MacaroonError(.dischargeLimitExceeded, field: .discharge,
+                                        detail: "third-party caveats nest deeper than \(limits.maxDischargeDepth)")
+                }
+                guard let caveatKey = SodiumBackend.open(verificationID, key: signature) else {
+                    throw MacaroonError(.invalidVerificationID, field: .verificationID,
+                                        detail: "the verification id of \(Printable.bytes(identifier)) cannot be opened"
+                                            + " (\(verificationID.count) bytes; a valid one is \(SodiumBackend.verificationIDLength))")
+                }
+                guard let index = discharges.indices.first(where: { !used[$0] && discharges[$0].identifier == identifier }) else {
+                    throw MacaroonError(.missingDischarge, field: .discharge,
+                                        detail: "no unused discharge for third-party caveat \(Printable.bytes(identifier))")
+                }
+                used[index] = true
+                try verify(discharges[index], signingKey: caveatKey, depth: depth + 1)
+            }
+            signature = SignatureChain.append(caveat, to: signature)
+        }
+    }
+}
+
+/// Renders bytes for messages: quoted text when UTF-8 and printable, hex otherwise.
+package enum Printable {
+    package static func bytes(_ bytes: ArraySlice<UInt8>, limit: Int = 64) -> String {
+        if let text = String(validating: bytes, as: UTF8.self),
+           !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return text.count > limit ? "'\(text.prefix(limit))...'" : "'\(text)'"
+        }
+        return "0x" + Hex.encode(bytes.prefix(limit)) + (bytes.count > limit ? "..." : "")
+    }
+}
