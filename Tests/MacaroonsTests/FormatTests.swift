@@ -1,0 +1,225 @@
+import Testing
+@testable import Macaroons
+
+/// Builds v2 binary input field by field, for malformed-input tests.
+struct V2Builder {
+    var bytes: [UInt8] = [0x02]
+
+    func field(_ tag: UInt8, _ value: [UInt8]) -> V2Builder {
+        var copy = self
+        copy.bytes += [tag, UInt8(value.count)] + value
+        return copy
+    }
+
+    func raw(_ extra: [UInt8]) -> V2Builder {
+        var copy = self
+        copy.bytes += extra
+        return copy
+    }
+
+    var endOfSection: V2Builder { raw([0]) }
+    func signature(_ count: Int = 32) -> V2Builder { field(6, Array(repeating: 0xAB, count: count)) }
+}
+
+/// Base64 text of v1 packets with correct length headers.
+func v1Text(_ packets: [(String, String)]) -> [UInt8] {
+    let bytes = packets.flatMap { key, value -> [UInt8] in
+        let length = 4 + key.utf8.count + 1 + value.utf8.count + 1
+        return Array((String(length, radix: 16).leftPadded(to: 4) + key + " " + value + "\n").utf8)
+    }
+    return Array(Base64.encode(bytes).utf8)
+}
+
+@Suite("Formats: round trips, detection and every decoding error")
+struct FormatTests {
+    static let sample = Macaroon(key: MacaroonKey(derivingFrom: "secret".utf8), identifier: "id-1".utf8, location: "https://example.org/".utf8)
+        .addingFirstPartyCaveat("a = 1".utf8)
+        .addingThirdPartyCaveat(secret: "caveat secret".utf8, identifier: "3p id".utf8, location: "https://auth.example/".utf8)
+        .addingFirstPartyCaveat([0x00, 0xFF, 0x0A])
+
+    static func randomMacaroon(_ generator: inout SeededGenerator) -> Macaroon {
+        let locationLength = [0, 1, 20][Int.random(in: 0...2, using: &generator)]
+        var macaroon = Macaroon(
+            key: MacaroonKey(derivingFrom: generator.bytes(16)), identifier: generator.bytes(Int.random(in: 0...40, using: &generator)),
+            location: generator.bytes(locationLength))
+        for _ in 0..<Int.random(in: 0...6, using: &generator) {
+            if Bool.random(using: &generator) {
+                macaroon = macaroon.addingFirstPartyCaveat(generator.bytes(Int.random(in: 0...30, using: &generator)))
+            } else {
+                macaroon = macaroon.addingThirdPartyCaveat(
+                    secret: generator.bytes(8), identifier: generator.bytes(Int.random(in: 0...30, using: &generator)),
+                    location: generator.bytes(Int.random(in: 0...1, using: &generator) * 12))
+            }
+        }
+        return macaroon
+    }
+
+    @Test("random macaroons survive every format round trip", arguments: MacaroonFormat.allCases)
+    func roundTrips(_ format: MacaroonFormat) throws {
+        var generator = SeededGenerator(seed: 2)
+        for _ in 0..<200 {
+            let macaroon = Self.randomMacaroon(&generator)
+            let encoded = try macaroon.encoded(as: format)
+            let decoded = try Macaroon(decoding: encoded, as: format)
+            #expect(decoded.sameParts(as: macaroon))
+            #expect(try decoded.encoded(as: format) == encoded)
+        }
+    }
+
+    @Test("the peers' spellings of base64 are all accepted")
+    func base64Spellings() throws {
+        let canonical = try Self.sample.encodedString(as: .v2)
+        let standard = canonical.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        let padded = canonical + String(repeating: "=", count: (4 - canonical.count % 4) % 4)
+        let standardPadded = standard + String(repeating: "=", count: (4 - canonical.count % 4) % 4)
+        for text in [canonical, standard, padded, standardPadded] {
+            #expect(try Macaroon(decoding: text.utf8).sameParts(as: Self.sample))
+        }
+    }
+
+    @Test("v2 JSON: version spellings, member order and escapes of the peers")
+    func jsonVariants() throws {
+        let signature = Base64.encode(Self.sample.signature.bytes)
+        for version in [#""v":2,"#, #""v":"2","#, ""] {
+            let text = #"{"# + version + #""s64":"\#(signature)","c":[],"i":"k\u0065y","l":"x"}"#
+            let macaroon = try Macaroon(decoding: text.utf8)
+            #expect(Array(macaroon.identifier) == Array("key".utf8))
+            #expect(Array(macaroon.location) == Array("x".utf8))
+        }
+        let binary = try Macaroon(decoding: #"{"i64":"AP8","s64":"\#(signature)"}"#.utf8)
+        #expect(Array(binary.identifier) == [0x00, 0xFF])
+        let encoded = String(decoding: try binary.encoded(as: .v2JSON), as: UTF8.self)
+        #expect(encoded == #"{"v":2,"i64":"AP8","c":[],"s64":"\#(signature)"}"#)
+    }
+
+    @Test func detection() throws {
+        #expect(try MacaroonFormat.detect(Self.sample.encoded(as: .v1)) == .v1)
+        #expect(try MacaroonFormat.detect(Self.sample.encoded(as: .v2)) == .v2)
+        #expect(try MacaroonFormat.detect(Self.sample.encoded(as: .v2Binary)) == .v2Binary)
+        #expect(try MacaroonFormat.detect(Self.sample.encoded(as: .v2JSON)) == .v2JSON)
+        let wrongFormat = macaroonError { try Macaroon(decoding: Self.sample.encoded(as: .v1), as: .v2) }
+        #expect(wrongFormat?.code == .unknownFormat)
+    }
+
+    struct BadInput: Sendable, CustomTestStringConvertible {
+        let name: String
+        let bytes: [UInt8]
+        let code: MacaroonError.Code
+        var limits = MacaroonLimits.default
+        var testDescription: String { name }
+    }
+
+    static let validHeader = V2Builder().field(2, Array("id".utf8)).endOfSection
+
+    static let badInputs: [BadInput] = [
+        BadInput(name: "empty", bytes: [], code: .emptyInput),
+        BadInput(name: "too large", bytes: Array(repeating: 0x41, count: 65_537), code: .inputTooLarge),
+        BadInput(name: "not a macaroon", bytes: Array("aGVsbG8".utf8), code: .unknownFormat),
+        BadInput(name: "base64 stray character", bytes: Array("AgE!".utf8), code: .invalidBase64),
+        BadInput(name: "base64 whitespace", bytes: Array("AgET aHR0".utf8), code: .invalidBase64),
+        BadInput(name: "base64 mixed alphabets", bytes: Array("Ag-/".utf8), code: .invalidBase64),
+        BadInput(name: "base64 impossible length", bytes: Array("AgETa".utf8), code: .invalidBase64),
+        BadInput(name: "base64 spare bits", bytes: Array("AgF".utf8), code: .invalidBase64),
+        BadInput(name: "base64 wrong padding", bytes: Array("AgE==".utf8), code: .invalidBase64),
+        BadInput(name: "lone 0x02", bytes: [0x02], code: .truncated),
+        BadInput(name: "field past the end", bytes: V2Builder().raw([2, 5, 0x61]).bytes, code: .truncated),
+        BadInput(name: "huge length", bytes: V2Builder().raw([2, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]).bytes, code: .fieldTooLong),
+        BadInput(name: "truncated varint", bytes: V2Builder().raw([2, 0x80]).bytes, code: .truncated),
+        BadInput(name: "non-minimal varint", bytes: V2Builder().raw([2, 0x82, 0x00, 0x61, 0x62]).bytes, code: .invalidVarint),
+        BadInput(name: "overlong varint", bytes: V2Builder().raw([2] + Array(repeating: 0xFF, count: 10)).bytes, code: .invalidVarint),
+        BadInput(name: "unknown tag", bytes: V2Builder().field(3, [1]).bytes, code: .unexpectedField),
+        BadInput(name: "tags out of order", bytes: V2Builder().field(2, [1]).field(1, [1]).bytes, code: .unexpectedField),
+        BadInput(name: "repeated identifier", bytes: V2Builder().field(2, [1]).field(2, [1]).bytes, code: .unexpectedField),
+        BadInput(name: "no identifier", bytes: V2Builder().field(1, [1]).endOfSection.bytes, code: .missingField),
+        BadInput(name: "empty location field", bytes: V2Builder().field(1, []).field(2, [1]).endOfSection.endOfSection.signature().bytes,
+                 code: .emptyField),
+        BadInput(name: "vid in header", bytes: V2Builder().field(2, [1]).field(4, [1]).endOfSection.bytes, code: .unexpectedField),
+        BadInput(name: "first-party caveat with location",
+                 bytes: validHeader.field(1, [1]).field(2, [1]).endOfSection.endOfSection.signature().bytes,
+                 code: .firstPartyCaveatWithLocation),
+        BadInput(name: "caveat list not terminated", bytes: validHeader.field(2, [1]).endOfSection.bytes, code: .truncated),
+        BadInput(name: "short signature", bytes: validHeader.endOfSection.signature(31).bytes, code: .invalidSignatureLength),
+        BadInput(name: "signature tag expected", bytes: validHeader.endOfSection.field(2, [1]).bytes, code: .unexpectedField),
+        BadInput(name: "trailing byte", bytes: validHeader.endOfSection.signature().raw([0]).bytes, code: .trailingBytes),
+        BadInput(name: "too many caveats", bytes: validHeader.field(2, [1]).endOfSection.field(2, [2]).endOfSection.endOfSection
+                    .signature().bytes, code: .tooManyCaveats, limits: MacaroonLimits(maxCaveats: 1)),
+        BadInput(name: "field too long", bytes: V2Builder().field(2, Array(repeating: 1, count: 5)).bytes, code: .fieldTooLong,
+                 limits: MacaroonLimits(maxFieldLength: 4)),
+        BadInput(name: "v1 uppercase hex", bytes: Array(Base64.encode(Array("001Blocation x\n".utf8)).utf8), code: .unknownFormat),
+        BadInput(name: "v1 short packet", bytes: Array(Base64.encode(Array("0005a\n".utf8)).utf8), code: .invalidPacket),
+        BadInput(name: "v1 packet past the end", bytes: Array(Base64.encode(Array("0020location x\n".utf8)).utf8), code: .truncated),
+        BadInput(name: "v1 no newline", bytes: Array(Base64.encode(Array("000flocation xx".utf8)).utf8), code: .invalidPacket),
+        BadInput(name: "v1 unknown key", bytes: Array(Base64.encode(Array("000clocatio x\n".utf8)).utf8), code: .invalidPacket),
+        BadInput(name: "v1 identifier first", bytes: v1Text([("identifier", "a")]), code: .unexpectedField),
+        BadInput(name: "v1 cl after first-party cid", bytes: v1Text([("location", ""), ("identifier", "a"), ("cid", "b"), ("cl", "x")]),
+                 code: .firstPartyCaveatWithLocation),
+        BadInput(name: "v1 vid first", bytes: v1Text([("location", ""), ("identifier", "a"), ("vid", "x")]), code: .unexpectedField),
+        BadInput(name: "v1 second identifier", bytes: v1Text([("location", ""), ("identifier", "a"), ("identifier", "x")]),
+                 code: .unexpectedField),
+        BadInput(name: "v1 ends without signature", bytes: v1Text([("location", ""), ("identifier", "a")]), code: .truncated),
+        BadInput(name: "v1 short signature", bytes: v1Text([("location", ""), ("identifier", "a"), ("signature", "abc")]),
+                 code: .invalidSignatureLength),
+        BadInput(name: "JSON not an object", bytes: Array("{]".utf8), code: .invalidJSON),
+        BadInput(name: "JSON unknown member", bytes: Array(#"{"i":"a","s64":"","x":1}"#.utf8), code: .invalidJSON),
+        BadInput(name: "JSON duplicate member", bytes: Array(#"{"i":"a","i":"b"}"#.utf8), code: .invalidJSON),
+        BadInput(name: "JSON wrong type", bytes: Array(#"{"i":1}"#.utf8), code: .invalidJSON),
+        BadInput(name: "JSON both i and i64", bytes: Array(#"{"i":"a","i64":"YQ"}"#.utf8), code: .invalidJSON),
+        BadInput(name: "JSON version 3", bytes: Array(#"{"v":3,"i":"a"}"#.utf8), code: .unsupportedVersion),
+        BadInput(name: "JSON version 2.0", bytes: Array(#"{"v":2.0,"i":"a"}"#.utf8), code: .unsupportedVersion),
+        BadInput(name: "JSON no identifier", bytes: Array(#"{"v":2}"#.utf8), code: .missingField),
+        BadInput(name: "JSON no signature", bytes: Array(#"{"i":"a"}"#.utf8), code: .missingField),
+        BadInput(name: "JSON short signature", bytes: Array(#"{"i":"a","s64":"AAAA"}"#.utf8), code: .invalidSignatureLength),
+        BadInput(name: "JSON text signature", bytes: Array(#"{"i":"a","s":"AAAA"}"#.utf8), code: .invalidJSON),
+        BadInput(name: "JSON bad base64", bytes: Array(#"{"i64":"a b"}"#.utf8), code: .invalidBase64),
+        BadInput(name: "JSON trailing content", bytes: Array(#"{"i":"a"} x"#.utf8), code: .invalidJSON),
+        BadInput(name: "JSON deep nesting", bytes: Array(("{\"c\":" + String(repeating: "[", count: 100)).utf8), code: .invalidJSON),
+        BadInput(name: "JSON caveats not an array", bytes: Array(#"{"i":"a","s64":"\#(Base64.encode([UInt8](repeating: 0, count: 32)))","c":{}}"#.utf8),
+                 code: .invalidJSON),
+        BadInput(name: "JSON caveat with location only",
+                 bytes: Array(#"{"i":"a","s64":"\#(Base64.encode([UInt8](repeating: 0, count: 32)))","c":[{"i":"x","l":"y"}]}"#.utf8),
+                 code: .firstPartyCaveatWithLocation),
+        BadInput(name: "JSON caveat unknown member",
+                 bytes: Array(#"{"i":"a","s64":"\#(Base64.encode([UInt8](repeating: 0, count: 32)))","c":[{"i":"x","q":"y"}]}"#.utf8),
+                 code: .invalidJSON),
+        BadInput(name: "JSON too many caveats",
+                 bytes: Array(#"{"i":"a","s64":"\#(Base64.encode([UInt8](repeating: 0, count: 32)))","c":[{"i":"x"},{"i":"y"}]}"#.utf8),
+                 code: .tooManyCaveats, limits: MacaroonLimits(maxCaveats: 1)),
+        BadInput(name: "JSON lone surrogate", bytes: Array(#"{"i":"\ud800"}"#.utf8), code: .invalidJSON),
+        BadInput(name: "JSON invalid UTF-8", bytes: [0x7B, 0x22, 0x69, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D], code: .invalidJSON),
+    ]
+
+    @Test("malformed input fails with the right error code", arguments: badInputs)
+    func malformed(_ input: BadInput) {
+        let error = macaroonError { try Macaroon(decoding: input.bytes, limits: input.limits) }
+        #expect(error?.code == input.code, "\(String(describing: error))")
+    }
+
+    @Test("errors say where: field and offset")
+    func errorLocation() {
+        let error = macaroonError { try Macaroon(decoding: Self.validHeader.endOfSection.signature().raw([0, 0]).bytes) }
+        #expect(error?.offset == Self.validHeader.endOfSection.signature().bytes.count)
+        #expect(error?.description.contains("trailingBytes at byte") == true)
+        let base64 = macaroonError { try Macaroon(decoding: "AgE!".utf8) }
+        #expect(base64?.offset == 3)
+    }
+
+    @Test("a field too long for v1 cannot be encoded as v1")
+    func v1PacketLimit() throws {
+        let large = Self.sample.addingFirstPartyCaveat(Array(repeating: 0x41, count: 70_000))
+        #expect(macaroonError { try large.encoded(as: .v1) }?.code == .notRepresentable)
+        #expect(macaroonError { try large.encodedString(as: .v2Binary) }?.code == .notRepresentable)
+        #expect(try large.encoded(as: .v2).count > 70_000)
+    }
+
+    @Test("inputs just under each limit still decode")
+    func justUnderLimits() throws {
+        let exactLimits = MacaroonLimits(maxInputSize: try Self.sample.encoded(as: .v2).count, maxCaveats: 3, maxFieldLength: 72)
+        #expect(try Macaroon(decoding: Self.sample.encoded(as: .v2), limits: exactLimits).sameParts(as: Self.sample))
+        let smaller = MacaroonLimits(maxInputSize: exactLimits.maxInputSize - 1)
+        #expect(macaroonError { try Macaroon(decoding: Self.sample.encoded(as: .v2), limits: smaller) }?.code == .inputTooLarge)
+        let fewer = MacaroonLimits(maxCaveats: 2)
+        #expect(macaroonError { try Macaroon(decoding: Self.sample.encoded(as: .v2), limits: fewer) }?.code == .tooManyCaveats)
+        let shorter = MacaroonLimits(maxFieldLength: 71)
+        #expect(macaroonError { try Macaroon(decoding: Self.sample.encoded(as: .v2), limits: shorter) }?.code == .fieldTooLong)
+    }
+}
