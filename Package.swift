@@ -5,6 +5,7 @@ let package = Package(
     name: "swift-macaroons",
     products: [
         .library(name: "Macaroons", targets: ["Macaroons"]),
+        .library(name: "MacaroonTokens", targets: ["MacaroonTokens"]),
     ],
     targets: [
         // OpenSSL's libcrypto: SHA-256, RAND_bytes, CRYPTO_memcmp. Used only by
@@ -24,6 +25,15 @@ let package = Package(
         .target(
             name: "Macaroons",
             dependencies: ["COpenSSL", "CSodium"]
+        ),
+        // Service-prefixed upload tokens, PyPI's caveat language and the upload verifier.
+        .target(
+            name: "MacaroonTokens",
+            dependencies: ["Macaroons"]
+        ),
+        .testTarget(
+            name: "MacaroonTokensTests",
+            dependencies: ["MacaroonTokens", "Macaroons"]
         ),
         .testTarget(
             name: "MacaroonsTests",

@@ -107,3 +107,11 @@ enum MacaroonDecoder {
         }
     }
 }
+
+extension Macaroon {
+    /// Decodes v2 binary bytes already taken out of their text form (for
+    /// service tokens, which fix the format and spelling themselves).
+    package init(decodingV2Binary bytes: [UInt8], limits: MacaroonLimits) throws(MacaroonError) {
+        self = try V2BinaryFormat.decode(bytes, limits: limits)
+    }
+}

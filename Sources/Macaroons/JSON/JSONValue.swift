@@ -2,20 +2,26 @@
 /// integers are kept apart from every other number so that `1`, `1.0` and
 /// `true` are three different things.
 ///
-/// Shared by the v2 JSON format and the upload-token caveat language.
-package enum JSONValue: Sendable, Equatable {
+/// Shared by the v2 JSON format and caveat languages whose caveats are JSON
+/// (such as the upload-token language of `MacaroonTokens`).
+public enum JSONValue: Sendable, Equatable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
     /// An integer written without fraction or exponent that fits in 64 bits.
     case integer(Int64)
     /// Any other number, kept as written.
     case number(String)
+    /// A string (valid Unicode; escapes resolved).
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object.
     case object(JSONObject)
 
     /// The JSON type name, for error messages.
-    package var typeName: String {
+    public var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "boolean"
@@ -29,20 +35,25 @@ package enum JSONValue: Sendable, Equatable {
 }
 
 /// A JSON object with its members in document order; keys are unique (the parser rejects duplicates).
-package struct JSONObject: Sendable, Equatable {
-    package var members: [(key: String, value: JSONValue)]
+public struct JSONObject: Sendable, Equatable {
+    /// The members in document order.
+    public var members: [(key: String, value: JSONValue)]
 
-    package init(_ members: [(key: String, value: JSONValue)]) {
+    /// An object with these members (keys should be unique).
+    public init(_ members: [(key: String, value: JSONValue)]) {
         self.members = members
     }
 
-    package subscript(key: String) -> JSONValue? {
+    /// The value of member `key`, if present.
+    public subscript(key: String) -> JSONValue? {
         members.first { $0.key == key }?.value
     }
 
-    package var keys: [String] { members.map(\.key) }
+    /// The keys in document order.
+    public var keys: [String] { members.map(\.key) }
 
-    package static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+    /// Equal when members, including their order, are equal.
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.members.count == rhs.members.count
             && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }

@@ -1,0 +1,58 @@
+import Macaroons
+
+/// Extracts a token from an HTTP `Authorization` header, as PyPI accepts it.
+///
+/// - `Basic base64("__token__:" + token)`: the username must be `__token__`;
+///   whitespace around the password is trimmed (what `twine` sends).
+/// - `Bearer <token>` and `token <token>`.
+///
+/// Schemes are case-insensitive. Any other scheme or username is an error.
+public enum AuthorizationHeader {
+    /// The username PyPI reserves for token authentication.
+    public static let tokenUsername = "__token__"
+
+    /// The token text carried by `header`.
+    public static func token(from header: some StringProtocol) throws(TokenError) -> Substring {
+        let trimmed = header.trimmingWhitespace()
+        guard let space = trimmed.firstIndex(of: " ") else {
+            throw TokenError(.invalidAuthorizationHeader, detail: "the Authorization header has no credentials after its scheme")
+        }
+        let scheme = trimmed[..<space].lowercased()
+        let credentials = trimmed[space...].trimmingWhitespace()
+        guard !credentials.isEmpty else {
+            throw TokenError(.invalidAuthorizationHeader, detail: "the Authorization header has no credentials after its scheme")
+        }
+        switch scheme {
+        case "bearer", "token":
+            return Substring(credentials)
+        case "basic":
+            let decoded: [UInt8]
+            do {
+                decoded = try Array(credentials.utf8).withUnsafeBufferPointer { (buffer) throws(MacaroonError) in
+                    try Base64.decode(buffer, strictness: .anyPeerSpelling)
+                }
+            } catch {
+                throw TokenError(.invalidAuthorizationHeader, detail: "Basic credentials are not base64: \(error.detail)")
+            }
+            guard let text = String(validating: decoded, as: UTF8.self), let colon = text.firstIndex(of: ":") else {
+                throw TokenError(.invalidAuthorizationHeader, detail: "Basic credentials must be 'username:password' in UTF-8")
+            }
+            guard text[..<colon] == tokenUsername else {
+                throw TokenError(.invalidAuthorizationHeader,
+                                 detail: "token authentication needs the username '\(tokenUsername)', got '\(text[..<colon])'")
+            }
+            return Substring(text[text.index(after: colon)...].trimmingWhitespace())
+        default:
+            throw TokenError(.invalidAuthorizationHeader, detail: "unsupported Authorization scheme '\(trimmed[..<space])'")
+        }
+    }
+}
+
+extension StringProtocol {
+    /// The string without leading and trailing whitespace and newlines.
+    func trimmingWhitespace() -> SubSequence {
+        let start = firstIndex { !$0.isWhitespace } ?? endIndex
+        let end = lastIndex { !$0.isWhitespace }.map(index(after:)) ?? start
+        return self[start..<end]
+    }
+}

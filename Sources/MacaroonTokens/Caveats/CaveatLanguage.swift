@@ -1,0 +1,106 @@
+import Macaroons
+
+/// The set of caveats a verifier understands, and how to decode them.
+///
+/// Each caveat is a first-party caveat holding JSON: an array `[tag, ...]`
+/// decoded by the type registered for the tag, or (with ``acceptsLegacyCaveats``)
+/// one of the JSON objects PyPI wrote before 2022. Decoding is strict and
+/// fails closed: a tag must be a JSON integer, unknown tags are errors, and so
+/// are extra elements, extra object keys, wrong types and empty lists.
+///
+/// ```swift
+/// struct ReleaseVersionCaveat: TaggedUploadCaveat { static let tag = 100; ... }
+/// let language = CaveatLanguage.pypi.adding(ReleaseVersionCaveat.self)
+/// ```
+public struct CaveatLanguage: Sendable {
+    private var types: [Int: any TaggedUploadCaveat.Type] = [:]
+    /// Whether the pre-2022 object caveats are understood. `true` for ``pypi``.
+    public var acceptsLegacyCaveats: Bool
+    /// The nesting limit for caveat JSON.
+    public var maxJSONDepth: Int
+
+    /// A language with no caveat types.
+    public init(acceptsLegacyCaveats: Bool = false, maxJSONDepth: Int = MacaroonLimits.default.maxJSONDepth) {
+        self.acceptsLegacyCaveats = acceptsLegacyCaveats
+        self.maxJSONDepth = maxJSONDepth
+    }
+
+    /// PyPI's language: tags 0 to 4 and the legacy objects.
+    public static let pypi = CaveatLanguage(acceptsLegacyCaveats: true)
+        .adding(ExpirationCaveat.self)
+        .adding(ProjectNamesCaveat.self)
+        .adding(ProjectIDsCaveat.self)
+        .adding(RequestUserCaveat.self)
+        .adding(TrustedPublisherCaveat.self)
+
+    /// The tags this language understands.
+    public var tags: [Int] { types.keys.sorted() }
+
+    /// This language plus a caveat type.
+    ///
+    /// Registering a tag twice is a programming error and traps.
+    public func adding<Caveat: TaggedUploadCaveat>(_ type: Caveat.Type) -> CaveatLanguage {
+        precondition(types[Caveat.tag] == nil, "caveat tag \(Caveat.tag) is already registered")
+        var copy = self
+        copy.types[Caveat.tag] = type
+        return copy
+    }
+
+    /// Decodes one caveat.
+    public func decode(_ bytes: some Collection<UInt8>) throws(CaveatError) -> any UploadCaveat {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes, maxDepth: maxJSONDepth)
+        } catch {
+            throw CaveatError("caveat is not valid JSON (byte \(error.offset): \(error.detail))")
+        }
+        switch value {
+        case .array(let elements):
+            guard let tagValue = elements.first else { throw CaveatError("caveat array cannot be empty") }
+            guard case .integer(let tag) = tagValue else {
+                throw CaveatError("caveat tag must be an integer, got \(JSONWriter.describe(tagValue))")
+            }
+            guard let type = types[Int(truncatingIfNeeded: tag)], Int64(Int(truncatingIfNeeded: tag)) == tag else {
+                throw CaveatError("caveat has unknown tag: \(tag)")
+            }
+            do {
+                return try type.init(arguments: CaveatArguments(Array(elements.dropFirst())))
+            } catch {
+                throw CaveatError("malformed caveat with tag \(tag): \(error.message)")
+            }
+        case .object(let object) where acceptsLegacyCaveats:
+            do {
+                return try Self.decodeLegacy(object)
+            } catch {
+                throw CaveatError("malformed legacy caveat: \(error.message)")
+            }
+        default:
+            throw CaveatError("caveat must be an array, got \(value.typeName)")
+        }
+    }
+
+    /// The pre-2022 caveats, each with exactly its keys.
+    private static func decodeLegacy(_ object: JSONObject) throws(CaveatError) -> any UploadCaveat {
+        let keys = Set(object.keys)
+        if keys == ["version", "permissions"] {
+            guard object["version"] == .integer(1) else {
+                throw CaveatError("version must be the integer 1, got \(object["version"].map(JSONWriter.describe) ?? "nothing")")
+            }
+            switch object["permissions"] {
+            case .string("user")?:
+                return LegacyUserCaveat()
+            case .object(let permissions)? where permissions.keys == ["projects"]:
+                return try ProjectNamesCaveat(arguments: CaveatArguments([permissions["projects"] ?? .null]))
+            default:
+                throw CaveatError("permissions must be \"user\" or {\"projects\":[...]}")
+            }
+        }
+        if keys == ["exp", "nbf"] {
+            return try ExpirationCaveat(arguments: CaveatArguments([object["exp"] ?? .null, object["nbf"] ?? .null]))
+        }
+        if keys == ["project_ids"] {
+            return try ProjectIDsCaveat(arguments: CaveatArguments([object["project_ids"] ?? .null]))
+        }
+        throw CaveatError("unknown legacy caveat with keys \(object.keys.sorted())")
+    }
+}

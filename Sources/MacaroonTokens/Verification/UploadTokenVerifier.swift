@@ -1,0 +1,123 @@
+import Macaroons
+
+/// Verifies upload tokens against upload requests, the way PyPI's Warehouse
+/// does but stricter where Warehouse is loose.
+///
+/// The order is fixed: parse the token; look up its key by identifier; verify
+/// the signature chain (and any discharges) in constant time; only then decode
+/// and evaluate every caveat. All caveats are evaluated and every failure is
+/// reported.
+///
+/// A `Sendable` value with no mutable state: build one at start-up and share it.
+///
+/// ```swift
+/// let verifier = UploadTokenVerifier(prefix: "pypi", location: "pypi.org")
+/// let request = UploadRequest(project: .init(name: "Foo.Bar", id: projectID), identity: .user(id: userID))
+/// let verdict = try await verifier.verify(token: tokenText, request: request, keys: keyStore)
+/// ```
+public struct UploadTokenVerifier: Sendable {
+    /// The service prefix tokens must carry.
+    public var prefix: String
+    /// If set, a token's location must equal it (Warehouse does not check; we do when asked).
+    public var location: String?
+    /// The caveats understood.
+    public var language: CaveatLanguage
+    /// Decoding and discharge limits.
+    public var limits: MacaroonLimits
+    /// Locations whose third-party caveats are accepted (with their discharges).
+    /// Empty by default: any third-party caveat fails the token.
+    public var trustedThirdPartyLocations: Set<String>
+
+    /// Creates a verifier.
+    public init(
+        prefix: String = "pypi", location: String? = nil, language: CaveatLanguage = .pypi,
+        limits: MacaroonLimits = .default, trustedThirdPartyLocations: Set<String> = []
+    ) {
+        self.prefix = prefix
+        self.location = location
+        self.language = language
+        self.limits = limits
+        self.trustedThirdPartyLocations = trustedThirdPartyLocations
+    }
+
+    /// Parses a token with this verifier's prefix and limits.
+    public func parse(_ token: some StringProtocol) throws(TokenError) -> ServiceToken {
+        try ServiceToken(parsing: token, expectedPrefix: prefix, limits: limits)
+    }
+
+    /// Verifies a token's text with a key store: parse, look up, verify.
+    ///
+    /// - Throws: only what `keys` throws (operational failures). Every problem
+    ///   with the token itself is a ``UploadVerdict/denied(_:)``.
+    public func verify(
+        token text: some StringProtocol, request: UploadRequest, keys: some RootKeyStore, discharges: [Macaroon] = []
+    ) async throws -> UploadVerdict {
+        let token: ServiceToken
+        do {
+            token = try parse(text)
+        } catch {
+            return .denied([DenialReason(.malformedToken, "invalid API token: \(error.detail)")])
+        }
+        guard let identifier = token.identifier, let key = try await keys.rootKey(forIdentifier: identifier) else {
+            return .denied([DenialReason(.unknownIdentifier, "unknown or revoked API token")])
+        }
+        return verify(token, key: key, request: request, discharges: discharges)
+    }
+
+    /// Verifies the token in an `Authorization` header (see ``AuthorizationHeader``).
+    public func verify(
+        authorizationHeader header: some StringProtocol, request: UploadRequest, keys: some RootKeyStore, discharges: [Macaroon] = []
+    ) async throws -> UploadVerdict {
+        let text: Substring
+        do {
+            text = try AuthorizationHeader.token(from: header)
+        } catch {
+            return .denied([DenialReason(.malformedToken, error.detail)])
+        }
+        return try await verify(token: text, request: request, keys: keys, discharges: discharges)
+    }
+
+    /// Verifies a parsed token with its key (`nil`: unknown or revoked). Synchronous and allocation-light.
+    public func verify(_ token: ServiceToken, key: MacaroonKey?, request: UploadRequest, discharges: [Macaroon] = []) -> UploadVerdict {
+        guard let key else { return .denied([DenialReason(.unknownIdentifier, "unknown or revoked API token")]) }
+        let macaroon = token.macaroon
+        let verified: VerifiedMacaroon
+        do {
+            verified = try macaroon.verifySignature(key: key, discharges: discharges, limits: limits)
+        } catch {
+            return .denied([DenialReason(.invalidSignature, Self.signatureMessage(error))])
+        }
+        if let location, !macaroon.location.elementsEqual(location.utf8) {
+            return .denied([DenialReason(.wrongLocation, "token is for \(Printable.bytes(macaroon.location)), not '\(location)'")])
+        }
+        var reasons: [DenialReason] = []
+        for case .thirdParty(let identifier, _, let caveatLocation) in macaroon.caveats + verified.discharges.flatMap(\.caveats) {
+            let locationText = String(decoding: caveatLocation, as: UTF8.self)
+            if !trustedThirdPartyLocations.contains(locationText) {
+                reasons.append(DenialReason(
+                    .thirdPartyCaveatNotAccepted,
+                    "third-party caveat \(Printable.bytes(identifier)) at '\(locationText)' is not accepted by this service"))
+            }
+        }
+        for (index, bytes) in verified.firstPartyCaveats.enumerated() {
+            let caveat: any UploadCaveat
+            do {
+                caveat = try language.decode(bytes)
+            } catch {
+                reasons.append(DenialReason(.invalidCaveat, "invalid caveat \(Printable.bytes(bytes)): \(error.message)", caveatIndex: index))
+                continue
+            }
+            if case .failed(let message) = caveat.evaluate(request) {
+                reasons.append(DenialReason(.caveatNotSatisfied, message, caveatIndex: index))
+            }
+        }
+        return reasons.isEmpty ? .allowed : .denied(reasons)
+    }
+
+    private static func signatureMessage(_ error: MacaroonError) -> String {
+        switch error.code {
+        case .signatureMismatch where error.field == .signature: "signatures do not match"
+        default: "invalid token: \(error.detail)"
+        }
+    }
+}
