@@ -6,6 +6,10 @@ let package = Package(
     products: [
         .library(name: "Macaroons", targets: ["Macaroons"]),
         .library(name: "MacaroonTokens", targets: ["MacaroonTokens"]),
+        .executable(name: "macaroon", targets: ["MacaroonTool"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // OpenSSL's libcrypto: SHA-256, RAND_bytes, CRYPTO_memcmp. Used only by
@@ -30,6 +34,18 @@ let package = Package(
         .target(
             name: "MacaroonTokens",
             dependencies: ["Macaroons"]
+        ),
+        // The `macaroon` command-line tool.
+        .executableTarget(
+            name: "MacaroonTool",
+            dependencies: [
+                "Macaroons", "MacaroonTokens",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "MacaroonToolTests",
+            dependencies: ["MacaroonTool", "Macaroons", "MacaroonTokens"]
         ),
         .testTarget(
             name: "MacaroonTokensTests",

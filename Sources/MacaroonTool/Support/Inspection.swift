@@ -1,0 +1,116 @@
+import Macaroons
+import MacaroonTokens
+
+/// What `macaroon inspect` reports, rendered as text or as the stable JSON of Specs/tool.md.
+struct Inspection {
+    let token: PresentedToken
+    let now: Int64
+
+    /// The stable JSON object.
+    var json: JSONValue {
+        let macaroon = token.macaroon
+        var members: [(key: String, value: JSONValue)] = [
+            ("prefix", token.serviceToken.map { .string($0.prefix) } ?? .null),
+            ("format", .string(token.format)),
+        ]
+        members += Self.bytesMembers("location", macaroon.location)
+        members += Self.bytesMembers("identifier", macaroon.identifier)
+        members.append(("caveats", .array(macaroon.caveats.map { caveatJSON($0) })))
+        members.append(("signature_hex", .string(macaroon.signature.hexString)))
+        return .object(JSONObject(members))
+    }
+
+    /// `name` as text (or null when not UTF-8) and `name_hex`.
+    private static func bytesMembers(_ name: String, _ bytes: ArraySlice<UInt8>) -> [(key: String, value: JSONValue)] {
+        [(name, String(validating: bytes, as: UTF8.self).map(JSONValue.string) ?? .null), (name + "_hex", .string(Hex.encode(bytes)))]
+    }
+
+    private func caveatJSON(_ caveat: Caveat) -> JSONValue {
+        var members = Self.bytesMembers("id", caveat.identifier)
+        switch caveat {
+        case .firstParty(let identifier):
+            members += [("kind", .string("first-party")), ("location", .null), ("decoded", decodedJSON(identifier))]
+        case .thirdParty(_, let verificationID, let location):
+            members += [("kind", .string("third-party")),
+                        ("location", String(validating: location, as: UTF8.self).map(JSONValue.string) ?? .null),
+                        ("vid_hex", .string(Hex.encode(verificationID))), ("decoded", .null)]
+        }
+        return .object(JSONObject(members))
+    }
+
+    /// The upload caveat decoded, or null when the caveat is not in PyPI's language.
+    private func decodedJSON(_ bytes: ArraySlice<UInt8>) -> JSONValue {
+        guard let caveat = try? CaveatLanguage.pypi.decode(bytes) else { return .null }
+        var members: [(key: String, value: JSONValue)]
+        switch caveat {
+        case let caveat as ExpirationCaveat:
+            members = [("type", .string("expiration")), ("expires_at", .integer(caveat.expiresAt)), ("not_before", .integer(caveat.notBefore))]
+        case let caveat as ProjectNamesCaveat:
+            members = [("type", .string("project_names")), ("names", .array(caveat.names.map(JSONValue.string)))]
+        case let caveat as ProjectIDsCaveat:
+            members = [("type", .string("project_ids")), ("ids", .array(caveat.ids.map(JSONValue.string)))]
+        case let caveat as RequestUserCaveat:
+            members = [("type", .string("user")), ("user_id", .string(caveat.userID))]
+        case let caveat as TrustedPublisherCaveat:
+            members = [("type", .string("trusted_publisher")), ("publisher_id", .string(caveat.publisherID))]
+        default:
+            members = [("type", .string("legacy_user"))]
+        }
+        members.append(("summary", .string(words(for: caveat))))
+        return .object(JSONObject(members))
+    }
+
+    /// A caveat in words, with expiry relative to now.
+    private func words(for caveat: any UploadCaveat) -> String {
+        guard let expiration = caveat as? ExpirationCaveat else { return caveat.summary }
+        return "expires \(UnixTime.format(expiration.expiresAt)) (\(TimeParsing.relative(expiration.expiresAt, now: now)));"
+            + " valid from \(UnixTime.format(expiration.notBefore))"
+    }
+
+    /// The human-readable report.
+    var text: String {
+        let macaroon = token.macaroon
+        var lines: [String] = []
+        func field(_ name: String, _ value: String) {
+            lines.append(Terminal.styled((name + ":").padding(12), .bold) + value)
+        }
+        if let serviceToken = token.serviceToken { field("prefix", serviceToken.prefix) }
+        field("format", token.format)
+        field("location", Self.show(macaroon.location))
+        field("identifier", Self.show(macaroon.identifier))
+        field("caveats", "\(macaroon.caveats.count)")
+        for (index, caveat) in macaroon.caveats.enumerated() {
+            lines.append("  \(index + 1). " + Self.show(caveat.identifier))
+            switch caveat {
+            case .firstParty(let identifier):
+                if let decoded = try? CaveatLanguage.pypi.decode(identifier) {
+                    lines.append("     " + Terminal.styled(words(for: decoded), .dim))
+                }
+            case .thirdParty(_, _, let location):
+                lines.append("     " + Terminal.styled("third-party at \(Self.show(location))", .dim))
+            }
+        }
+        field("signature", macaroon.signature.hexString)
+        return lines.joined(separator: "\n")
+    }
+
+    /// Bytes as text when UTF-8 without control characters, else `hex:` and the hex.
+    static func show(_ bytes: ArraySlice<UInt8>) -> String {
+        if bytes.isEmpty { return "(empty)" }
+        if let text = String(validating: bytes, as: UTF8.self), !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return text
+        }
+        return "hex:" + Hex.encode(bytes)
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}
+
+extension JSONValue {
+    /// Compact JSON text.
+    var text: String { String(decoding: JSONWriter.write(self), as: UTF8.self) }
+}
