@@ -203,3 +203,33 @@ final class Counter: Sendable {
     func increment() { count.withLock { $0 += 1 } }
     var value: Int { count.withLock { $0 } }
 }
+
+@Suite("Bundles: a root and its discharges as one string")
+struct BundleTests {
+    static let root = VerificationTests.root
+    static let discharge = VerificationTests.discharge.bound(to: VerificationTests.root)
+
+    @Test func roundTripAndVerify() throws {
+        let text = MacaroonBundle(root: Self.root, discharges: [Self.discharge]).encodedString()
+        let decoded = try MacaroonBundle(decoding: text.utf8)
+        #expect(decoded.root.sameParts(as: Self.root))
+        #expect(decoded.discharges.count == 1 && decoded.discharges[0].sameParts(as: Self.discharge))
+        try VerificationTests.acceptAll.verify(decoded.root, key: VerificationTests.key, discharges: decoded.discharges)
+        // The text is go-macaroon's Slice encoding: concatenated v2 binaries in base64url.
+        let concatenated = try Self.root.encoded(as: .v2Binary) + Self.discharge.encoded(as: .v2Binary)
+        #expect(text == Base64.encode(concatenated))
+        #expect(try MacaroonBundle(decoding: concatenated).discharges.count == 1)
+        #expect(try MacaroonBundle(decoding: Self.root.encoded(as: .v2)).discharges.isEmpty)
+    }
+
+    @Test func malformedBundles() throws {
+        let concatenated = try Self.root.encoded(as: .v2Binary) + Self.discharge.encoded(as: .v2Binary)
+        #expect(macaroonError { try MacaroonBundle(decoding: concatenated + [0x02]) }?.code == .truncated)
+        #expect(macaroonError { try MacaroonBundle(decoding: concatenated + [0x00]) }?.code == .unsupportedVersion)
+        #expect(macaroonError { try MacaroonBundle(decoding: Self.root.encoded(as: .v1)) }?.code == .unknownFormat)
+        let many = MacaroonBundle(root: Self.root, discharges: Array(repeating: Self.discharge, count: 3)).encodedString()
+        #expect(macaroonError { try MacaroonBundle(decoding: many.utf8, limits: MacaroonLimits(maxDischarges: 2)) }?.code
+            == .dischargeLimitExceeded)
+        #expect(try MacaroonBundle(decoding: many.utf8, limits: MacaroonLimits(maxDischarges: 3)).discharges.count == 3)
+    }
+}

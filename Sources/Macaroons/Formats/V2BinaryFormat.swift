@@ -67,6 +67,21 @@ enum V2BinaryFormat {
         return macaroon
     }
 
+    /// Decodes v2 binary macaroons written one after another (go-macaroon's
+    /// `Slice` encoding), at most `maxCount` of them.
+    static func decodeSequence(_ bytes: [UInt8], maxCount: Int, limits: MacaroonLimits) throws(MacaroonError) -> [Macaroon] {
+        var reader = Reader(bytes: bytes, limits: limits)
+        var macaroons: [Macaroon] = []
+        repeat {
+            guard macaroons.count < maxCount else {
+                throw MacaroonError(.dischargeLimitExceeded, field: .discharge, offset: reader.position,
+                                    detail: "more than \(maxCount) macaroons in one bundle")
+            }
+            macaroons.append(try reader.readMacaroon())
+        } while reader.position < bytes.count
+        return macaroons
+    }
+
     private struct Reader {
         let bytes: [UInt8]
         let limits: MacaroonLimits
