@@ -28,35 +28,40 @@ public struct ServiceToken: Sendable, Hashable, CustomStringConvertible {
     /// - Parameters:
     ///   - text: the token, exactly (callers trim transport whitespace first).
     ///   - expectedPrefix: the service's prefix; `nil` accepts any valid prefix.
+    @inlinable
     public init(parsing text: some StringProtocol, expectedPrefix: String? = nil, limits: MacaroonLimits = .default) throws(TokenError) {
-        var utf8 = Array(text.utf8)
-        guard utf8.count <= limits.maxInputSize else {
-            throw TokenError(.invalidMacaroon, detail: "the token is \(utf8.count) bytes, over the limit of \(limits.maxInputSize)")
-        }
-        guard let dash = utf8.firstIndex(of: UInt8(ascii: "-")) else {
-            throw TokenError(.missingPrefix, detail: "a token starts with its service prefix and '-', e.g. 'pypi-'")
-        }
-        let prefix = String(decoding: utf8[..<dash], as: UTF8.self)
-        try Self.validate(prefix: prefix)
-        if let expectedPrefix, prefix != expectedPrefix {
-            throw TokenError(.wrongPrefix, detail: "the token's prefix is '\(prefix)', expected '\(expectedPrefix)'")
-        }
-        utf8.removeSubrange(...dash)
-        let bytes: [UInt8]
-        do {
-            bytes = try utf8.withUnsafeBufferPointer { (buffer) throws(MacaroonError) in
-                try Base64.decode(buffer, strictness: .urlSafeUnpadded)
+        var text = String(text)
+        self = try text.withUTF8 { ServiceToken.parse($0, expectedPrefix: expectedPrefix, limits: limits) }.get()
+    }
+
+    @usableFromInline
+    static func parse(_ utf8: UnsafeBufferPointer<UInt8>, expectedPrefix: String?, limits: MacaroonLimits) -> Result<ServiceToken, TokenError> {
+        Result { () throws(TokenError) in
+            guard utf8.count <= limits.maxInputSize else {
+                throw TokenError(.invalidMacaroon, detail: "the token is \(utf8.count) bytes, over the limit of \(limits.maxInputSize)")
             }
-        } catch {
-            let position = error.offset.map { " at character \($0 + dash + 1)" } ?? ""
-            throw TokenError(.invalidBase64, detail: "the token is not canonical base64url\(position): \(error.detail)", underlying: error)
+            guard let dash = utf8.firstIndex(of: UInt8(ascii: "-")) else {
+                throw TokenError(.missingPrefix, detail: "a token starts with its service prefix and '-', e.g. 'pypi-'")
+            }
+            let prefixBytes = utf8[..<dash]
+            let prefix = String(decoding: prefixBytes, as: UTF8.self)
+            try validate(prefix: prefix)
+            if let expectedPrefix, !expectedPrefix.utf8.elementsEqual(prefixBytes) {
+                throw TokenError(.wrongPrefix, detail: "the token's prefix is '\(prefix)', expected '\(expectedPrefix)'")
+            }
+            let bytes: [UInt8]
+            do throws(MacaroonError) {
+                bytes = try Base64.decode(UnsafeBufferPointer(rebasing: utf8[(dash + 1)...]), strictness: .urlSafeUnpadded)
+            } catch {
+                let position = error.offset.map { " at character \($0 + dash + 1)" } ?? ""
+                throw TokenError(.invalidBase64, detail: "the token is not canonical base64url\(position): \(error.detail)", underlying: error)
+            }
+            do throws(MacaroonError) {
+                return ServiceToken(validPrefix: prefix, macaroon: try Macaroon(decodingV2Binary: bytes, limits: limits))
+            } catch {
+                throw TokenError(.invalidMacaroon, detail: "the token does not hold a valid v2 macaroon: \(error)", underlying: error)
+            }
         }
-        do {
-            macaroon = try Macaroon(decodingV2Binary: bytes, limits: limits)
-        } catch {
-            throw TokenError(.invalidMacaroon, detail: "the token does not hold a valid v2 macaroon: \(error)", underlying: error)
-        }
-        self.prefix = prefix
     }
 
     /// The token's text, `<prefix>-<base64url>`: a secret, to be sent only to its service.

@@ -39,21 +39,28 @@ public struct Macaroon: Sendable, Hashable {
     ///   - key: the root key (usually ``MacaroonKey/init(derivingFrom:)`` of a stored secret).
     ///   - identifier: what lets the minting service find `key` again.
     ///   - location: a hint where the macaroon is to be used.
+    @inlinable
     public init(key: MacaroonKey, identifier: some Collection<UInt8>, location: some Collection<UInt8> = EmptyCollection()) {
-        let identifier = ArraySlice(identifier)
+        self.init(key: key, identifierBytes: ArraySlice(identifier), locationBytes: ArraySlice(location))
+    }
+
+    @usableFromInline
+    init(key: MacaroonKey, identifierBytes identifier: ArraySlice<UInt8>, locationBytes location: ArraySlice<UInt8>) {
         self.init(
-            location: ArraySlice(location), identifier: identifier, caveats: [],
+            location: location, identifier: identifier, caveats: [],
             signature: MacaroonSignature(SignatureChain.start(key: key.signingKey, identifier: identifier)))
     }
 
     /// A copy with a first-party caveat appended: `sig' = HMAC(sig, caveatId)`.
     ///
     /// Needs no key: any holder can narrow a macaroon.
+    @inlinable
     public func addingFirstPartyCaveat(_ identifier: some Collection<UInt8>) -> Macaroon {
         adding(.firstParty(identifier: ArraySlice(identifier)))
     }
 
     /// A copy with `caveat` appended and the signature advanced accordingly.
+    @usableFromInline
     func adding(_ caveat: Caveat) -> Macaroon {
         Macaroon(
             location: location, identifier: identifier, caveats: caveats + [caveat],

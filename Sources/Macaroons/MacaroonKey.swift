@@ -15,9 +15,15 @@ public struct MacaroonKey: Sendable, CustomStringConvertible {
     public static let byteCount = 32
 
     /// A key derived from a secret of any length, as libmacaroons does.
+    @inlinable
     public init(derivingFrom secret: some Collection<UInt8>) {
-        let secret = Array(secret)
-        signingKey = secret.withUnsafeBytes { SignatureChain.deriveKey(fromSecret: $0) }
+        self = secret.withContiguousStorageIfAvailable { MacaroonKey(derivingFromBuffer: UnsafeRawBufferPointer($0)) }
+            ?? Array(secret).withUnsafeBytes { MacaroonKey(derivingFromBuffer: $0) }
+    }
+
+    @usableFromInline
+    init(derivingFromBuffer secret: UnsafeRawBufferPointer) {
+        signingKey = SignatureChain.deriveKey(fromSecret: secret)
     }
 
     /// A raw 32-byte signing key, used without derivation.

@@ -47,7 +47,13 @@ public struct CaveatLanguage: Sendable {
     }
 
     /// Decodes one caveat.
+    @inlinable
     public func decode(_ bytes: some Collection<UInt8>) throws(CaveatError) -> any UploadCaveat {
+        try decode(caveatBytes: ArraySlice(bytes))
+    }
+
+    @usableFromInline
+    func decode(caveatBytes bytes: ArraySlice<UInt8>) throws(CaveatError) -> any UploadCaveat {
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes, maxDepth: maxJSONDepth)
@@ -64,7 +70,7 @@ public struct CaveatLanguage: Sendable {
                 throw CaveatError("caveat has unknown tag: \(tag)")
             }
             do {
-                return try type.init(arguments: CaveatArguments(Array(elements.dropFirst())))
+                return try type.init(arguments: CaveatArguments(elements.dropFirst()))
             } catch {
                 throw CaveatError("malformed caveat with tag \(tag): \(error.message)")
             }

@@ -169,8 +169,9 @@ public struct TrustedPublisherCaveat: TaggedUploadCaveat, Hashable {
         try arguments.requireCount(1, 2)
         publisherID = try arguments.string(at: 0, named: "publisher id")
         if arguments.values.count == 2 {
-            guard case .object = arguments.values[1] else {
-                throw CaveatError("the claims of a trusted-publisher caveat must be an object, got \(JSONWriter.describe(arguments.values[1]))")
+            let claims = try arguments.value(at: 1)
+            guard case .object = claims else {
+                throw CaveatError("the claims of a trusted-publisher caveat must be an object, got \(JSONWriter.describe(claims))")
             }
         }
     }

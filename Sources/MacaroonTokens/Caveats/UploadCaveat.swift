@@ -65,10 +65,14 @@ public struct CaveatError: Error, Sendable, Hashable, CustomStringConvertible {
 /// strict typed accessors for decoders.
 public struct CaveatArguments: Sendable {
     /// The raw values.
-    public let values: [JSONValue]
+    public let values: ArraySlice<JSONValue>
 
     /// Wraps argument values.
     public init(_ values: [JSONValue]) {
+        self.values = values[...]
+    }
+
+    init(_ values: ArraySlice<JSONValue>) {
         self.values = values
     }
 
@@ -113,12 +117,13 @@ public struct CaveatArguments: Sendable {
         return strings
     }
 
-    private func value(at index: Int) throws(CaveatError) -> JSONValue {
-        guard values.indices.contains(index) else { throw CaveatError("argument \(index + 1) is missing") }
-        return values[index]
+    /// The argument at zero-based `index`.
+    public func value(at index: Int) throws(CaveatError) -> JSONValue {
+        guard index >= 0, index < values.count else { throw CaveatError("argument \(index + 1) is missing") }
+        return values[values.startIndex + index]
     }
 
     private func describe(_ index: Int) -> String {
-        JSONWriter.describe(values[index])
+        (try? value(at: index)).map(JSONWriter.describe) ?? "nothing"
     }
 }

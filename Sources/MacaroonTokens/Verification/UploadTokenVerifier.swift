@@ -41,6 +41,7 @@ public struct UploadTokenVerifier: Sendable {
     }
 
     /// Parses a token with this verifier's prefix and limits.
+    @inlinable
     public func parse(_ token: some StringProtocol) throws(TokenError) -> ServiceToken {
         try ServiceToken(parsing: token, expectedPrefix: prefix, limits: limits)
     }
@@ -91,13 +92,9 @@ public struct UploadTokenVerifier: Sendable {
             return .denied([DenialReason(.wrongLocation, "token is for \(Printable.bytes(macaroon.location)), not '\(location)'")])
         }
         var reasons: [DenialReason] = []
-        for case .thirdParty(let identifier, _, let caveatLocation) in macaroon.caveats + verified.discharges.flatMap(\.caveats) {
-            let locationText = String(decoding: caveatLocation, as: UTF8.self)
-            if !trustedThirdPartyLocations.contains(locationText) {
-                reasons.append(DenialReason(
-                    .thirdPartyCaveatNotAccepted,
-                    "third-party caveat \(Printable.bytes(identifier)) at '\(locationText)' is not accepted by this service"))
-            }
+        rejectUntrustedThirdPartyCaveats(of: macaroon, into: &reasons)
+        for discharge in verified.discharges {
+            rejectUntrustedThirdPartyCaveats(of: discharge, into: &reasons)
         }
         for (index, bytes) in verified.firstPartyCaveats.enumerated() {
             let caveat: any UploadCaveat
@@ -112,6 +109,17 @@ public struct UploadTokenVerifier: Sendable {
             }
         }
         return reasons.isEmpty ? .allowed : .denied(reasons)
+    }
+
+    private func rejectUntrustedThirdPartyCaveats(of macaroon: Macaroon, into reasons: inout [DenialReason]) {
+        for case .thirdParty(let identifier, _, let caveatLocation) in macaroon.caveats {
+            let locationText = String(decoding: caveatLocation, as: UTF8.self)
+            if !trustedThirdPartyLocations.contains(locationText) {
+                reasons.append(DenialReason(
+                    .thirdPartyCaveatNotAccepted,
+                    "third-party caveat \(Printable.bytes(identifier)) at '\(locationText)' is not accepted by this service"))
+            }
+        }
     }
 
     private static func signatureMessage(_ error: MacaroonError) -> String {

@@ -23,17 +23,19 @@ struct HMACSHA256: @unchecked Sendable {
     init(key: UnsafeRawBufferPointer) {
         var inner = SHA256_CTX()
         var outer = SHA256_CTX()
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.blockSize) { pad in
-            pad.initialize(repeating: 0)
+        // One 64-byte block as eight words, so the pads are eight XORs each.
+        var block: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &block) { pad in
             if key.count > Self.blockSize {
-                _ = SHA256(key.baseAddress?.assumingMemoryBound(to: UInt8.self), key.count, pad.baseAddress)
-            } else {
-                for index in 0..<key.count { pad[index] = key[index] }
+                _ = SHA256(key.baseAddress?.assumingMemoryBound(to: UInt8.self), key.count, pad.baseAddress?.assumingMemoryBound(to: UInt8.self))
+            } else if let base = key.baseAddress, let destination = pad.baseAddress {
+                destination.copyMemory(from: base, byteCount: key.count)
             }
-            for index in pad.indices { pad[index] ^= 0x36 }
+            let words = pad.bindMemory(to: UInt64.self)
+            for index in words.indices { words[index] ^= 0x3636_3636_3636_3636 }
             _ = SHA256_Init(&inner)
             _ = SHA256_Update(&inner, pad.baseAddress, Self.blockSize)
-            for index in pad.indices { pad[index] ^= 0x36 ^ 0x5c }
+            for index in words.indices { words[index] ^= 0x3636_3636_3636_3636 ^ 0x5C5C_5C5C_5C5C_5C5C }
             _ = SHA256_Init(&outer)
             _ = SHA256_Update(&outer, pad.baseAddress, Self.blockSize)
             // Do not leave key material in the scratch block.

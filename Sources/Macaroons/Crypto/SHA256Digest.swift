@@ -16,8 +16,8 @@ struct SHA256Digest: Sendable {
     init?(_ bytes: some Collection<UInt8>) {
         guard bytes.count == Self.byteCount else { return nil }
         withUnsafeMutableBytes { destination in
-            for (index, byte) in zip(destination.indices, bytes) {
-                destination[index] = byte
+            if bytes.withContiguousStorageIfAvailable({ destination.copyMemory(from: UnsafeRawBufferPointer($0)) }) == nil {
+                destination.copyBytes(from: bytes)
             }
         }
     }

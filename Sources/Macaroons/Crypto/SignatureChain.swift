@@ -41,8 +41,10 @@ enum SignatureChain {
     /// The signature of a whole chain.
     static func sign(key: SHA256Digest, identifier: ArraySlice<UInt8>, caveats: [Caveat]) -> SHA256Digest {
         var signature = start(key: key, identifier: identifier)
-        for caveat in caveats {
-            signature = append(caveat, to: signature)
+        caveats.withUnsafeBufferPointer { caveats in
+            for index in caveats.indices {
+                signature = append(caveats[index], to: signature)
+            }
         }
         return signature
     }

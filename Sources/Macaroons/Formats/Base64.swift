@@ -17,14 +17,20 @@ package enum Base64 {
 
     private static let urlSafeAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    /// Sextet values for both alphabets; 0xFF marks a byte outside them.
-    private static let sextets: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
+    /// For each byte: its sextet value in bits 0-5, plus `urlSafeBit` for `-` and `_`,
+    /// `standardBit` for `+` and `/`, and `invalidBit` for bytes outside both alphabets.
+    private static let classes: [UInt8] = {
+        var table = [UInt8](repeating: invalidBit, count: 256)
         for (value, character) in urlSafeAlphabet.enumerated() { table[Int(character)] = UInt8(value) }
-        table[Int(UInt8(ascii: "+"))] = 62
-        table[Int(UInt8(ascii: "/"))] = 63
+        table[Int(UInt8(ascii: "-"))] |= urlSafeBit
+        table[Int(UInt8(ascii: "_"))] |= urlSafeBit
+        table[Int(UInt8(ascii: "+"))] = 62 | standardBit
+        table[Int(UInt8(ascii: "/"))] = 63 | standardBit
         return table
     }()
+    private static let urlSafeBit: UInt8 = 0x40
+    private static let standardBit: UInt8 = 0x80
+    private static let invalidBit: UInt8 = urlSafeBit | standardBit
 
     /// URL-safe base64 without padding.
     package static func encode(_ bytes: some Collection<UInt8>) -> String {
@@ -78,46 +84,80 @@ package enum Base64 {
         }
         guard length % 4 != 1 else { throw failure(length - 1, "length \(length) is not a possible base64 length") }
 
-        var sawURLSafe = false
-        var sawStandard = false
         let outputCount = length / 4 * 3 + max(0, length % 4 - 1)
-        var firstError: MacaroonError?
-        let output = [UInt8](unsafeUninitializedCapacity: outputCount) { buffer, initialized in
-            var accumulator: UInt32 = 0
-            var bits = 0
-            var out = 0
-            for offset in 0..<length {
-                let character = text[offset]
-                let sextet = sextets[Int(character)]
-                switch character {
-                case UInt8(ascii: "-"), UInt8(ascii: "_"): sawURLSafe = true
-                case UInt8(ascii: "+"), UInt8(ascii: "/"): sawStandard = true
-                default: break
+        var seen: UInt8 = 0
+        var spareBitsSet = false
+        let output = classes.withUnsafeBufferPointer { classes in
+            [UInt8](unsafeUninitializedCapacity: outputCount) { buffer, initialized in
+                // Four characters make three bytes; `seen` collects the class bits of every character.
+                var input = 0
+                var out = 0
+                while input + 4 <= length {
+                    let a = classes[Int(text[input])], b = classes[Int(text[input + 1])]
+                    let c = classes[Int(text[input + 2])], d = classes[Int(text[input + 3])]
+                    seen |= a | b | c | d
+                    let group = UInt32(a & 0x3F) << 18 | UInt32(b & 0x3F) << 12 | UInt32(c & 0x3F) << 6 | UInt32(d & 0x3F)
+                    buffer[out] = UInt8(truncatingIfNeeded: group >> 16)
+                    buffer[out + 1] = UInt8(truncatingIfNeeded: group >> 8)
+                    buffer[out + 2] = UInt8(truncatingIfNeeded: group)
+                    input += 4
+                    out += 3
                 }
-                if sextet == 0xFF || (sawURLSafe && sawStandard)
-                    || (strictness == .urlSafeUnpadded && sawStandard)
-                {
-                    let what = sextet == 0xFF ? "character \(describe(character)) is not base64" :
-                        sawURLSafe && sawStandard ? "the URL-safe and standard alphabets are mixed" :
-                        "character \(describe(character)) is from the standard alphabet; use '-' and '_'"
-                    firstError = failure(offset, what)
+                var group: UInt32 = 0
+                for offset in input..<length {
+                    let value = classes[Int(text[offset])]
+                    seen |= value
+                    group = group << 6 | UInt32(value & 0x3F)
+                }
+                switch length - input {
+                case 2:
+                    buffer[out] = UInt8(truncatingIfNeeded: group >> 4)
+                    out += 1
+                    spareBitsSet = group & 0x0F != 0
+                case 3:
+                    buffer[out] = UInt8(truncatingIfNeeded: group >> 10)
+                    buffer[out + 1] = UInt8(truncatingIfNeeded: group >> 2)
+                    out += 2
+                    spareBitsSet = group & 0x03 != 0
+                default:
                     break
                 }
-                accumulator = accumulator << 6 | UInt32(sextet)
-                bits += 6
-                if bits >= 8 {
-                    bits -= 8
-                    buffer[out] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
-                    out += 1
-                }
+                initialized = out
             }
-            if firstError == nil, bits > 0, accumulator & ((1 << UInt32(bits)) - 1) != 0 {
-                firstError = failure(length - 1, "the last character has non-zero spare bits")
-            }
-            initialized = out
         }
-        if let firstError { throw firstError }
+        // An invalid character, or both alphabets, set both class bits.
+        if seen & invalidBit == invalidBit || (strictness == .urlSafeUnpadded && seen & standardBit != 0) {
+            throw firstInvalidCharacter(text[..<length], strictness: strictness, field: field)
+        }
+        if spareBitsSet {
+            throw failure(length - 1, "the last character has non-zero spare bits")
+        }
         return output
+    }
+
+    /// Finds the first offending character after the fast path found a problem (slow, error path only).
+    private static func firstInvalidCharacter(
+        _ text: UnsafeBufferPointer<UInt8>.SubSequence, strictness: Strictness, field: MacaroonError.Field?
+    ) -> MacaroonError {
+        var sawURLSafe = false
+        var sawStandard = false
+        for offset in text.indices {
+            let character = text[offset]
+            let value = classes[Int(character)]
+            if value & invalidBit == invalidBit {
+                return MacaroonError(.invalidBase64, field: field, offset: offset, detail: "character \(describe(character)) is not base64")
+            }
+            sawURLSafe = sawURLSafe || value & urlSafeBit != 0
+            sawStandard = sawStandard || value & standardBit != 0
+            if sawStandard && strictness == .urlSafeUnpadded {
+                return MacaroonError(.invalidBase64, field: field, offset: offset,
+                                     detail: "character \(describe(character)) is from the standard alphabet; use '-' and '_'")
+            }
+            if sawURLSafe && sawStandard {
+                return MacaroonError(.invalidBase64, field: field, offset: offset, detail: "the URL-safe and standard alphabets are mixed")
+            }
+        }
+        return MacaroonError(.invalidBase64, field: field, detail: "invalid base64")
     }
 
     private static func describe(_ byte: UInt8) -> String {

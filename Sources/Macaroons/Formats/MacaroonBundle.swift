@@ -20,19 +20,24 @@ public struct MacaroonBundle: Sendable, Hashable {
     ///
     /// - Throws: ``MacaroonError``; more than ``MacaroonLimits/maxDischarges``
     ///   discharges is ``MacaroonError/Code/dischargeLimitExceeded``.
+    @inlinable
     public init(decoding input: some Collection<UInt8>, limits: MacaroonLimits = .default) throws(MacaroonError) {
-        let macaroons = try MacaroonDecoder.withContiguousBytes(input, limits: limits) { (bytes) throws(MacaroonError) in
+        self = try MacaroonDecoder.withContiguousBytes(input) { MacaroonBundle.decode($0, limits: limits) }.get()
+    }
+
+    @usableFromInline
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, limits: MacaroonLimits) -> Result<MacaroonBundle, MacaroonError> {
+        Result { () throws(MacaroonError) in
             let detected = try MacaroonDecoder.detect(bytes, limits: limits)
             guard detected.format == .v2 || detected.format == .v2Binary else {
                 throw MacaroonError(.unknownFormat, detail: "a bundle is v2 binary macaroons, found \(detected.format)")
             }
-            return try V2BinaryFormat.decodeSequence(detected.payload, maxCount: limits.maxDischarges + 1, limits: limits)
+            let macaroons = try V2BinaryFormat.decodeSequence(detected.payload, maxCount: limits.maxDischarges + 1, limits: limits)
+            guard let root = macaroons.first else {
+                throw MacaroonError(.emptyInput, detail: "the bundle holds no macaroon")
+            }
+            return MacaroonBundle(root: root, discharges: Array(macaroons.dropFirst()))
         }
-        guard let first = macaroons.first else {
-            throw MacaroonError(.emptyInput, detail: "the bundle holds no macaroon")
-        }
-        root = first
-        discharges = Array(macaroons.dropFirst())
     }
 
     /// The bundle as URL-safe base64 text.

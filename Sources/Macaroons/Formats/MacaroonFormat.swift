@@ -14,10 +14,9 @@ public enum MacaroonFormat: String, Sendable, CaseIterable, CustomStringConverti
 
     /// Which format `input` is in, judged by its first bytes (and, for base64
     /// text, by the first decoded byte). Does not validate the rest.
+    @inlinable
     public static func detect(_ input: some Collection<UInt8>, limits: MacaroonLimits = .default) throws(MacaroonError) -> MacaroonFormat {
-        try MacaroonDecoder.withContiguousBytes(input, limits: limits) { (bytes) throws(MacaroonError) in
-            try MacaroonDecoder.detect(bytes, limits: limits).format
-        }
+        try MacaroonDecoder.withContiguousBytes(input) { MacaroonDecoder.detectFormat($0, limits: limits) }.get()
     }
 }
 
@@ -25,22 +24,15 @@ extension Macaroon {
     /// Decodes a macaroon in any ``MacaroonFormat``, detecting which.
     ///
     /// - Throws: ``MacaroonError`` naming the first problem found; nothing is accepted loosely.
+    @inlinable
     public init(decoding input: some Collection<UInt8>, limits: MacaroonLimits = .default) throws(MacaroonError) {
-        self = try MacaroonDecoder.withContiguousBytes(input, limits: limits) { (bytes) throws(MacaroonError) in
-            let detected = try MacaroonDecoder.detect(bytes, limits: limits)
-            return try MacaroonDecoder.decode(detected.payload, as: detected.format, limits: limits)
-        }
+        self = try MacaroonDecoder.withContiguousBytes(input) { MacaroonDecoder.decode($0, as: nil, limits: limits) }.get()
     }
 
     /// Decodes a macaroon that must be in `format`.
+    @inlinable
     public init(decoding input: some Collection<UInt8>, as format: MacaroonFormat, limits: MacaroonLimits = .default) throws(MacaroonError) {
-        self = try MacaroonDecoder.withContiguousBytes(input, limits: limits) { (bytes) throws(MacaroonError) in
-            let detected = try MacaroonDecoder.detect(bytes, limits: limits)
-            guard detected.format == format else {
-                throw MacaroonError(.unknownFormat, detail: "expected \(format), found \(detected.format)")
-            }
-            return try MacaroonDecoder.decode(detected.payload, as: format, limits: limits)
-        }
+        self = try MacaroonDecoder.withContiguousBytes(input) { MacaroonDecoder.decode($0, as: format, limits: limits) }.get()
     }
 
     /// The macaroon encoded in `format`.
@@ -66,6 +58,11 @@ extension Macaroon {
 }
 
 /// Format detection and dispatch, shared by every public decoding entry point.
+///
+/// The public entry points are generic and inlinable: they only find contiguous
+/// bytes and call the non-generic functions here, so callers in other modules
+/// never run unspecialized generic code.
+@usableFromInline
 enum MacaroonDecoder {
     /// The detected format and the bytes its decoder reads (base64 already removed).
     struct Detected {
@@ -73,21 +70,35 @@ enum MacaroonDecoder {
         var payload: [UInt8]
     }
 
+    /// Runs `body` on the bytes of `input`, copying them only if they are not contiguous.
+    @inlinable
     static func withContiguousBytes<Output>(
-        _ input: some Collection<UInt8>, limits: MacaroonLimits,
-        _ body: (UnsafeBufferPointer<UInt8>) throws(MacaroonError) -> Output
-    ) throws(MacaroonError) -> Output {
-        guard input.count <= limits.maxInputSize else {
-            throw MacaroonError(.inputTooLarge, detail: "\(input.count) bytes exceed the limit of \(limits.maxInputSize)")
+        _ input: some Collection<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Result<Output, MacaroonError>
+    ) -> Result<Output, MacaroonError> {
+        if let result = input.withContiguousStorageIfAvailable(body) { return result }
+        return Array(input).withUnsafeBufferPointer(body)
+    }
+
+    @usableFromInline
+    static func detectFormat(_ bytes: UnsafeBufferPointer<UInt8>, limits: MacaroonLimits) -> Result<MacaroonFormat, MacaroonError> {
+        Result { () throws(MacaroonError) in try detect(bytes, limits: limits).format }
+    }
+
+    @usableFromInline
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, as format: MacaroonFormat?, limits: MacaroonLimits) -> Result<Macaroon, MacaroonError> {
+        Result { () throws(MacaroonError) in
+            let detected = try detect(bytes, limits: limits)
+            if let format, detected.format != format {
+                throw MacaroonError(.unknownFormat, detail: "expected \(format), found \(detected.format)")
+            }
+            return try decode(detected.payload, as: detected.format, limits: limits)
         }
-        let result: Result<Output, MacaroonError>? = input.withContiguousStorageIfAvailable { buffer in
-            Swift.Result { () throws(MacaroonError) in try body(buffer) }
-        }
-        if let result { return try result.get() }
-        return try Array(input).withUnsafeBufferPointer { (buffer) throws(MacaroonError) in try body(buffer) }
     }
 
     static func detect(_ bytes: UnsafeBufferPointer<UInt8>, limits: MacaroonLimits) throws(MacaroonError) -> Detected {
+        guard bytes.count <= limits.maxInputSize else {
+            throw MacaroonError(.inputTooLarge, detail: "\(bytes.count) bytes exceed the limit of \(limits.maxInputSize)")
+        }
         guard let first = bytes.first else { throw MacaroonError(.emptyInput, detail: "the input is empty") }
         if first == V2BinaryFormat.version { return Detected(format: .v2Binary, payload: Array(bytes)) }
         if first == UInt8(ascii: "{") { return Detected(format: .v2JSON, payload: Array(bytes)) }

@@ -56,6 +56,7 @@ enum V1Format {
         let location = try reader.expect(.location, field: .location)
         let identifier = try reader.expect(.identifier, field: .identifier)
         var caveats: [Caveat] = []
+        caveats.reserveCapacity(8)
         while true {
             let packetStart = reader.position
             let (key, value) = try reader.next(field: .caveats)

@@ -87,6 +87,9 @@ enum V2BinaryFormat {
         let limits: MacaroonLimits
         var position = 0
 
+        /// Room for typical macaroons in one allocation; more caveats grow the array as usual.
+        static let initialCaveatCapacity = 8
+
         init(bytes: [UInt8], limits: MacaroonLimits) {
             self.bytes = bytes
             self.limits = limits
@@ -103,6 +106,7 @@ enum V2BinaryFormat {
                                     detail: "the macaroon header cannot carry a verification id")
             }
             var caveats: [Caveat] = []
+            caveats.reserveCapacity(Self.initialCaveatCapacity)
             while true {
                 guard position < bytes.count else {
                     throw MacaroonError(.truncated, field: .caveats, offset: position, detail: "the caveat list is not terminated")

@@ -55,7 +55,7 @@ enum V2JSONFormat {
     static func decode(_ bytes: [UInt8], limits: MacaroonLimits) throws(MacaroonError) -> Macaroon {
         let value: JSONValue
         do {
-            value = try JSONParser.parse(bytes, maxDepth: limits.maxJSONDepth)
+            value = try JSONParser.parse(bytes[...], maxDepth: limits.maxJSONDepth)
         } catch {
             throw MacaroonError(.invalidJSON, offset: error.offset, detail: error.detail)
         }

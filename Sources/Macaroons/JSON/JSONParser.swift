@@ -10,16 +10,18 @@ package struct JSONParser {
     private var position = 0
 
     /// Parses one JSON value filling the whole input (surrounding whitespace allowed).
-    package static func parse(_ input: some Collection<UInt8>, maxDepth: Int) throws(JSONSyntaxError) -> JSONValue {
-        let contiguous = Array(input)
-        return try contiguous.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> JSONValue in
-            var parser = JSONParser(bytes: buffer, maxDepth: maxDepth)
-            parser.skipWhitespace()
-            let value = try parser.parseValue(depth: 0)
-            parser.skipWhitespace()
-            guard parser.position == buffer.count else { throw parser.error("unexpected content after the JSON value") }
-            return value
-        }
+    package static func parse(_ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) throws(JSONSyntaxError) -> JSONValue {
+        var parser = JSONParser(bytes: buffer, maxDepth: maxDepth)
+        parser.skipWhitespace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        guard parser.position == buffer.count else { throw parser.error("unexpected content after the JSON value") }
+        return value
+    }
+
+    /// Parses the JSON value in `bytes`.
+    package static func parse(_ bytes: ArraySlice<UInt8>, maxDepth: Int) throws(JSONSyntaxError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) in try parse(buffer, maxDepth: maxDepth) }
     }
 
     private init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {

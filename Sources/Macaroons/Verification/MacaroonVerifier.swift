@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A test that a first-party caveat must pass.
 ///
 /// Like libmacaroons' `satisfy_exact` and `satisfy_general`: a caveat is
@@ -36,29 +42,53 @@ public struct CaveatPredicate: Sendable {
 /// try verifier.verify(macaroon, key: MacaroonKey(derivingFrom: secret))
 /// ```
 public struct MacaroonVerifier: Sendable {
-    private let exactCaveats: Set<ArraySlice<UInt8>>
+    /// Exact predicates sorted by length, then bytes, for binary search without hashing.
+    private let exactCaveats: [ArraySlice<UInt8>]
     private let generalPredicates: [@Sendable (ArraySlice<UInt8>) -> Bool]
     /// The limits applied to discharges.
     public let limits: MacaroonLimits
 
     /// A verifier that accepts a caveat when any of `predicates` does.
     public init(predicates: [CaveatPredicate], limits: MacaroonLimits = .default) {
-        var exact: Set<ArraySlice<UInt8>> = []
+        var exact: [ArraySlice<UInt8>] = []
         var general: [@Sendable (ArraySlice<UInt8>) -> Bool] = []
         for predicate in predicates {
             switch predicate.kind {
-            case .exact(let bytes): exact.insert(bytes)
+            case .exact(let bytes): exact.append(bytes)
             case .general(let test): general.append(test)
             }
         }
-        exactCaveats = exact
+        exactCaveats = exact.sorted { Self.compare($0, $1) < 0 }
         generalPredicates = general
         self.limits = limits
     }
 
     /// Whether a predicate accepts `caveat`.
     public func isSatisfied(_ caveat: ArraySlice<UInt8>) -> Bool {
-        exactCaveats.contains(caveat) || generalPredicates.contains { $0(caveat) }
+        hasExactPredicate(for: caveat) || generalPredicates.contains { $0(caveat) }
+    }
+
+    private func hasExactPredicate(for caveat: ArraySlice<UInt8>) -> Bool {
+        var low = 0
+        var high = exactCaveats.count
+        while low < high {
+            let middle = (low + high) / 2
+            let order = Self.compare(exactCaveats[middle], caveat)
+            if order == 0 { return true }
+            if order < 0 { low = middle + 1 } else { high = middle }
+        }
+        return false
+    }
+
+    /// Orders byte strings by length, then by `memcmp`.
+    private static func compare(_ lhs: ArraySlice<UInt8>, _ rhs: ArraySlice<UInt8>) -> Int {
+        if lhs.count != rhs.count { return lhs.count < rhs.count ? -1 : 1 }
+        return lhs.withUnsafeBytes { left in
+            rhs.withUnsafeBytes { right in
+                guard let leftBase = left.baseAddress, let rightBase = right.baseAddress else { return 0 }
+                return Int(memcmp(leftBase, rightBase, left.count))
+            }
+        }
     }
 
     /// Verifies the signatures of `macaroon` and its discharges, then checks
@@ -75,3 +105,4 @@ public struct MacaroonVerifier: Sendable {
         }
     }
 }
+

@@ -22,27 +22,26 @@ public struct FirstPartyCaveats: Sequence, Sendable {
 
     /// Iterates the root's caveats, then each discharge's.
     public struct Iterator: IteratorProtocol {
-        fileprivate let root: Macaroon
         fileprivate let discharges: [Macaroon]
-        fileprivate var macaroonIndex = -1
+        fileprivate var caveats: [Caveat]
+        fileprivate var nextDischarge = 0
         fileprivate var caveatIndex = 0
 
         public mutating func next() -> ArraySlice<UInt8>? {
             while true {
-                let caveats = macaroonIndex < 0 ? root.caveats : discharges[macaroonIndex].caveats
                 while caveatIndex < caveats.count {
-                    let caveat = caveats[caveatIndex]
                     caveatIndex += 1
-                    if case .firstParty(let identifier) = caveat { return identifier }
+                    if case .firstParty(let identifier) = caveats[caveatIndex - 1] { return identifier }
                 }
-                guard macaroonIndex + 1 < discharges.count else { return nil }
-                macaroonIndex += 1
+                guard nextDischarge < discharges.count else { return nil }
+                caveats = discharges[nextDischarge].caveats
+                nextDischarge += 1
                 caveatIndex = 0
             }
         }
     }
 
-    public func makeIterator() -> Iterator { Iterator(root: root, discharges: discharges) }
+    public func makeIterator() -> Iterator { Iterator(discharges: discharges, caveats: root.caveats) }
 }
 
 extension Macaroon {
@@ -77,13 +76,13 @@ extension Macaroon {
 
 /// One verification of a root macaroon and its discharges.
 private struct ChainVerification {
-    let root: Macaroon
+    let rootSignature: SHA256Digest
     let discharges: [Macaroon]
     let limits: MacaroonLimits
     var used: [Bool]
 
     init(root: Macaroon, discharges: [Macaroon], limits: MacaroonLimits) {
-        self.root = root
+        self.rootSignature = root.signature.digest
         self.discharges = discharges
         self.limits = limits
         self.used = discharges.isEmpty ? [] : Array(repeating: false, count: discharges.count)
@@ -94,7 +93,7 @@ private struct ChainVerification {
     mutating func verify(_ macaroon: Macaroon, signingKey: SHA256Digest, depth: Int) throws(MacaroonError) {
         let isRoot = depth == 0
         let chain = SignatureChain.sign(key: signingKey, identifier: macaroon.identifier, caveats: macaroon.caveats)
-        let expected = isRoot ? chain : SignatureChain.bind(discharge: chain, toRoot: root.signature.digest)
+        let expected = isRoot ? chain : SignatureChain.bind(discharge: chain, toRoot: rootSignature)
         guard OpenSSLBackend.constantTimeEqual(expected, macaroon.signature.digest) else {
             throw MacaroonError(
                 .signatureMismatch, field: isRoot ? .signature : .discharge,

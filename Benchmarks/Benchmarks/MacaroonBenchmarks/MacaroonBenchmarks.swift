@@ -1,0 +1,118 @@
+import Benchmark
+import BenchmarkFixtures
+@_spi(Benchmarking) import Macaroons
+import MacaroonTokens
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal],
+        timeUnits: .nanoseconds,
+        warmupIterations: 100,
+        scalingFactor: .kilo,
+        maxDuration: .seconds(2),
+        maxIterations: 1_000_000,
+        thresholds: [.mallocCountTotal: .init(absolute: [.p90: 0])]
+    )
+
+    // MARK: The floor
+
+    let message = [UInt8](repeating: 0x61, count: 40)
+    Benchmark("HMAC-SHA256 (floor)") { benchmark in
+        Fixtures.secret.withUnsafeBytes { key in
+            message.withUnsafeBytes { message in
+                for _ in benchmark.scaledIterations { blackHole(BareSignatureChain.hmac(key: key, message: message)) }
+            }
+        }
+    }
+    for count in [1, 3, 10, 100] {
+        let caveats = (0..<count).map { Fixtures.caveat($0)[...] }
+        Benchmark("Signature chain/\(count) caveats") { benchmark in
+            Fixtures.secret.withUnsafeBytes { secret in
+                for _ in benchmark.scaledIterations {
+                    blackHole(BareSignatureChain.signature(secret: secret, identifier: Fixtures.identifier[...], caveats: caveats))
+                }
+            }
+        }
+    }
+
+    // MARK: Decoding
+
+    let sample = Fixtures.macaroon(caveats: 3)
+    for format in [MacaroonFormat.v1, .v2, .v2JSON] {
+        let encoded = try! sample.encoded(as: format)
+        Benchmark("Decode/\(format) 3 caveats") { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(try! Macaroon(decoding: encoded)) }
+        }
+    }
+    Benchmark("Decode/service token") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try! ServiceToken(parsing: Fixtures.uploadToken)) }
+    }
+
+    // MARK: Decode and verify
+
+    for count in [1, 3, 10, 100] {
+        let encoded = try! Fixtures.macaroon(caveats: count).encoded(as: .v2)
+        let verifier = Fixtures.verifier(caveats: count)
+        Benchmark("Decode+verify/v2 \(count) caveats") { benchmark in
+            for _ in benchmark.scaledIterations {
+                let macaroon = try! Macaroon(decoding: encoded)
+                try! verifier.verify(macaroon, key: Fixtures.key)
+            }
+        }
+    }
+
+    Benchmark("Upload token/allowed") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(Fixtures.verifyUpload(Fixtures.uploadToken, Fixtures.allowedRequest)) }
+    }
+    Benchmark("Upload token/denied") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(Fixtures.verifyUpload(Fixtures.uploadToken, Fixtures.deniedRequest)) }
+    }
+
+    let thirdPartyVerifier = Fixtures.verifier(caveats: 2)
+    Benchmark("Third-party/decode+verify with bound discharge") { benchmark in
+        for _ in benchmark.scaledIterations {
+            let bundle = try! MacaroonBundle(decoding: Fixtures.thirdPartyBundle.utf8)
+            try! thirdPartyVerifier.verify(bundle.root, key: Fixtures.key, discharges: bundle.discharges)
+        }
+    }
+
+    // MARK: Minting and attenuation
+
+    Benchmark("Mint/macaroon") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(Macaroon(key: Fixtures.key, identifier: Fixtures.identifier, location: Fixtures.location))
+        }
+    }
+    let projects = try! ProjectNamesCaveat(["sampleproject"])
+    Benchmark("Mint/upload token with fresh secret") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try! ServiceToken.mint(location: "pypi.org", identifier: Fixtures.tokenID, caveats: [projects]).token.string)
+        }
+    }
+    let token = try! ServiceToken(parsing: Fixtures.uploadToken)
+    let expiry = try! ExpirationCaveat(expiresAt: 1_800_003_600, notBefore: 1_800_000_000)
+    Benchmark("Attenuate/upload token") { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(token.restricted(by: expiry).string) }
+    }
+
+    // MARK: Concurrency: one shared verifier, the same total work split over 1 or 2 tasks
+
+    let totalVerifications = 20_000
+    for tasks in [1, 2] {
+        Benchmark("Concurrent/\(tasks) task(s) x \(totalVerifications / tasks) upload verifications",
+                  configuration: .init(metrics: [.wallClock], scalingFactor: .one, maxDuration: .seconds(3), maxIterations: 40)) { benchmark in
+            await withTaskGroup(of: Int.self) { group in
+                for _ in 0..<tasks {
+                    group.addTask {
+                        var allowed = 0
+                        for _ in 0..<(totalVerifications / tasks) where Fixtures.verifyUpload(Fixtures.uploadToken, Fixtures.allowedRequest).isAllowed {
+                            allowed += 1
+                        }
+                        return allowed
+                    }
+                }
+                for await count in group { blackHole(count) }
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The benchmark harness, a package of its own so that the library does not
+// depend on package-benchmark. Run from this folder:
+//   swift package benchmark
+let package = Package(
+    name: "swift-macaroons-benchmarks",
+    dependencies: [
+        .package(name: "swift-macaroons", path: "../"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // The tokens, keys and requests every scenario and the peer comparison use.
+        .target(
+            name: "BenchmarkFixtures",
+            dependencies: [
+                .product(name: "Macaroons", package: "swift-macaroons"),
+                .product(name: "MacaroonTokens", package: "swift-macaroons"),
+            ],
+            path: "Benchmarks/BenchmarkFixtures"
+        ),
+        .executableTarget(
+            name: "MacaroonBenchmarks",
+            dependencies: [
+                "BenchmarkFixtures",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Macaroons", package: "swift-macaroons"),
+                .product(name: "MacaroonTokens", package: "swift-macaroons"),
+            ],
+            path: "Benchmarks/MacaroonBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Our side of peers/run: writes the shared tokens and measures decode+verify on them.
+        .executableTarget(
+            name: "PeerComparison",
+            dependencies: [
+                "BenchmarkFixtures",
+                .product(name: "Macaroons", package: "swift-macaroons"),
+            ],
+            path: "Benchmarks/PeerComparison"
+        ),
+    ]
+)
