@@ -46,23 +46,16 @@ public struct CaveatLanguage: Sendable {
         return copy
     }
 
-    /// Decodes one caveat.
-    @inlinable
-    public func decode(_ bytes: some Collection<UInt8>) throws(CaveatError) -> any UploadCaveat {
-        try decode(caveatBytes: ArraySlice(bytes))
-    }
-
-    @usableFromInline
-    func decode(caveatBytes bytes: ArraySlice<UInt8>) throws(CaveatError) -> any UploadCaveat {
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(bytes, maxDepth: maxJSONDepth)
-        } catch {
-            throw CaveatError("caveat is not valid JSON (byte \(error.offset): \(error.detail))")
-        }
-        switch value {
-        case .array(let elements):
-            guard let tagValue = elements.first else { throw CaveatError("caveat array cannot be empty") }
+    /// Decodes one caveat (the bytes of a first-party caveat identifier).
+    public func decode(_ bytes: ArraySlice<UInt8>) throws(CaveatError) -> any UploadCaveat {
+        if bytes.first(where: { !Self.isWhitespace($0) }) == UInt8(ascii: "[") {
+            let tagged: (tag: JSONValue?, arguments: CaveatArguments)
+            do {
+                tagged = try CaveatArguments.read(bytes, maxDepth: maxJSONDepth)
+            } catch {
+                throw Self.notJSON(error)
+            }
+            guard let tagValue = tagged.tag else { throw CaveatError("caveat array cannot be empty") }
             guard case .integer(let tag) = tagValue else {
                 throw CaveatError("caveat tag must be an integer, got \(JSONWriter.describe(tagValue))")
             }
@@ -70,19 +63,33 @@ public struct CaveatLanguage: Sendable {
                 throw CaveatError("caveat has unknown tag: \(tag)")
             }
             do {
-                return try type.init(arguments: CaveatArguments(elements.dropFirst()))
+                return try type.init(arguments: tagged.arguments)
             } catch {
                 throw CaveatError("malformed caveat with tag \(tag): \(error.message)")
             }
-        case .object(let object) where acceptsLegacyCaveats:
-            do {
-                return try Self.decodeLegacy(object)
-            } catch {
-                throw CaveatError("malformed legacy caveat: \(error.message)")
-            }
-        default:
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes, maxDepth: maxJSONDepth)
+        } catch {
+            throw Self.notJSON(error)
+        }
+        guard case .object(let object) = value, acceptsLegacyCaveats else {
             throw CaveatError("caveat must be an array, got \(value.typeName)")
         }
+        do {
+            return try Self.decodeLegacy(object)
+        } catch {
+            throw CaveatError("malformed legacy caveat: \(error.message)")
+        }
+    }
+
+    private static func notJSON(_ error: JSONSyntaxError) -> CaveatError {
+        CaveatError("caveat is not valid JSON (byte \(error.offset): \(error.detail))")
+    }
+
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
     }
 
     /// The pre-2022 caveats, each with exactly its keys.

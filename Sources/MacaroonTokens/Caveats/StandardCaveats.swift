@@ -168,7 +168,7 @@ public struct TrustedPublisherCaveat: TaggedUploadCaveat, Hashable {
     public init(arguments: CaveatArguments) throws(CaveatError) {
         try arguments.requireCount(1, 2)
         publisherID = try arguments.string(at: 0, named: "publisher id")
-        if arguments.values.count == 2 {
+        if arguments.count == 2 {
             let claims = try arguments.value(at: 1)
             guard case .object = claims else {
                 throw CaveatError("the claims of a trusted-publisher caveat must be an object, got \(JSONWriter.describe(claims))")

@@ -7,7 +7,8 @@
 package struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private let maxDepth: Int
-    private var position = 0
+    /// The offset of the next byte to read.
+    package private(set) var position: Int
 
     /// Parses one JSON value filling the whole input (surrounding whitespace allowed).
     package static func parse(_ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) throws(JSONSyntaxError) -> JSONValue {
@@ -24,18 +25,33 @@ package struct JSONParser {
         try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) in try parse(buffer, maxDepth: maxDepth) }
     }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+    /// A parser reading `bytes` from `position`, for callers that read a value piece by piece.
+    package init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, position: Int = 0) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.position = position
     }
 
-    private func error(_ detail: String, at offset: Int? = nil) -> JSONSyntaxError {
+    /// A syntax error at `offset`, or at the current position.
+    package func error(_ detail: String, at offset: Int? = nil) -> JSONSyntaxError {
         JSONSyntaxError(offset: offset ?? position, detail: detail)
     }
 
-    private var current: UInt8? { position < bytes.count ? bytes[position] : nil }
+    /// The next byte, if any.
+    package var current: UInt8? { position < bytes.count ? bytes[position] : nil }
 
-    private mutating func skipWhitespace() {
+    /// Whether every byte has been read.
+    package var isAtEnd: Bool { position == bytes.count }
+
+    /// Skips whitespace, then consumes `byte` if it is next.
+    package mutating func consume(_ byte: UInt8) -> Bool {
+        skipWhitespace()
+        guard current == byte else { return false }
+        position += 1
+        return true
+    }
+
+    package mutating func skipWhitespace() {
         while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
             position += 1
         }
@@ -49,7 +65,9 @@ package struct JSONParser {
         }
     }
 
-    private mutating func parseValue(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+    /// Parses the value at the current position (after any whitespace).
+    package mutating func parseValue(depth: Int = 0) throws(JSONSyntaxError) -> JSONValue {
+        skipWhitespace()
         guard let byte = current else { throw error("unexpected end of input") }
         switch byte {
         case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
@@ -114,14 +132,44 @@ package struct JSONParser {
         }
     }
 
+    /// Checks the value at the current position without building it (objects
+    /// are built, to check their keys are unique; they are rare).
+    package mutating func skipValue(depth: Int = 0) throws(JSONSyntaxError) {
+        skipWhitespace()
+        switch current {
+        case UInt8(ascii: "\""):
+            _ = try parseString(building: false)
+        case UInt8(ascii: "["):
+            guard depth + 1 <= maxDepth else { throw error("nesting deeper than \(maxDepth)") }
+            position += 1
+            if consume(UInt8(ascii: "]")) { return }
+            repeat {
+                try skipValue(depth: depth + 1)
+            } while consume(UInt8(ascii: ","))
+            guard consume(UInt8(ascii: "]")) else { throw error("expected ',' or ']'") }
+        default:
+            _ = try parseValue(depth: depth)
+        }
+    }
+
     private mutating func parseNumber() throws(JSONSyntaxError) -> JSONValue {
         let start = position
         var isInteger = true
-        if current == UInt8(ascii: "-") { position += 1 }
+        let isNegative = current == UInt8(ascii: "-")
+        if isNegative { position += 1 }
         guard let first = current, isDigit(first) else { throw error("expected a digit") }
         position += 1
         if first == UInt8(ascii: "0"), let next = current, isDigit(next) { throw error("leading zeros are not allowed", at: start) }
-        skipDigits()
+        // Accumulate the integer part as a negative number, so Int64.min fits.
+        var negated = -Int64(first - UInt8(ascii: "0"))
+        var overflow = false
+        while let digit = current, isDigit(digit) {
+            let (shifted, overflowMultiply) = negated.multipliedReportingOverflow(by: 10)
+            let (next, overflowSubtract) = shifted.subtractingReportingOverflow(Int64(digit - UInt8(ascii: "0")))
+            overflow = overflow || overflowMultiply || overflowSubtract
+            negated = next
+            position += 1
+        }
         if current == UInt8(ascii: ".") {
             isInteger = false
             position += 1
@@ -135,9 +183,11 @@ package struct JSONParser {
             guard let digit = current, isDigit(digit) else { throw error("expected a digit in the exponent") }
             skipDigits()
         }
-        let text = String(decoding: bytes[start..<position], as: UTF8.self)
-        if isInteger, let value = Int64(text) { return .integer(value) }
-        return .number(text)
+        if isInteger && !overflow {
+            if isNegative { return .integer(negated) }
+            if negated != .min { return .integer(-negated) }
+        }
+        return .number(String(decoding: bytes[start..<position], as: UTF8.self))
     }
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
@@ -146,9 +196,24 @@ package struct JSONParser {
         while let byte = current, isDigit(byte) { position += 1 }
     }
 
-    private mutating func parseString() throws(JSONSyntaxError) -> String {
+    /// Parses the string at the current position; with `building: false` only checks it.
+    package mutating func parseString(building: Bool = true) throws(JSONSyntaxError) -> String {
+        skipWhitespace()
         let start = position
+        guard current == UInt8(ascii: "\"") else { throw error("expected a string") }
         position += 1
+        // Fast path: no escapes, so the string is the bytes between the quotes.
+        var end = position
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            let contents = UnsafeBufferPointer(rebasing: bytes[position..<end])
+            let text = building ? String(validating: contents, as: UTF8.self) : (Self.isValidUTF8(contents) ? "" : nil)
+            guard let text else { throw error("string is not valid UTF-8", at: start) }
+            position = end + 1
+            return text
+        }
         var scalars: [UInt8] = []
         while true {
             guard let byte = current else { throw error("unterminated string", at: start) }
@@ -167,6 +232,19 @@ package struct JSONParser {
             default:
                 scalars.append(byte)
                 position += 1
+            }
+        }
+    }
+
+    private static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return true }
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
             }
         }
     }
