@@ -1,4 +1,4 @@
-@_spi(Benchmarking) import Macaroons
+@_spi(Instrumentation) import Macaroons
 import MacaroonTokens
 
 /// Fixtures shared by the scenarios, built once.

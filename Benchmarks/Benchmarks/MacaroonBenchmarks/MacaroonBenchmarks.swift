@@ -1,6 +1,6 @@
 import Benchmark
 import BenchmarkFixtures
-@_spi(Benchmarking) import Macaroons
+@_spi(Instrumentation) import Macaroons
 import MacaroonTokens
 
 let benchmarks: @Sendable () -> Void = {

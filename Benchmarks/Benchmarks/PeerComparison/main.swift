@@ -2,7 +2,7 @@
 //   PeerComparison emit FILE      writes the shared cases (see PeerCases)
 //   PeerComparison measure        prints one JSON line per case for swift-macaroons and for the bare HMAC chain
 import BenchmarkFixtures
-@_spi(Benchmarking) import Macaroons
+@_spi(Instrumentation) import Macaroons
 #if canImport(Glibc)
 import Glibc
 #endif

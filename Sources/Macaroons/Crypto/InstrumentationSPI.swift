@@ -1,7 +1,7 @@
 /// The bare signature chain, without `Macaroon` values, for the benchmark
 /// harness and the differential fuzz target: the physical floor of
-/// verification. Not part of the supported API (`@_spi(Benchmarking)`).
-@_spi(Benchmarking)
+/// verification. Not part of the supported API (`@_spi(Instrumentation)`).
+@_spi(Instrumentation)
 public enum BareSignatureChain {
     /// One HMAC-SHA256 with a key of any length, keying included.
     public static func hmac(key: UnsafeRawBufferPointer, message: UnsafeRawBufferPointer) -> MacaroonSignature {
