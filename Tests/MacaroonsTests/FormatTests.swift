@@ -223,3 +223,30 @@ struct FormatTests {
         #expect(macaroonError { try Macaroon(decoding: Self.sample.encoded(as: .v2), limits: shorter) }?.code == .fieldTooLong)
     }
 }
+
+@Suite("Resource limits")
+struct LimitTests {
+    @Test("v2 JSON nesting: the format's own depth is 3")
+    func jsonDepth() throws {
+        let json = try FormatTests.sample.encoded(as: .v2JSON)
+        #expect(try Macaroon(decoding: json, limits: MacaroonLimits(maxJSONDepth: 3)).sameParts(as: FormatTests.sample))
+        #expect(macaroonError { try Macaroon(decoding: json, limits: MacaroonLimits(maxJSONDepth: 2)) }?.code == .invalidJSON)
+    }
+
+    @Test("the defaults are the documented ones")
+    func defaults() {
+        let limits = MacaroonLimits.default
+        #expect(limits.maxInputSize == 65_536 && limits.maxCaveats == 1_000 && limits.maxFieldLength == 32_768)
+        #expect(limits.maxJSONDepth == 32 && limits.maxDischarges == 32 && limits.maxDischargeDepth == 8)
+    }
+
+    @Test("exactly maxCaveats caveats decode; one more does not")
+    func caveatCount() throws {
+        let macaroon = (0..<1_000).reduce(Macaroon(key: MacaroonKey(derivingFrom: [1]), identifier: "i".utf8)) {
+            $0.addingFirstPartyCaveat([UInt8($1 % 256)])
+        }
+        #expect(try Macaroon(decoding: macaroon.encoded(as: .v2)).caveats.count == 1_000)
+        let tooMany = macaroon.addingFirstPartyCaveat([0])
+        #expect(macaroonError { try Macaroon(decoding: tooMany.encoded(as: .v2Binary)) }?.code == .tooManyCaveats)
+    }
+}

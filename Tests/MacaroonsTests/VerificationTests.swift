@@ -233,3 +233,60 @@ struct BundleTests {
         #expect(try MacaroonBundle(decoding: many.utf8, limits: MacaroonLimits(maxDischarges: 3)).discharges.count == 3)
     }
 }
+
+@Suite("One-pass verification of encoded macaroons")
+struct EncodedVerificationTests {
+    static func twoStep(_ verifier: MacaroonVerifier, _ input: [UInt8], _ key: MacaroonKey) -> MacaroonError? {
+        macaroonError { try verifier.verify(Macaroon(decoding: input, limits: verifier.limits), key: key) }
+    }
+
+    static func onePass(_ verifier: MacaroonVerifier, _ input: [UInt8], _ key: MacaroonKey) -> MacaroonError? {
+        macaroonError { try verifier.verify(encoded: input, key: key) }
+    }
+
+    @Test("same outcome and same error as decode-then-verify, on valid, tampered and truncated input")
+    func agreesWithTwoStep() throws {
+        let key = VerificationTests.key
+        let macaroons = [VerificationTests.firstPartyOnly, VerificationTests.root,
+                         VerificationTests.firstPartyOnly.addingFirstPartyCaveat([0x00, 0xFF])]
+        let verifiers = [
+            MacaroonVerifier(predicates: [.exact("project = foo"), .exact("user = alice"), .exact([0x00, 0xFF])]),
+            MacaroonVerifier(predicates: [.exact("project = foo")]),
+            MacaroonVerifier(predicates: [.general { $0.count > 3 }]),
+            MacaroonVerifier(predicates: [.exact("project = foo"), .exact("user = alice")], limits: MacaroonLimits(maxCaveats: 2)),
+        ]
+        var successes = 0
+        for macaroon in macaroons {
+            for format in MacaroonFormat.allCases {
+                let encoded = try macaroon.encoded(as: format)
+                var inputs = [encoded, Array(encoded.dropLast()), encoded + [0x41]]
+                for index in stride(from: 0, to: encoded.count, by: 3) {
+                    var flipped = encoded
+                    flipped[index] ^= 0x04
+                    inputs.append(flipped)
+                }
+                for verifier in verifiers {
+                    for input in inputs {
+                        let expected = Self.twoStep(verifier, input, key)
+                        #expect(Self.onePass(verifier, input, key) == expected, "\(format)")
+                        if expected == nil { successes += 1 }
+                    }
+                    #expect(Self.onePass(verifier, encoded, MacaroonKey(derivingFrom: "wrong".utf8)) == Self.twoStep(verifier, encoded, MacaroonKey(derivingFrom: "wrong".utf8)))
+                }
+            }
+        }
+        #expect(successes >= 8)
+        #expect(Self.onePass(verifiers[0], [], key)?.code == .emptyInput)
+    }
+
+    @Test("the peers' macaroons verify in one pass")
+    func peerVectors() throws {
+        for vector in PeerVectorTests.vectors where !vector.isThirdParty {
+            for (_, text, _) in vector.serializations {
+                let macaroon = try Macaroon(decoding: text.utf8)
+                let verifier = MacaroonVerifier(predicates: macaroon.caveats.map { .exact($0.identifier) })
+                try verifier.verify(encoded: text.utf8, key: MacaroonKey(derivingFrom: vector.rootKey))
+            }
+        }
+    }
+}

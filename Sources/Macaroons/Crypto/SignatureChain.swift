@@ -22,16 +22,25 @@ enum SignatureChain {
 
     /// The first signature of a macaroon: the MAC of its identifier under the signing key.
     static func start(key: SHA256Digest, identifier: ArraySlice<UInt8>) -> SHA256Digest {
-        identifier.withUnsafeBytes { HMACSHA256(key: key).authenticationCode(for: $0) }
+        identifier.withUnsafeBytes { start(key: key, identifier: $0) }
+    }
+
+    static func start(key: SHA256Digest, identifier: UnsafeRawBufferPointer) -> SHA256Digest {
+        HMACSHA256(key: key).authenticationCode(for: identifier)
+    }
+
+    /// The signature after appending a first-party caveat with identifier `caveat`.
+    static func appendFirstParty(_ caveat: UnsafeRawBufferPointer, to signature: SHA256Digest) -> SHA256Digest {
+        HMACSHA256(key: signature).authenticationCode(for: caveat)
     }
 
     /// The signature after appending a caveat.
     static func append(_ caveat: Caveat, to signature: SHA256Digest) -> SHA256Digest {
-        let mac = HMACSHA256(key: signature)
         switch caveat {
         case .firstParty(let identifier):
-            return identifier.withUnsafeBytes { mac.authenticationCode(for: $0) }
+            return identifier.withUnsafeBytes { appendFirstParty($0, to: signature) }
         case .thirdParty(let identifier, let verificationID, _):
+            let mac = HMACSHA256(key: signature)
             let vidMAC = verificationID.withUnsafeBytes { mac.authenticationCode(for: $0) }
             let cidMAC = identifier.withUnsafeBytes { mac.authenticationCode(for: $0) }
             return mac.authenticationCode(for: vidMAC, cidMAC)

@@ -63,10 +63,34 @@ package enum Base64 {
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// Decodes `text` (ASCII bytes); `offsetBase` is added to error offsets.
+    /// Decodes `text` (ASCII bytes) into a new array.
     package static func decode(
         _ text: UnsafeBufferPointer<UInt8>, strictness: Strictness, field: MacaroonError.Field? = nil
     ) throws(MacaroonError) -> [UInt8] {
+        var failure: MacaroonError?
+        let output = [UInt8](unsafeUninitializedCapacity: maxDecodedCount(text.count)) { buffer, initialized in
+            do throws(MacaroonError) {
+                initialized = try decode(text, strictness: strictness, field: field, into: buffer)
+            } catch {
+                failure = error
+                initialized = 0
+            }
+        }
+        if let failure { throw failure }
+        return output
+    }
+
+    /// An upper bound of the decoded size of `count` characters.
+    package static func maxDecodedCount(_ count: Int) -> Int {
+        count / 4 * 3 + 2
+    }
+
+    /// Decodes `text` (ASCII bytes) into `output`, which holds at least
+    /// ``maxDecodedCount(_:)`` bytes; returns the number of bytes written.
+    package static func decode(
+        _ text: UnsafeBufferPointer<UInt8>, strictness: Strictness, field: MacaroonError.Field? = nil,
+        into buffer: UnsafeMutableBufferPointer<UInt8>
+    ) throws(MacaroonError) -> Int {
         func failure(_ offset: Int, _ detail: String) -> MacaroonError {
             MacaroonError(.invalidBase64, field: field, offset: offset, detail: detail)
         }
@@ -83,46 +107,43 @@ package enum Base64 {
             }
         }
         guard length % 4 != 1 else { throw failure(length - 1, "length \(length) is not a possible base64 length") }
+        precondition(buffer.count >= maxDecodedCount(text.count), "base64 output buffer too small")
 
-        let outputCount = length / 4 * 3 + max(0, length % 4 - 1)
         var seen: UInt8 = 0
         var spareBitsSet = false
-        let output = classes.withUnsafeBufferPointer { classes in
-            [UInt8](unsafeUninitializedCapacity: outputCount) { buffer, initialized in
-                // Four characters make three bytes; `seen` collects the class bits of every character.
-                var input = 0
-                var out = 0
-                while input + 4 <= length {
-                    let a = classes[Int(text[input])], b = classes[Int(text[input + 1])]
-                    let c = classes[Int(text[input + 2])], d = classes[Int(text[input + 3])]
-                    seen |= a | b | c | d
-                    let group = UInt32(a & 0x3F) << 18 | UInt32(b & 0x3F) << 12 | UInt32(c & 0x3F) << 6 | UInt32(d & 0x3F)
-                    buffer[out] = UInt8(truncatingIfNeeded: group >> 16)
-                    buffer[out + 1] = UInt8(truncatingIfNeeded: group >> 8)
-                    buffer[out + 2] = UInt8(truncatingIfNeeded: group)
-                    input += 4
-                    out += 3
-                }
-                var group: UInt32 = 0
-                for offset in input..<length {
-                    let value = classes[Int(text[offset])]
-                    seen |= value
-                    group = group << 6 | UInt32(value & 0x3F)
-                }
-                switch length - input {
-                case 2:
-                    buffer[out] = UInt8(truncatingIfNeeded: group >> 4)
-                    out += 1
-                    spareBitsSet = group & 0x0F != 0
-                case 3:
-                    buffer[out] = UInt8(truncatingIfNeeded: group >> 10)
-                    buffer[out + 1] = UInt8(truncatingIfNeeded: group >> 2)
-                    out += 2
-                    spareBitsSet = group & 0x03 != 0
-                default:
-                    break
-                }
-                initialized = out
+        var out = 0
+        classes.withUnsafeBufferPointer { classes in
+            // Four characters make three bytes; `seen` collects the class bits of every character.
+            var input = 0
+            while input + 4 <= length {
+                let a = classes[Int(text[input])], b = classes[Int(text[input + 1])]
+                let c = classes[Int(text[input + 2])], d = classes[Int(text[input + 3])]
+                seen |= a | b | c | d
+                let group = UInt32(a & 0x3F) << 18 | UInt32(b & 0x3F) << 12 | UInt32(c & 0x3F) << 6 | UInt32(d & 0x3F)
+                buffer[out] = UInt8(truncatingIfNeeded: group >> 16)
+                buffer[out + 1] = UInt8(truncatingIfNeeded: group >> 8)
+                buffer[out + 2] = UInt8(truncatingIfNeeded: group)
+                input += 4
+                out += 3
+            }
+            var group: UInt32 = 0
+            for offset in input..<length {
+                let value = classes[Int(text[offset])]
+                seen |= value
+                group = group << 6 | UInt32(value & 0x3F)
+            }
+            switch length - input {
+            case 2:
+                buffer[out] = UInt8(truncatingIfNeeded: group >> 4)
+                out += 1
+                spareBitsSet = group & 0x0F != 0
+            case 3:
+                buffer[out] = UInt8(truncatingIfNeeded: group >> 10)
+                buffer[out + 1] = UInt8(truncatingIfNeeded: group >> 2)
+                out += 2
+                spareBitsSet = group & 0x03 != 0
+            default:
+                break
             }
         }
         // An invalid character, or both alphabets, set both class bits.
@@ -132,7 +153,7 @@ package enum Base64 {
         if spareBitsSet {
             throw failure(length - 1, "the last character has non-zero spare bits")
         }
-        return output
+        return out
     }
 
     /// Finds the first offending character after the fast path found a problem (slow, error path only).

@@ -96,17 +96,29 @@ enum MacaroonDecoder {
     }
 
     static func detect(_ bytes: UnsafeBufferPointer<UInt8>, limits: MacaroonLimits) throws(MacaroonError) -> Detected {
+        if let format = try binaryFormat(of: bytes, limits: limits) { return Detected(format: format, payload: Array(bytes)) }
+        let decoded = try Base64.decode(bytes, strictness: .anyPeerSpelling)
+        return Detected(format: try decoded.withUnsafeBufferPointer { (buffer) throws(MacaroonError) in try textFormat(of: buffer) },
+                        payload: decoded)
+    }
+
+    /// Checks the input's size; `.v2Binary` or `.v2JSON` by the first byte, `nil` for base64 text.
+    static func binaryFormat(of bytes: UnsafeBufferPointer<UInt8>, limits: MacaroonLimits) throws(MacaroonError) -> MacaroonFormat? {
         guard bytes.count <= limits.maxInputSize else {
             throw MacaroonError(.inputTooLarge, detail: "\(bytes.count) bytes exceed the limit of \(limits.maxInputSize)")
         }
-        guard let first = bytes.first else { throw MacaroonError(.emptyInput, detail: "the input is empty") }
-        if first == V2BinaryFormat.version { return Detected(format: .v2Binary, payload: Array(bytes)) }
-        if first == UInt8(ascii: "{") { return Detected(format: .v2JSON, payload: Array(bytes)) }
-        let decoded = try Base64.decode(bytes, strictness: .anyPeerSpelling)
-        if decoded.first == V2BinaryFormat.version { return Detected(format: .v2, payload: decoded) }
-        if decoded.count >= 4, decoded.prefix(4).allSatisfy({ Hex.isLowercaseDigit($0) }) {
-            return Detected(format: .v1, payload: decoded)
+        switch bytes.first {
+        case nil: throw MacaroonError(.emptyInput, detail: "the input is empty")
+        case V2BinaryFormat.version: return .v2Binary
+        case UInt8(ascii: "{"): return .v2JSON
+        default: return nil
         }
+    }
+
+    /// `.v2` or `.v1` by the first bytes of base64-decoded text.
+    static func textFormat(of decoded: UnsafeBufferPointer<UInt8>) throws(MacaroonError) -> MacaroonFormat {
+        if decoded.first == V2BinaryFormat.version { return .v2 }
+        if decoded.count >= 4, decoded.prefix(4).allSatisfy({ Hex.isLowercaseDigit($0) }) { return .v1 }
         throw MacaroonError(.unknownFormat, offset: 0, detail: "the input is not a v1, v2 or v2 JSON macaroon")
     }
 

@@ -9,9 +9,15 @@ enum V1Format {
     private static let headerLength = 4
     private static let maxPacketLength = 0xFFFF
 
-    private enum Key: String {
+    private enum Key: String, CaseIterable {
         case location, identifier, cid, vid, cl, signature
         var bytes: [UInt8] { Array(rawValue.utf8) }
+
+        /// The key spelled by `bytes`, if any.
+        init?(bytes: UnsafeBufferPointer<UInt8>) {
+            guard let key = Key.allCases.first(where: { $0.rawValue.utf8.elementsEqual(bytes) }) else { return nil }
+            self = key
+        }
     }
 
     // MARK: Encoding
@@ -52,45 +58,65 @@ enum V1Format {
     // MARK: Decoding
 
     static func decode(_ bytes: [UInt8], limits: MacaroonLimits) throws(MacaroonError) -> Macaroon {
-        var reader = PacketReader(bytes: bytes, limits: limits)
+        try MacaroonAssembler.assemble(bytes) { (buffer, assembler) throws(MacaroonError) in
+            try read(buffer, limits: limits, into: &assembler)
+        }
+    }
+
+    /// Validates a whole v1 macaroon, handing its fields to `visitor`.
+    static func read<Visitor: MacaroonFieldVisitor>(
+        _ buffer: UnsafeBufferPointer<UInt8>, limits: MacaroonLimits, into visitor: inout Visitor
+    ) throws(MacaroonError) {
+        var reader = PacketReader(bytes: buffer, limits: limits)
         let location = try reader.expect(.location, field: .location)
         let identifier = try reader.expect(.identifier, field: .identifier)
-        var caveats: [Caveat] = []
-        caveats.reserveCapacity(8)
+        visitor.visitHeader(location: location, identifier: identifier)
+        // A caveat is complete when the next cid or the signature arrives.
+        var pending: (identifier: Range<Int>, verificationID: Range<Int>?, location: Range<Int>?)?
+        var caveatCount = 0
+        func flush() {
+            guard let caveat = pending else { return }
+            visitor.visitCaveat(
+                identifier: caveat.identifier,
+                thirdParty: caveat.verificationID.map { ($0, caveat.location ?? $0.endIndex..<$0.endIndex) })
+            pending = nil
+        }
         while true {
             let packetStart = reader.position
             let (key, value) = try reader.next(field: .caveats)
             switch key {
             case .cid:
-                guard caveats.count < limits.maxCaveats else {
+                guard caveatCount < limits.maxCaveats else {
                     throw MacaroonError(.tooManyCaveats, field: .caveats, offset: packetStart,
                                         detail: "more than \(limits.maxCaveats) caveats")
                 }
-                caveats.append(.firstParty(identifier: value))
+                flush()
+                pending = (value, nil, nil)
+                caveatCount += 1
             case .vid:
-                guard case .firstParty(let identifier)? = caveats.last else {
+                guard let caveat = pending, caveat.verificationID == nil else {
                     throw MacaroonError(.unexpectedField, field: .verificationID, offset: packetStart,
                                         detail: "a vid packet must follow a cid packet")
                 }
-                caveats[caveats.count - 1] = .thirdParty(identifier: identifier, verificationID: value, location: [])
+                pending = (caveat.identifier, value, nil)
             case .cl:
-                guard case .thirdParty(let identifier, let verificationID, let location)? = caveats.last, location.isEmpty,
-                      !value.isEmpty
-                else {
+                guard let caveat = pending, caveat.verificationID != nil, caveat.location == nil, !value.isEmpty else {
                     throw MacaroonError(.firstPartyCaveatWithLocation, field: .caveatLocation, offset: packetStart,
                                         detail: "a cl packet must follow a vid packet, once, and not be empty")
                 }
-                caveats[caveats.count - 1] = .thirdParty(identifier: identifier, verificationID: verificationID, location: value)
+                pending = (caveat.identifier, caveat.verificationID, value)
             case .signature:
-                guard let signature = MacaroonSignature(bytes: value) else {
+                guard value.count == SHA256Digest.byteCount else {
                     throw MacaroonError(.invalidSignatureLength, field: .signature, offset: packetStart,
                                         detail: "the signature is \(value.count) bytes, not 32")
                 }
-                guard reader.position == bytes.count else {
+                guard reader.position == buffer.count else {
                     throw MacaroonError(.trailingBytes, offset: reader.position,
-                                        detail: "\(bytes.count - reader.position) bytes follow the signature packet")
+                                        detail: "\(buffer.count - reader.position) bytes follow the signature packet")
                 }
-                return Macaroon(location: location, identifier: identifier, caveats: caveats, signature: signature)
+                flush()
+                visitor.visitSignature(value)
+                return
             case .location, .identifier:
                 throw MacaroonError(.unexpectedField, field: .caveats, offset: packetStart,
                                     detail: "a second \(key.rawValue) packet")
@@ -99,11 +125,11 @@ enum V1Format {
     }
 
     private struct PacketReader {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         let limits: MacaroonLimits
         var position = 0
 
-        mutating func expect(_ expected: Key, field: MacaroonError.Field) throws(MacaroonError) -> ArraySlice<UInt8> {
+        mutating func expect(_ expected: Key, field: MacaroonError.Field) throws(MacaroonError) -> Range<Int> {
             let start = position
             let (key, value) = try next(field: field)
             guard key == expected else {
@@ -113,7 +139,7 @@ enum V1Format {
             return value
         }
 
-        mutating func next(field: MacaroonError.Field) throws(MacaroonError) -> (Key, ArraySlice<UInt8>) {
+        mutating func next(field: MacaroonError.Field) throws(MacaroonError) -> (Key, Range<Int>) {
             let start = position
             guard bytes.count - start >= V1Format.headerLength else {
                 throw MacaroonError(.truncated, field: field, offset: start, detail: "the input ends before a packet header")
@@ -144,11 +170,11 @@ enum V1Format {
             }
             let bodyStart = start + V1Format.headerLength
             guard let space = bytes[bodyStart..<(end - 1)].firstIndex(of: UInt8(ascii: " ")),
-                  let name = String(validating: bytes[bodyStart..<space], as: UTF8.self), let key = Key(rawValue: name)
+                  let key = Key(bytes: UnsafeBufferPointer(rebasing: bytes[bodyStart..<space]))
             else {
                 throw MacaroonError(.invalidPacket, field: field, offset: bodyStart, detail: "unknown or malformed packet key")
             }
-            let value = bytes[(space + 1)..<(end - 1)]
+            let value = (space + 1)..<(end - 1)
             guard value.count <= limits.maxFieldLength else {
                 throw MacaroonError(.fieldTooLong, field: field, offset: space + 1,
                                     detail: "a field of \(value.count) bytes exceeds the limit of \(limits.maxFieldLength)")

@@ -57,56 +57,66 @@ enum V2BinaryFormat {
 
     /// Decodes a whole v2 binary macaroon; `bytes` must start with `0x02` and end with the signature.
     static func decode(_ bytes: [UInt8], limits: MacaroonLimits) throws(MacaroonError) -> Macaroon {
-        var reader = Reader(bytes: bytes, limits: limits)
-        let macaroon = try reader.readMacaroon()
-        guard reader.position == bytes.count else {
+        try MacaroonAssembler.assemble(bytes) { (buffer, assembler) throws(MacaroonError) in
+            try read(buffer, limits: limits, into: &assembler)
+        }
+    }
+
+    /// Validates a whole v2 binary macaroon, handing its fields to `visitor`.
+    static func read<Visitor: MacaroonFieldVisitor>(
+        _ buffer: UnsafeBufferPointer<UInt8>, limits: MacaroonLimits, into visitor: inout Visitor
+    ) throws(MacaroonError) {
+        var reader = Reader(bytes: buffer, limits: limits)
+        try reader.readMacaroon(into: &visitor)
+        guard reader.position == buffer.count else {
             throw MacaroonError(
                 .trailingBytes, offset: reader.position,
-                detail: "\(bytes.count - reader.position) bytes follow the signature")
+                detail: "\(buffer.count - reader.position) bytes follow the signature")
         }
-        return macaroon
     }
 
     /// Decodes v2 binary macaroons written one after another (go-macaroon's
     /// `Slice` encoding), at most `maxCount` of them.
     static func decodeSequence(_ bytes: [UInt8], maxCount: Int, limits: MacaroonLimits) throws(MacaroonError) -> [Macaroon] {
-        var reader = Reader(bytes: bytes, limits: limits)
-        var macaroons: [Macaroon] = []
-        repeat {
-            guard macaroons.count < maxCount else {
-                throw MacaroonError(.dischargeLimitExceeded, field: .discharge, offset: reader.position,
-                                    detail: "more than \(maxCount) macaroons in one bundle")
-            }
-            macaroons.append(try reader.readMacaroon())
-        } while reader.position < bytes.count
-        return macaroons
+        try bytes.withUnsafeBufferPointer { (buffer) throws(MacaroonError) in
+            var reader = Reader(bytes: buffer, limits: limits)
+            var macaroons: [Macaroon] = []
+            repeat {
+                guard macaroons.count < maxCount else {
+                    throw MacaroonError(.dischargeLimitExceeded, field: .discharge, offset: reader.position,
+                                        detail: "more than \(maxCount) macaroons in one bundle")
+                }
+                var assembler = MacaroonAssembler(storage: bytes)
+                try reader.readMacaroon(into: &assembler)
+                macaroons.append(assembler.macaroon)
+            } while reader.position < buffer.count
+            return macaroons
+        }
     }
 
     private struct Reader {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         let limits: MacaroonLimits
         var position = 0
 
-        /// Room for typical macaroons in one allocation; more caveats grow the array as usual.
-        static let initialCaveatCapacity = 8
-
-        init(bytes: [UInt8], limits: MacaroonLimits) {
+        init(bytes: UnsafeBufferPointer<UInt8>, limits: MacaroonLimits) {
             self.bytes = bytes
             self.limits = limits
         }
 
-        mutating func readMacaroon() throws(MacaroonError) -> Macaroon {
+        mutating func readMacaroon<Visitor: MacaroonFieldVisitor>(into visitor: inout Visitor) throws(MacaroonError) {
             guard position < bytes.count, bytes[position] == V2BinaryFormat.version else {
                 throw MacaroonError(.unsupportedVersion, field: .version, offset: position, detail: "a v2 macaroon starts with 0x02")
             }
             position += 1
+            let headerStart = position
             let header = try readSection(context: .identifier)
             guard header.verificationID == nil else {
-                throw MacaroonError(.unexpectedField, field: .verificationID, offset: header.verificationIDOffset,
+                throw MacaroonError(.unexpectedField, field: .verificationID, offset: headerStart,
                                     detail: "the macaroon header cannot carry a verification id")
             }
-            var caveats: [Caveat] = []
-            caveats.reserveCapacity(Self.initialCaveatCapacity)
+            visitor.visitHeader(location: header.location ?? position..<position, identifier: header.identifier)
+            var caveatCount = 0
             while true {
                 guard position < bytes.count else {
                     throw MacaroonError(.truncated, field: .caveats, offset: position, detail: "the caveat list is not terminated")
@@ -115,13 +125,23 @@ enum V2BinaryFormat {
                     position += 1
                     break
                 }
-                guard caveats.count < limits.maxCaveats else {
+                guard caveatCount < limits.maxCaveats else {
                     throw MacaroonError(.tooManyCaveats, field: .caveats, offset: position,
                                         detail: "more than \(limits.maxCaveats) caveats")
                 }
                 let sectionStart = position
                 let section = try readSection(context: .caveatIdentifier)
-                caveats.append(try section.caveat(at: sectionStart))
+                if let verificationID = section.verificationID {
+                    visitor.visitCaveat(
+                        identifier: section.identifier, thirdParty: (verificationID, section.location ?? position..<position))
+                } else {
+                    guard section.location == nil else {
+                        throw MacaroonError(.firstPartyCaveatWithLocation, field: .caveatLocation, offset: sectionStart,
+                                            detail: "a first-party caveat cannot carry a location")
+                    }
+                    visitor.visitCaveat(identifier: section.identifier, thirdParty: nil)
+                }
+                caveatCount += 1
             }
             let signatureStart = position
             let (tag, signature) = try readField(context: .signature)
@@ -129,37 +149,24 @@ enum V2BinaryFormat {
                 throw MacaroonError(.unexpectedField, field: .signature, offset: signatureStart,
                                     detail: "expected the signature field (tag 6), found tag \(tag.rawValue)")
             }
-            guard let parsed = MacaroonSignature(bytes: signature) else {
+            guard signature.count == SHA256Digest.byteCount else {
                 throw MacaroonError(.invalidSignatureLength, field: .signature, offset: signatureStart,
                                     detail: "the signature is \(signature.count) bytes, not 32")
             }
-            return Macaroon(location: header.location ?? [], identifier: header.identifier, caveats: caveats, signature: parsed)
+            visitor.visitSignature(signature)
         }
 
         /// The fields of one section: `[LOCATION] IDENTIFIER [VID] EOS`, tags strictly increasing.
         struct Section {
-            var location: ArraySlice<UInt8>?
-            var identifier: ArraySlice<UInt8>
-            var verificationID: ArraySlice<UInt8>?
-            var verificationIDOffset: Int?
-
-            func caveat(at offset: Int) throws(MacaroonError) -> Caveat {
-                guard let verificationID else {
-                    guard location == nil else {
-                        throw MacaroonError(.firstPartyCaveatWithLocation, field: .caveatLocation, offset: offset,
-                                            detail: "a first-party caveat cannot carry a location")
-                    }
-                    return .firstParty(identifier: identifier)
-                }
-                return .thirdParty(identifier: identifier, verificationID: verificationID, location: location ?? [])
-            }
+            var location: Range<Int>?
+            var identifier: Range<Int>
+            var verificationID: Range<Int>?
         }
 
         mutating func readSection(context: MacaroonError.Field) throws(MacaroonError) -> Section {
-            var location: ArraySlice<UInt8>?
-            var identifier: ArraySlice<UInt8>?
-            var verificationID: ArraySlice<UInt8>?
-            var verificationIDOffset: Int?
+            var location: Range<Int>?
+            var identifier: Range<Int>?
+            var verificationID: Range<Int>?
             var lastTag = Tag.endOfSection
             while true {
                 let fieldStart = position
@@ -182,7 +189,6 @@ enum V2BinaryFormat {
                     identifier = value
                 case .verificationID:
                     verificationID = value
-                    verificationIDOffset = fieldStart
                 case .endOfSection, .signature:
                     break
                 }
@@ -190,11 +196,10 @@ enum V2BinaryFormat {
             guard let identifier else {
                 throw MacaroonError(.missingField, field: context, offset: position - 1, detail: "the identifier field is missing")
             }
-            return Section(location: location, identifier: identifier, verificationID: verificationID,
-                           verificationIDOffset: verificationIDOffset)
+            return Section(location: location, identifier: identifier, verificationID: verificationID)
         }
 
-        mutating func readField(context: MacaroonError.Field) throws(MacaroonError) -> (Tag, ArraySlice<UInt8>) {
+        mutating func readField(context: MacaroonError.Field) throws(MacaroonError) -> (Tag, Range<Int>) {
             let tag = try readTag(context: context)
             return (tag, try readLengthAndValue(context: context))
         }
@@ -208,7 +213,7 @@ enum V2BinaryFormat {
             return tag
         }
 
-        mutating func readLengthAndValue(context: MacaroonError.Field) throws(MacaroonError) -> ArraySlice<UInt8> {
+        mutating func readLengthAndValue(context: MacaroonError.Field) throws(MacaroonError) -> Range<Int> {
             let start = position
             let length = try readVarint(context: context)
             guard length <= UInt64(limits.maxFieldLength) else {
@@ -221,7 +226,7 @@ enum V2BinaryFormat {
                                     detail: "a field of \(length) bytes runs past the end of the input")
             }
             defer { position = end }
-            return bytes[position..<end]
+            return position..<end
         }
 
         /// An unsigned LEB128 varint of at most 9 bytes (63 bits), minimally encoded.

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A test that a first-party caveat must pass.
 ///
 /// Like libmacaroons' `satisfy_exact` and `satisfy_general`: a caveat is
@@ -42,8 +36,7 @@ public struct CaveatPredicate: Sendable {
 /// try verifier.verify(macaroon, key: MacaroonKey(derivingFrom: secret))
 /// ```
 public struct MacaroonVerifier: Sendable {
-    /// Exact predicates sorted by length, then bytes, for binary search without hashing.
-    private let exactCaveats: [ArraySlice<UInt8>]
+    private let exactCaveats: ExactPredicateTable
     private let generalPredicates: [@Sendable (ArraySlice<UInt8>) -> Bool]
     /// The limits applied to discharges.
     public let limits: MacaroonLimits
@@ -58,37 +51,23 @@ public struct MacaroonVerifier: Sendable {
             case .general(let test): general.append(test)
             }
         }
-        exactCaveats = exact.sorted { Self.compare($0, $1) < 0 }
+        exactCaveats = ExactPredicateTable(exact)
         generalPredicates = general
         self.limits = limits
     }
 
     /// Whether a predicate accepts `caveat`.
     public func isSatisfied(_ caveat: ArraySlice<UInt8>) -> Bool {
-        hasExactPredicate(for: caveat) || generalPredicates.contains { $0(caveat) }
+        caveat.withUnsafeBytes { isSatisfied($0) { caveat } }
     }
 
-    private func hasExactPredicate(for caveat: ArraySlice<UInt8>) -> Bool {
-        var low = 0
-        var high = exactCaveats.count
-        while low < high {
-            let middle = (low + high) / 2
-            let order = Self.compare(exactCaveats[middle], caveat)
-            if order == 0 { return true }
-            if order < 0 { low = middle + 1 } else { high = middle }
-        }
-        return false
-    }
-
-    /// Orders byte strings by length, then by `memcmp`.
-    private static func compare(_ lhs: ArraySlice<UInt8>, _ rhs: ArraySlice<UInt8>) -> Int {
-        if lhs.count != rhs.count { return lhs.count < rhs.count ? -1 : 1 }
-        return lhs.withUnsafeBytes { left in
-            rhs.withUnsafeBytes { right in
-                guard let leftBase = left.baseAddress, let rightBase = right.baseAddress else { return 0 }
-                return Int(memcmp(leftBase, rightBase, left.count))
-            }
-        }
+    /// Whether a predicate accepts `caveat`; `slice` makes the array slice a
+    /// general predicate needs, only when one must run.
+    func isSatisfied(_ caveat: UnsafeRawBufferPointer, slice: () -> ArraySlice<UInt8>) -> Bool {
+        if exactCaveats.contains(caveat) { return true }
+        guard !generalPredicates.isEmpty else { return false }
+        let bytes = slice()
+        return generalPredicates.contains { $0(bytes) }
     }
 
     /// Verifies the signatures of `macaroon` and its discharges, then checks
@@ -100,8 +79,7 @@ public struct MacaroonVerifier: Sendable {
     public func verify(_ macaroon: Macaroon, key: MacaroonKey, discharges: [Macaroon] = []) throws(MacaroonError) {
         let verified = try macaroon.verifySignature(key: key, discharges: discharges, limits: limits)
         for caveat in verified.firstPartyCaveats where !isSatisfied(caveat) {
-            throw MacaroonError(.caveatNotSatisfied, field: .caveatIdentifier,
-                                detail: "no predicate accepts caveat \(Printable.bytes(caveat))")
+            throw .caveatNotSatisfied(caveat)
         }
     }
 }

@@ -95,10 +95,9 @@ private struct ChainVerification {
         let chain = SignatureChain.sign(key: signingKey, identifier: macaroon.identifier, caveats: macaroon.caveats)
         let expected = isRoot ? chain : SignatureChain.bind(discharge: chain, toRoot: rootSignature)
         guard OpenSSLBackend.constantTimeEqual(expected, macaroon.signature.digest) else {
-            throw MacaroonError(
-                .signatureMismatch, field: isRoot ? .signature : .discharge,
-                detail: isRoot ? "the signature does not match: wrong key or tampered macaroon"
-                    : "the discharge for \(Printable.bytes(macaroon.identifier)) has a wrong signature or is not bound to this root")
+            throw isRoot ? .rootSignatureMismatch
+                : MacaroonError(.signatureMismatch, field: .discharge,
+                                detail: "the discharge for \(Printable.bytes(macaroon.identifier)) has a wrong signature or is not bound to this root")
         }
         guard macaroon.caveats.contains(where: \.isThirdParty) else { return }
 
@@ -123,6 +122,17 @@ private struct ChainVerification {
             }
             signature = SignatureChain.append(caveat, to: signature)
         }
+    }
+}
+
+extension MacaroonError {
+    /// The root macaroon's chain does not match its signature.
+    static let rootSignatureMismatch = MacaroonError(
+        .signatureMismatch, field: .signature, detail: "the signature does not match: wrong key or tampered macaroon")
+
+    /// No predicate accepted the first-party caveat `caveat`.
+    static func caveatNotSatisfied(_ caveat: ArraySlice<UInt8>) -> MacaroonError {
+        MacaroonError(.caveatNotSatisfied, field: .caveatIdentifier, detail: "no predicate accepts caveat \(Printable.bytes(caveat))")
     }
 }
 
