@@ -15,7 +15,8 @@ if len(sys.argv) > 2 and sys.argv[2] == "--json":
     print(json.dumps({"machine": machine, "date": date, "results": results}, indent=1))
     sys.exit(0)
 
-scenarios = list(dict.fromkeys(r["scenario"] for r in results))
+scenarios = [s for s in dict.fromkeys(r["scenario"] for r in results) if not s.startswith("upload verification")]
+scaling = [r for r in results if r["scenario"].startswith("upload verification")]
 implementations = list(dict.fromkeys(r["implementation"] for r in results))
 value = {(r["scenario"], r["implementation"]): r["ns_per_op"] for r in results}
 print(f"machine: {machine}; date: {date}; ns per decode+verify (ratio to swift-macaroons)")
@@ -27,3 +28,6 @@ for scenario in scenarios:
 widths = [max(len(str(row[c])) for row in [header] + rows) for c in range(len(header))]
 for row in [header, ["-" * w for w in widths]] + rows:
     print(" | ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
+if len(scaling) == 2:
+    one, two = scaling[0]["ns_per_op"], scaling[1]["ns_per_op"]
+    print(f"\nupload verification throughput: 1 task {1e9 / one:,.0f}/s, 2 tasks {1e9 / two:,.0f}/s: {one / two:.2f}x")

@@ -72,7 +72,7 @@ public struct ProjectNamesCaveat: TaggedUploadCaveat, Hashable {
     public func evaluate(_ request: UploadRequest) -> CaveatResult {
         guard let project = request.project else { return .failed("project-scoped token used outside of a project context") }
         guard names.contains(project.normalizedName) else {
-            return .failed("project-scoped token is not valid for project: '\(project.name)'")
+            return .failed("project-scoped token is not valid for project: '" + project.name + "'")
         }
         return .satisfied
     }
@@ -107,7 +107,7 @@ public struct ProjectIDsCaveat: TaggedUploadCaveat, Hashable {
     public func evaluate(_ request: UploadRequest) -> CaveatResult {
         guard let project = request.project else { return .failed("project-scoped token used outside of a project context") }
         guard let id = project.id, ids.contains(id) else {
-            return .failed("project-scoped token is not valid for project: '\(project.name)' (id \(project.id ?? "unknown"))")
+            return .failed("project-scoped token is not valid for project: '" + project.name + "' (id " + (project.id ?? "unknown") + ")")
         }
         return .satisfied
     }

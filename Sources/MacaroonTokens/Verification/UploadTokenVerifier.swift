@@ -105,6 +105,7 @@ public struct UploadTokenVerifier: Sendable {
                 continue
             }
             if case .failed(let message) = caveat.evaluate(request) {
+                if reasons.isEmpty { reasons.reserveCapacity(4) }
                 reasons.append(DenialReason(.caveatNotSatisfied, message, caveatIndex: index))
             }
         }

@@ -13,11 +13,24 @@ enum V1Format {
         case location, identifier, cid, vid, cl, signature
         var bytes: [UInt8] { Array(rawValue.utf8) }
 
-        /// The key spelled by `bytes`, if any.
+        /// The key spelled by `bytes`, if any (chosen by length and first byte, then compared whole).
         init?(bytes: UnsafeBufferPointer<UInt8>) {
-            guard let key = Key.allCases.first(where: { $0.rawValue.utf8.elementsEqual(bytes) }) else { return nil }
-            self = key
+            let candidate: Key
+            switch (bytes.count, bytes.first) {
+            case (8, _): candidate = .location
+            case (10, _): candidate = .identifier
+            case (9, _): candidate = .signature
+            case (2, _): candidate = .cl
+            case (3, UInt8(ascii: "c")): candidate = .cid
+            case (3, _): candidate = .vid
+            default: return nil
+            }
+            guard Key.spellings[candidate.index].elementsEqual(bytes) else { return nil }
+            self = candidate
         }
+
+        private static let spellings = allCases.map(\.bytes)
+        private var index: Int { Key.allCases.firstIndex(of: self) ?? 0 }
     }
 
     // MARK: Encoding
