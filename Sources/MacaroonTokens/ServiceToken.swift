@@ -28,6 +28,7 @@ public struct ServiceToken: Sendable, Hashable, CustomStringConvertible {
     /// - Parameters:
     ///   - text: the token, exactly (callers trim transport whitespace first).
     ///   - expectedPrefix: the service's prefix; `nil` accepts any valid prefix.
+    ///   - limits: the decoding limits of the macaroon inside.
     @inlinable
     public init(parsing text: some StringProtocol, expectedPrefix: String? = nil, limits: MacaroonLimits = .default) throws(TokenError) {
         var text = String(text)

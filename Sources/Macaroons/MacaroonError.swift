@@ -31,11 +31,23 @@ public struct MacaroonError: Error, Hashable, Sendable, CustomStringConvertible 
 
     /// A part of a macaroon that an error refers to.
     public enum Field: String, Sendable, Hashable, CaseIterable {
-        case version, location, identifier, caveats
+        /// The format version (v2's leading byte, v2 JSON's `"v"`).
+        case version
+        /// The macaroon's location.
+        case location
+        /// The macaroon's identifier.
+        case identifier
+        /// The caveat list as a whole.
+        case caveats
+        /// A caveat's identifier (`cid`).
         case caveatIdentifier = "caveat identifier"
+        /// A third-party caveat's verification id (`vid`).
         case verificationID = "verification id"
+        /// A third-party caveat's location (`cl`).
         case caveatLocation = "caveat location"
+        /// The signature.
         case signature
+        /// A discharge macaroon.
         case discharge
     }
 

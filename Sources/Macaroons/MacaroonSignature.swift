@@ -29,6 +29,7 @@ public struct MacaroonSignature: Sendable, Hashable, CustomStringConvertible {
         OpenSSLBackend.constantTimeEqual(lhs.digest, rhs.digest)
     }
 
+    /// Hashes the 32 bytes.
     public func hash(into hasher: inout Hasher) {
         digest.withUnsafeBytes { hasher.combine(bytes: $0) }
     }

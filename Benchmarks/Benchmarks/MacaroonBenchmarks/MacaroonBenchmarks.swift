@@ -11,7 +11,12 @@ let benchmarks: @Sendable () -> Void = {
         scalingFactor: .kilo,
         maxDuration: .seconds(2),
         maxIterations: 1_000_000,
-        thresholds: [.mallocCountTotal: .init(absolute: [.p90: 0])]
+        // Regression guard (see Benchmarks/README.md): p90 wall clock may not grow by more
+        // than 25% over the committed thresholds, and allocations may not grow at all.
+        thresholds: [
+            .wallClock: .init(relative: [.p90: 25]),
+            .mallocCountTotal: .init(absolute: [.p90: 0]),
+        ]
     )
 
     // MARK: The floor
@@ -105,7 +110,8 @@ let benchmarks: @Sendable () -> Void = {
     let totalVerifications = 20_000
     for tasks in [1, 2] {
         Benchmark("Concurrent/\(tasks) task(s) x \(totalVerifications / tasks) upload verifications",
-                  configuration: .init(metrics: [.wallClock], scalingFactor: .one, maxDuration: .seconds(3), maxIterations: 40)) { benchmark in
+                  configuration: .init(metrics: [.wallClock], scalingFactor: .one, maxDuration: .seconds(3), maxIterations: 40,
+                                       thresholds: [.wallClock: .init(relative: [.p90: 25])])) { benchmark in
             await withTaskGroup(of: Int.self) { group in
                 for _ in 0..<tasks {
                     group.addTask {

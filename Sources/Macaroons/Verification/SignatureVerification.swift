@@ -27,6 +27,7 @@ public struct FirstPartyCaveats: Sequence, Sendable {
         fileprivate var nextDischarge = 0
         fileprivate var caveatIndex = 0
 
+        /// The next first-party caveat identifier, or `nil` after the last discharge's.
         public mutating func next() -> ArraySlice<UInt8>? {
             while true {
                 while caveatIndex < caveats.count {
@@ -41,6 +42,7 @@ public struct FirstPartyCaveats: Sequence, Sendable {
         }
     }
 
+    /// An iterator starting at the root's first caveat.
     public func makeIterator() -> Iterator { Iterator(discharges: discharges, caveats: root.caveats) }
 }
 
