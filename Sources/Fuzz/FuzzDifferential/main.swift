@@ -1,6 +1,7 @@
 // libFuzzer target, differential: our HMAC-SHA256 (composed over OpenSSL's
-// SHA-256) against OpenSSL's one-shot HMAC(); and a decoded macaroon's
-// signature recomputed from its parts matches a fresh mint of the same parts.
+// SHA-256) against OpenSSL's one-shot HMAC(); a decoded macaroon's signature
+// recomputed from its parts matches a fresh mint of the same parts; and the
+// one-pass `verify(encoded:key:)` agrees with decode-then-verify, error for error.
 @_spi(Instrumentation) import Macaroons
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -13,8 +14,19 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let ours = key.withUnsafeBytes { key in message.withUnsafeBytes { BareSignatureChain.hmac(key: key, message: $0) } }
     precondition(ours.bytes == BareSignatureChain.referenceHMAC(key: key, message: message), "HMAC differs from OpenSSL's HMAC()")
 
+    let verifiers = [MacaroonVerifier(predicates: [.general { $0.count % 2 == 0 }]), MacaroonVerifier(predicates: [.exact("a = 1")])]
+    let rootKey = MacaroonKey(derivingFrom: key)
+    for verifier in verifiers {
+        let onePass = Result { () throws(MacaroonError) in try verifier.verify(encoded: message, key: rootKey) }
+        let twoStep = Result { () throws(MacaroonError) in try verifier.verify(Macaroon(decoding: message), key: rootKey) }
+        switch (onePass, twoStep) {
+        case (.success, .success): break
+        case (.failure(let first), .failure(let second)): precondition(first == second, "one-pass error \(first) differs from \(second)")
+        default: preconditionFailure("one-pass and two-step verification disagree")
+        }
+    }
+
     if let macaroon = try? Macaroon(decoding: message) {
-        let rootKey = MacaroonKey(derivingFrom: key)
         // Re-mint the first-party chain with the library's public minting API and compare.
         var minted = Macaroon(key: rootKey, identifier: macaroon.identifier, location: macaroon.location)
         for caveat in macaroon.caveats {
