@@ -43,6 +43,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Writes Specs/vectors/*.jsonl from the library: `swift run spec-vectors`.
+        .executableTarget(
+            name: "spec-vectors",
+            dependencies: ["Macaroons", "MacaroonTokens"],
+            path: "Sources/SpecVectors"
+        ),
         // libFuzzer targets (see scripts/fuzz); each is built with --sanitize=fuzzer.
         .executableTarget(name: "FuzzDecoders", dependencies: ["Macaroons"], path: "Sources/Fuzz/FuzzDecoders"),
         .executableTarget(name: "FuzzTokens", dependencies: ["MacaroonTokens"], path: "Sources/Fuzz/FuzzTokens"),
