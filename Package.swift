@@ -55,17 +55,23 @@ let package = Package(
         .executableTarget(name: "FuzzCaveats", dependencies: ["Macaroons", "MacaroonTokens"], path: "Sources/Fuzz/FuzzCaveats"),
         .executableTarget(name: "FuzzRoundTrip", dependencies: ["Macaroons"], path: "Sources/Fuzz/FuzzRoundTrip"),
         .executableTarget(name: "FuzzDifferential", dependencies: ["Macaroons"], path: "Sources/Fuzz/FuzzDifferential"),
+        // Helpers shared by the test targets.
+        .target(
+            name: "MacaroonTestSupport",
+            dependencies: ["Macaroons"],
+            path: "Tests/Support"
+        ),
         .testTarget(
             name: "MacaroonToolTests",
             dependencies: ["MacaroonTool", "Macaroons", "MacaroonTokens"]
         ),
         .testTarget(
             name: "MacaroonTokensTests",
-            dependencies: ["MacaroonTokens", "Macaroons"]
+            dependencies: ["MacaroonTokens", "Macaroons", "MacaroonTestSupport"]
         ),
         .testTarget(
             name: "MacaroonsTests",
-            dependencies: ["Macaroons", "COpenSSL"]
+            dependencies: ["Macaroons", "MacaroonTestSupport"]
         ),
     ]
 )

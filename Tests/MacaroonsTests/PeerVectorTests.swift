@@ -19,7 +19,7 @@ struct PeerVector: Sendable, CustomTestStringConvertible {
     var testDescription: String { "\(peer) \(name)" }
 
     static func load(_ file: String) -> [PeerVector] {
-        ((try? loadJSONLines("peers/" + file)) ?? []).map(PeerVector.init)
+        ((try? loadVectorLines("peers/" + file)) ?? []).map(PeerVector.init)
     }
 
     init(_ record: [String: Any]) {

@@ -14,6 +14,24 @@ protocol MacaroonFieldVisitor {
     mutating func visitSignature(_ signature: Range<Int>)
 }
 
+/// A binary macaroon format (v1 packets, v2) whose reader validates a whole
+/// macaroon and hands its fields to a visitor.
+protocol FieldReadingFormat {
+    /// Validates a whole macaroon in `buffer`, handing its fields to `visitor`.
+    static func read<Visitor: MacaroonFieldVisitor>(
+        _ buffer: UnsafeBufferPointer<UInt8>, limits: MacaroonLimits, into visitor: inout Visitor
+    ) throws(MacaroonError)
+}
+
+extension FieldReadingFormat {
+    /// Decodes a whole macaroon; its fields are slices of `bytes`.
+    static func decode(_ bytes: [UInt8], limits: MacaroonLimits) throws(MacaroonError) -> Macaroon {
+        var assembler = MacaroonAssembler(storage: bytes)
+        try bytes.withUnsafeBufferPointer { (buffer) throws(MacaroonError) in try read(buffer, limits: limits, into: &assembler) }
+        return assembler.macaroon
+    }
+}
+
 /// Builds a `Macaroon` whose fields are slices of the decoded bytes (no copies).
 struct MacaroonAssembler: MacaroonFieldVisitor {
     /// The bytes being decoded; the fields' slices share this storage.
@@ -53,12 +71,4 @@ struct MacaroonAssembler: MacaroonFieldVisitor {
         Macaroon(location: location, identifier: identifier, caveats: caveats, signature: signature)
     }
 
-    /// Runs `read` over the storage and returns the macaroon it described.
-    static func assemble(
-        _ storage: [UInt8], _ read: (UnsafeBufferPointer<UInt8>, inout MacaroonAssembler) throws(MacaroonError) -> Void
-    ) throws(MacaroonError) -> Macaroon {
-        var assembler = MacaroonAssembler(storage: storage)
-        try storage.withUnsafeBufferPointer { (buffer) throws(MacaroonError) in try read(buffer, &assembler) }
-        return assembler.macaroon
-    }
 }

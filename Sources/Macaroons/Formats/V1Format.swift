@@ -5,7 +5,7 @@
 /// Packet order: `location`, `identifier`, then per caveat `cid` with `vid`
 /// and `cl` for a third-party caveat, then `signature` (32 raw bytes). The
 /// text form is the base64 of the packets.
-enum V1Format {
+enum V1Format: FieldReadingFormat {
     private static let headerLength = 4
     private static let maxPacketLength = 0xFFFF
 
@@ -69,12 +69,6 @@ enum V1Format {
     }
 
     // MARK: Decoding
-
-    static func decode(_ bytes: [UInt8], limits: MacaroonLimits) throws(MacaroonError) -> Macaroon {
-        try MacaroonAssembler.assemble(bytes) { (buffer, assembler) throws(MacaroonError) in
-            try read(buffer, limits: limits, into: &assembler)
-        }
-    }
 
     /// Validates a whole v1 macaroon, handing its fields to `visitor`.
     static func read<Visitor: MacaroonFieldVisitor>(

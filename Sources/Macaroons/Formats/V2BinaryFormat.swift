@@ -7,7 +7,7 @@
 /// ```
 /// Tags: EOS 0, LOCATION 1, IDENTIFIER 2, VID 4, SIGNATURE 6. Varints are
 /// unsigned LEB128 and must be minimal. An empty location is omitted.
-enum V2BinaryFormat {
+enum V2BinaryFormat: FieldReadingFormat {
     static let version: UInt8 = 0x02
 
     private enum Tag: UInt64 {
@@ -54,13 +54,6 @@ enum V2BinaryFormat {
     }
 
     // MARK: Decoding
-
-    /// Decodes a whole v2 binary macaroon; `bytes` must start with `0x02` and end with the signature.
-    static func decode(_ bytes: [UInt8], limits: MacaroonLimits) throws(MacaroonError) -> Macaroon {
-        try MacaroonAssembler.assemble(bytes) { (buffer, assembler) throws(MacaroonError) in
-            try read(buffer, limits: limits, into: &assembler)
-        }
-    }
 
     /// Validates a whole v2 binary macaroon, handing its fields to `visitor`.
     static func read<Visitor: MacaroonFieldVisitor>(

@@ -41,6 +41,7 @@ extension MacaroonVerifier {
         try withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: capacity) { caveats in
             Result { () throws(MacaroonError) in
                 var chain = ChainComputer(bytes: bytes, key: key.signingKey, firstPartyCaveats: caveats)
+                // Two calls rather than an existential, so each reader is specialized for the visitor.
                 if format == .v1 {
                     try V1Format.read(bytes, limits: limits, into: &chain)
                 } else {
