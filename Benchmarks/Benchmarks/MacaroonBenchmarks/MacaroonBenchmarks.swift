@@ -3,6 +3,8 @@ import BenchmarkFixtures
 @_spi(Instrumentation) import Macaroons
 import MacaroonTokens
 
+// Names use no spaces or slashes: package-benchmark 1.38.1 writes threshold
+// files with those replaced by '_' but looks them up unreplaced.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .throughput, .mallocCountTotal],
@@ -22,7 +24,7 @@ let benchmarks: @Sendable () -> Void = {
     // MARK: The floor
 
     let message = [UInt8](repeating: 0x61, count: 40)
-    Benchmark("HMAC-SHA256 (floor)") { benchmark in
+    Benchmark("HMAC-SHA256-floor") { benchmark in
         Fixtures.secret.withUnsafeBytes { key in
             message.withUnsafeBytes { message in
                 for _ in benchmark.scaledIterations { blackHole(BareSignatureChain.hmac(key: key, message: message)) }
@@ -31,7 +33,7 @@ let benchmarks: @Sendable () -> Void = {
     }
     for count in [1, 3, 10, 100] {
         let caveats = (0..<count).map { Fixtures.caveat($0)[...] }
-        Benchmark("Signature chain/\(count) caveats") { benchmark in
+        Benchmark("Chain-\(count)-caveats") { benchmark in
             Fixtures.secret.withUnsafeBytes { secret in
                 for _ in benchmark.scaledIterations {
                     blackHole(BareSignatureChain.signature(secret: secret, identifier: Fixtures.identifier[...], caveats: caveats))
@@ -45,11 +47,11 @@ let benchmarks: @Sendable () -> Void = {
     let sample = Fixtures.macaroon(caveats: 3)
     for format in [MacaroonFormat.v1, .v2, .v2JSON] {
         let encoded = try! sample.encoded(as: format)
-        Benchmark("Decode/\(format) 3 caveats") { benchmark in
+        Benchmark("Decode-\(format)-3-caveats") { benchmark in
             for _ in benchmark.scaledIterations { blackHole(try! Macaroon(decoding: encoded)) }
         }
     }
-    Benchmark("Decode/service token") { benchmark in
+    Benchmark("Decode-service-token") { benchmark in
         for _ in benchmark.scaledIterations { blackHole(try! ServiceToken(parsing: Fixtures.uploadToken)) }
     }
 
@@ -58,10 +60,10 @@ let benchmarks: @Sendable () -> Void = {
     for count in [1, 3, 10, 100] {
         let encoded = try! Fixtures.macaroon(caveats: count).encoded(as: .v2)
         let verifier = Fixtures.verifier(caveats: count)
-        Benchmark("Decode+verify/v2 \(count) caveats, one pass") { benchmark in
+        Benchmark("DecodeVerify-v2-\(count)-caveats-one-pass") { benchmark in
             for _ in benchmark.scaledIterations { try! verifier.verify(encoded: encoded, key: Fixtures.key) }
         }
-        Benchmark("Decode+verify/v2 \(count) caveats, Macaroon value") { benchmark in
+        Benchmark("DecodeVerify-v2-\(count)-caveats-Macaroon-value") { benchmark in
             for _ in benchmark.scaledIterations {
                 let macaroon = try! Macaroon(decoding: encoded)
                 try! verifier.verify(macaroon, key: Fixtures.key)
@@ -69,15 +71,15 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark("Upload token/allowed") { benchmark in
+    Benchmark("Upload-allowed") { benchmark in
         for _ in benchmark.scaledIterations { blackHole(Fixtures.verifyUpload(Fixtures.uploadToken, Fixtures.allowedRequest)) }
     }
-    Benchmark("Upload token/denied") { benchmark in
+    Benchmark("Upload-denied") { benchmark in
         for _ in benchmark.scaledIterations { blackHole(Fixtures.verifyUpload(Fixtures.uploadToken, Fixtures.deniedRequest)) }
     }
 
     let thirdPartyVerifier = Fixtures.verifier(caveats: 2)
-    Benchmark("Third-party/decode+verify with bound discharge") { benchmark in
+    Benchmark("ThirdParty-decode-verify-bound-discharge") { benchmark in
         for _ in benchmark.scaledIterations {
             let bundle = try! MacaroonBundle(decoding: Fixtures.thirdPartyBundle.utf8)
             try! thirdPartyVerifier.verify(bundle.root, key: Fixtures.key, discharges: bundle.discharges)
@@ -86,20 +88,20 @@ let benchmarks: @Sendable () -> Void = {
 
     // MARK: Minting and attenuation
 
-    Benchmark("Mint/macaroon") { benchmark in
+    Benchmark("Mint-macaroon") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(Macaroon(key: Fixtures.key, identifier: Fixtures.identifier, location: Fixtures.location))
         }
     }
     let projects = try! ProjectNamesCaveat(["sampleproject"])
-    Benchmark("Mint/upload token with fresh secret") { benchmark in
+    Benchmark("Mint-upload-token-fresh-secret") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try! ServiceToken.mint(location: "pypi.org", identifier: Fixtures.tokenID, caveats: [projects]).token.string)
         }
     }
     let token = try! ServiceToken(parsing: Fixtures.uploadToken)
     let expiry = try! ExpirationCaveat(expiresAt: 1_800_003_600, notBefore: 1_800_000_000)
-    Benchmark("Attenuate/upload token") { benchmark in
+    Benchmark("Attenuate-upload-token") { benchmark in
         for _ in benchmark.scaledIterations { blackHole(token.restricted(by: expiry).string) }
     }
 
@@ -109,7 +111,7 @@ let benchmarks: @Sendable () -> Void = {
 
     let totalVerifications = 20_000
     for tasks in [1, 2] {
-        Benchmark("Concurrent/\(tasks) task(s) x \(totalVerifications / tasks) upload verifications",
+        Benchmark("Concurrent-\(tasks)-tasks-x-\(totalVerifications / tasks)-upload-verifications",
                   configuration: .init(metrics: [.wallClock], scalingFactor: .one, maxDuration: .seconds(3), maxIterations: 40,
                                        thresholds: [.wallClock: .init(relative: [.p90: 25])])) { benchmark in
             await withTaskGroup(of: Int.self) { group in
