@@ -243,3 +243,28 @@ struct ToolTests {
         #expect(output.contains("unknown or revoked API token"))
     }
 }
+
+@Suite("Colour only on a terminal")
+struct TerminalTests {
+    @Test("verify prints ✔ in colour under a pseudo-terminal and plain words in a pipe")
+    func colourOnTerminal() throws {
+        let key = String(repeating: "cd", count: 32)
+        let token = try ToolRunner.run(["mint", "--identifier", "i", "--location", "pypi.org", "--key-hex", key])
+            .standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let command = [ToolRunner.executable.path, "verify", "--key-hex", key, token].joined(separator: " ")
+        // util-linux's script(1) runs the command with a pseudo-terminal as its standard output.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-q", "-e", "-c", command, "/dev/null"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = Pipe()
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(text.contains("\u{1B}[32m✔ ALLOWED"))
+        let piped = try ToolRunner.run(["verify", "--key-hex", key, token])
+        #expect(piped.standardOutput == "ALLOWED\n")
+    }
+}
