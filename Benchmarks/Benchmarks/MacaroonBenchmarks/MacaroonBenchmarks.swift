@@ -13,10 +13,12 @@ let benchmarks: @Sendable () -> Void = {
         scalingFactor: .kilo,
         maxDuration: .seconds(2),
         maxIterations: 1_000_000,
-        // Regression guard (see Benchmarks/README.md): p90 wall clock may not grow by more
-        // than 25% over the committed thresholds, and allocations may not grow at all.
+        // Regression guard (see Benchmarks/README.md): p90 wall clock may not worsen by more
+        // than 35% from the committed thresholds, nor allocations grow; p90 throughput, which
+        // is noisier on a shared machine, only guards against halving.
         thresholds: [
-            .wallClock: .init(relative: [.p90: 25]),
+            .wallClock: .init(relative: [.p90: 35]),
+            .throughput: .init(relative: [.p90: 60]),
             .mallocCountTotal: .init(absolute: [.p90: 0]),
         ]
     )
@@ -113,7 +115,7 @@ let benchmarks: @Sendable () -> Void = {
     for tasks in [1, 2] {
         Benchmark("Concurrent-\(tasks)-tasks-x-\(totalVerifications / tasks)-upload-verifications",
                   configuration: .init(metrics: [.wallClock], scalingFactor: .one, maxDuration: .seconds(3), maxIterations: 40,
-                                       thresholds: [.wallClock: .init(relative: [.p90: 25])])) { benchmark in
+                                       thresholds: [.wallClock: .init(relative: [.p90: 35])])) { benchmark in
             await withTaskGroup(of: Int.self) { group in
                 for _ in 0..<tasks {
                     group.addTask {
