@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The libmacaroons v1 format: a sequence of packets, each
 /// `HHHH key SP value LF`, where `HHHH` is the length of the whole packet in
 /// four lowercase hex digits (so a packet is at most 65,535 bytes).
@@ -9,7 +15,7 @@ enum V1Format: FieldReadingFormat {
     private static let headerLength = 4
     private static let maxPacketLength = 0xFFFF
 
-    private enum Key: String, CaseIterable {
+    private enum Key: String {
         case location, identifier, cid, vid, cl, signature
         var bytes: [UInt8] { Array(rawValue.utf8) }
 
@@ -25,12 +31,13 @@ enum V1Format: FieldReadingFormat {
             case (3, _): candidate = .vid
             default: return nil
             }
-            guard Key.spellings[candidate.index].elementsEqual(bytes) else { return nil }
+            let matches = candidate.rawValue.utf8.withContiguousStorageIfAvailable { spelling in
+                guard spelling.count == bytes.count, let expected = spelling.baseAddress, let actual = bytes.baseAddress else { return false }
+                return memcmp(expected, actual, bytes.count) == 0
+            }
+            guard matches == true else { return nil }
             self = candidate
         }
-
-        private static let spellings = allCases.map(\.bytes)
-        private var index: Int { Key.allCases.firstIndex(of: self) ?? 0 }
     }
 
     // MARK: Encoding

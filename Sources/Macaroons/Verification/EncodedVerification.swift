@@ -36,8 +36,9 @@ extension MacaroonVerifier {
     /// One pass computes the chain while validating and notes where the
     /// first-party caveats are; after the signature matched, the predicates run.
     private func verifyFields(_ bytes: UnsafeBufferPointer<UInt8>, format: MacaroonFormat, key: MacaroonKey) throws(MacaroonError) {
-        // Every caveat takes at least 3 bytes in v2 and 9 in v1, so this bound is never reached by valid input.
-        let capacity = min(limits.maxCaveats, bytes.count / 3) + 1
+        // Every caveat takes at least 3 bytes in v2 and 9 in v1, so valid input never fills
+        // this buffer (and filling it fails closed); small macaroons keep it on the stack.
+        let capacity = min(limits.maxCaveats, bytes.count / (format == .v1 ? 9 : 3)) + 1
         try withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: capacity) { caveats in
             Result { () throws(MacaroonError) in
                 var chain = ChainComputer(bytes: bytes, key: key.signingKey, firstPartyCaveats: caveats)
