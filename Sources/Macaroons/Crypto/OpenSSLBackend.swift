@@ -4,12 +4,14 @@ import COpenSSL
 // package sees only Swift types: `HMACSHA256`, `SHA256Digest` and the
 // functions of `OpenSSLBackend`.
 
-/// HMAC-SHA256 composed over OpenSSL's low-level SHA-256, pre-keyed.
+/// HMAC-SHA256 composed over OpenSSL's low-level SHA-256.
 ///
-/// Keying hashes the padded key once into an inner and an outer SHA-256 state;
-/// each MAC then copies those states by value. Nothing is allocated on the heap.
-/// The construction is RFC 2104; the test suite checks it against RFC 4231 and
-/// against OpenSSL's own `HMAC()` on random inputs.
+/// Keying hashes the padded key once into an inner and an outer SHA-256 state.
+/// A keyed value keeps both states and copies them for each MAC (for fixed
+/// keys: the key-derivation label, the binding key); the one-shot form keys and
+/// MACs in place (for the signature chain, which re-keys at every step).
+/// Nothing is allocated on the heap. The construction is RFC 2104; the test
+/// suite checks it against RFC 4231 and against OpenSSL's own `HMAC()`.
 struct HMACSHA256: @unchecked Sendable {
     // `SHA256_CTX` is a plain C struct of integers with no pointers, so copies
     // are independent values; `@unchecked` is needed only because imported C
@@ -23,10 +25,48 @@ struct HMACSHA256: @unchecked Sendable {
     init(key: UnsafeRawBufferPointer) {
         var inner = SHA256_CTX()
         var outer = SHA256_CTX()
+        Self.key(&inner, &outer, with: key)
+        self.inner = inner
+        self.outer = outer
+    }
+
+    /// Keys the MAC with a 32-byte digest.
+    init(key: SHA256Digest) {
+        self = key.withUnsafeBytes { HMACSHA256(key: $0) }
+    }
+
+    /// The MAC of `message`.
+    func authenticationCode(for message: UnsafeRawBufferPointer) -> SHA256Digest {
+        var inner = self.inner
+        var outer = self.outer
+        _ = SHA256_Update(&inner, message.baseAddress, message.count)
+        return Self.finish(&inner, &outer)
+    }
+
+    /// The MAC of the concatenation of two 32-byte digests.
+    func authenticationCode(for first: SHA256Digest, _ second: SHA256Digest) -> SHA256Digest {
+        var inner = self.inner
+        var outer = self.outer
+        first.withUnsafeBytes { _ = SHA256_Update(&inner, $0.baseAddress, $0.count) }
+        second.withUnsafeBytes { _ = SHA256_Update(&inner, $0.baseAddress, $0.count) }
+        return Self.finish(&inner, &outer)
+    }
+
+    /// `HMAC(key, message)` for a key used once, without keeping keyed states.
+    static func authenticationCode(key: SHA256Digest, message: UnsafeRawBufferPointer) -> SHA256Digest {
+        var inner = SHA256_CTX()
+        var outer = SHA256_CTX()
+        key.withUnsafeBytes { Self.key(&inner, &outer, with: $0) }
+        _ = SHA256_Update(&inner, message.baseAddress, message.count)
+        return finish(&inner, &outer)
+    }
+
+    /// Hashes the inner (`key ^ 0x36...`) and outer (`key ^ 0x5c...`) pad blocks.
+    private static func key(_ inner: inout SHA256_CTX, _ outer: inout SHA256_CTX, with key: UnsafeRawBufferPointer) {
         // One 64-byte block as eight words, so the pads are eight XORs each.
         var block: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &block) { pad in
-            if key.count > Self.blockSize {
+            if key.count > blockSize {
                 _ = SHA256(key.baseAddress?.assumingMemoryBound(to: UInt8.self), key.count, pad.baseAddress?.assumingMemoryBound(to: UInt8.self))
             } else if let base = key.baseAddress, let destination = pad.baseAddress {
                 destination.copyMemory(from: base, byteCount: key.count)
@@ -34,47 +74,25 @@ struct HMACSHA256: @unchecked Sendable {
             let words = pad.bindMemory(to: UInt64.self)
             for index in words.indices { words[index] ^= 0x3636_3636_3636_3636 }
             _ = SHA256_Init(&inner)
-            _ = SHA256_Update(&inner, pad.baseAddress, Self.blockSize)
+            _ = SHA256_Update(&inner, pad.baseAddress, blockSize)
             for index in words.indices { words[index] ^= 0x3636_3636_3636_3636 ^ 0x5C5C_5C5C_5C5C_5C5C }
             _ = SHA256_Init(&outer)
-            _ = SHA256_Update(&outer, pad.baseAddress, Self.blockSize)
+            _ = SHA256_Update(&outer, pad.baseAddress, blockSize)
             // Do not leave key material in the scratch block.
-            OPENSSL_cleanse(pad.baseAddress, Self.blockSize)
+            OPENSSL_cleanse(pad.baseAddress, blockSize)
         }
-        self.inner = inner
-        self.outer = outer
     }
 
-    /// Keys the MAC with a 32-byte digest (a signature in the chain).
-    init(key: SHA256Digest) {
-        self = key.withUnsafeBytes { HMACSHA256(key: $0) }
-    }
-
-    /// The MAC of `message`.
-    func authenticationCode(for message: UnsafeRawBufferPointer) -> SHA256Digest {
-        var context = inner
-        _ = SHA256_Update(&context, message.baseAddress, message.count)
-        return finish(&context)
-    }
-
-    /// The MAC of the concatenation of two 32-byte digests.
-    func authenticationCode(for first: SHA256Digest, _ second: SHA256Digest) -> SHA256Digest {
-        var context = inner
-        first.withUnsafeBytes { _ = SHA256_Update(&context, $0.baseAddress, $0.count) }
-        second.withUnsafeBytes { _ = SHA256_Update(&context, $0.baseAddress, $0.count) }
-        return finish(&context)
-    }
-
-    private func finish(_ innerContext: inout SHA256_CTX) -> SHA256Digest {
+    /// Completes the inner hash and hashes its digest into the outer state.
+    private static func finish(_ inner: inout SHA256_CTX, _ outer: inout SHA256_CTX) -> SHA256Digest {
         var innerDigest = SHA256Digest()
         innerDigest.withUnsafeMutableBytes {
-            _ = SHA256_Final($0.baseAddress?.assumingMemoryBound(to: UInt8.self), &innerContext)
+            _ = SHA256_Final($0.baseAddress?.assumingMemoryBound(to: UInt8.self), &inner)
         }
-        var context = outer
-        innerDigest.withUnsafeBytes { _ = SHA256_Update(&context, $0.baseAddress, $0.count) }
+        innerDigest.withUnsafeBytes { _ = SHA256_Update(&outer, $0.baseAddress, $0.count) }
         var result = SHA256Digest()
         result.withUnsafeMutableBytes {
-            _ = SHA256_Final($0.baseAddress?.assumingMemoryBound(to: UInt8.self), &context)
+            _ = SHA256_Final($0.baseAddress?.assumingMemoryBound(to: UInt8.self), &outer)
         }
         return result
     }

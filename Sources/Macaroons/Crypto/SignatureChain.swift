@@ -26,12 +26,12 @@ enum SignatureChain {
     }
 
     static func start(key: SHA256Digest, identifier: UnsafeRawBufferPointer) -> SHA256Digest {
-        HMACSHA256(key: key).authenticationCode(for: identifier)
+        HMACSHA256.authenticationCode(key: key, message: identifier)
     }
 
     /// The signature after appending a first-party caveat with identifier `caveat`.
     static func appendFirstParty(_ caveat: UnsafeRawBufferPointer, to signature: SHA256Digest) -> SHA256Digest {
-        HMACSHA256(key: signature).authenticationCode(for: caveat)
+        HMACSHA256.authenticationCode(key: signature, message: caveat)
     }
 
     /// The signature after appending a caveat.
