@@ -48,7 +48,7 @@ public struct ServiceToken: Sendable, Hashable, CustomStringConvertible {
             let prefix = String(decoding: prefixBytes, as: UTF8.self)
             try validate(prefix: prefix)
             if let expectedPrefix, !expectedPrefix.utf8.elementsEqual(prefixBytes) {
-                throw TokenError(.wrongPrefix, detail: "the token's prefix is '\(prefix)', expected '\(expectedPrefix)'")
+                throw TokenError(.wrongPrefix, detail: "the token's prefix is \(Printable.bytes(ArraySlice(prefix.utf8), limit: 32)), expected '\(expectedPrefix)'")
             }
             let bytes: [UInt8]
             do throws(MacaroonError) {
@@ -107,7 +107,7 @@ public struct ServiceToken: Sendable, Hashable, CustomStringConvertible {
     static func validate(prefix: String) throws(TokenError) {
         guard !prefix.isEmpty, prefix.utf8.allSatisfy({ Hex.isLowercaseDigit($0) || (UInt8(ascii: "g")...UInt8(ascii: "z")).contains($0) })
         else {
-            throw TokenError(.invalidPrefix, detail: "a prefix is one or more of a-z and 0-9, got '\(prefix)'")
+            throw TokenError(.invalidPrefix, detail: "a prefix is one or more of a-z and 0-9, got \(Printable.bytes(ArraySlice(prefix.utf8), limit: 32))")
         }
     }
 }

@@ -36,6 +36,10 @@ struct ToolTests {
         let token = try Self.mint(["--project", "Foo_Bar", "--project-id", "p1", "--user-id", "u1",
                                    "--not-before", "1700000000", "--expires", "2030-03-17T17:46:40Z", "--caveat", "custom = 1"])
         #expect(token.hasPrefix("pypi-AgEIcHlwaS5vcmcC"))
+        let custom = try Self.mint(["--prefix", "testpypi2"])
+        #expect(custom.hasPrefix("testpypi2-AgEI"))
+        #expect(ToolRunner.json(try ToolRunner.run(["inspect", "--json", custom]))["prefix"] as? String == "testpypi2")
+        #expect(try ToolRunner.run(["verify", "--key-hex", Self.keyHex, custom]).status == 0)
         let json = ToolRunner.json(try ToolRunner.run(["inspect", "--json", token]))
         #expect(json["prefix"] as? String == "pypi")
         #expect(json["format"] as? String == "service-token")
