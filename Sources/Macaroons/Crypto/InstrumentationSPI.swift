@@ -12,7 +12,7 @@ public enum BareSignatureChain {
     public static func signature(secret: UnsafeRawBufferPointer, identifier: ArraySlice<UInt8>, caveats: [ArraySlice<UInt8>]) -> MacaroonSignature {
         var signature = SignatureChain.start(key: SignatureChain.deriveKey(fromSecret: secret), identifier: identifier)
         for caveat in caveats {
-            signature = caveat.withUnsafeBytes { SignatureChain.appendFirstParty($0, to: signature) }
+            caveat.withUnsafeBytes { SignatureChain.appendFirstParty($0, to: &signature) }
         }
         return MacaroonSignature(signature)
     }

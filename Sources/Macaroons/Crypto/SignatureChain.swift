@@ -26,19 +26,23 @@ enum SignatureChain {
     }
 
     static func start(key: SHA256Digest, identifier: UnsafeRawBufferPointer) -> SHA256Digest {
-        HMACSHA256.authenticationCode(key: key, message: identifier)
+        var signature = key
+        HMACSHA256.authenticate(identifier, keyedBy: &signature)
+        return signature
     }
 
     /// The signature after appending a first-party caveat with identifier `caveat`.
-    static func appendFirstParty(_ caveat: UnsafeRawBufferPointer, to signature: SHA256Digest) -> SHA256Digest {
-        HMACSHA256.authenticationCode(key: signature, message: caveat)
+    static func appendFirstParty(_ caveat: UnsafeRawBufferPointer, to signature: inout SHA256Digest) {
+        HMACSHA256.authenticate(caveat, keyedBy: &signature)
     }
 
     /// The signature after appending a caveat.
     static func append(_ caveat: Caveat, to signature: SHA256Digest) -> SHA256Digest {
         switch caveat {
         case .firstParty(let identifier):
-            return identifier.withUnsafeBytes { appendFirstParty($0, to: signature) }
+            var next = signature
+            identifier.withUnsafeBytes { appendFirstParty($0, to: &next) }
+            return next
         case .thirdParty(let identifier, let verificationID, _):
             let mac = HMACSHA256(key: signature)
             let vidMAC = verificationID.withUnsafeBytes { mac.authenticationCode(for: $0) }

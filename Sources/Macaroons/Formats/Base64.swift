@@ -17,20 +17,31 @@ package enum Base64 {
 
     private static let urlSafeAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    /// For each byte: its sextet value in bits 0-5, plus `urlSafeBit` for `-` and `_`,
-    /// `standardBit` for `+` and `/`, and `invalidBit` for bytes outside both alphabets.
-    private static let classes: [UInt8] = {
-        var table = [UInt8](repeating: invalidBit, count: 256)
-        for (value, character) in urlSafeAlphabet.enumerated() { table[Int(character)] = UInt8(value) }
-        table[Int(UInt8(ascii: "-"))] |= urlSafeBit
-        table[Int(UInt8(ascii: "_"))] |= urlSafeBit
-        table[Int(UInt8(ascii: "+"))] = 62 | standardBit
-        table[Int(UInt8(ascii: "/"))] = 63 | standardBit
-        return table
+    /// Four tables of 256 entries, one per character position in a group of four.
+    /// Entry `position * 256 + byte` holds the byte's sextet already shifted to where
+    /// it lands in the group's three output bytes (read as a little-endian word), so a
+    /// group decodes with four lookups and three ORs. The top byte holds the
+    /// character's class: `urlSafeFlag` for `-` and `_`, `standardFlag` for `+` and
+    /// `/`, `invalidFlag` for bytes outside both alphabets (and no data bits).
+    private static let decodingTables: [UInt32] = {
+        var tables = [UInt32](repeating: invalidFlag, count: 4 * 256)
+        func set(_ character: UInt8, _ sextet: UInt32, _ flag: UInt32) {
+            let index = Int(character)
+            tables[index] = sextet << 2 | flag
+            tables[256 + index] = sextet >> 4 | (sextet & 0x0F) << 12 | flag
+            tables[512 + index] = (sextet >> 2) << 8 | (sextet & 0x03) << 22 | flag
+            tables[768 + index] = sextet << 16 | flag
+        }
+        for (sextet, character) in urlSafeAlphabet.enumerated() { set(character, UInt32(sextet), 0) }
+        set(UInt8(ascii: "-"), 62, urlSafeFlag)
+        set(UInt8(ascii: "_"), 63, urlSafeFlag)
+        set(UInt8(ascii: "+"), 62, standardFlag)
+        set(UInt8(ascii: "/"), 63, standardFlag)
+        return tables
     }()
-    private static let urlSafeBit: UInt8 = 0x40
-    private static let standardBit: UInt8 = 0x80
-    private static let invalidBit: UInt8 = urlSafeBit | standardBit
+    private static let urlSafeFlag: UInt32 = 0x0100_0000
+    private static let standardFlag: UInt32 = 0x0200_0000
+    private static let invalidFlag: UInt32 = 0x8000_0000
 
     /// URL-safe base64 without padding.
     package static func encode(_ bytes: some Collection<UInt8>) -> String {
@@ -109,45 +120,45 @@ package enum Base64 {
         guard length % 4 != 1 else { throw failure(length - 1, "length \(length) is not a possible base64 length") }
         precondition(buffer.count >= maxDecodedCount(text.count), "base64 output buffer too small")
 
-        var seen: UInt8 = 0
+        // `seen` collects the class flags of every character; the data bits it also collects are ignored.
+        var seen: UInt32 = 0
         var spareBitsSet = false
         var out = 0
-        classes.withUnsafeBufferPointer { classes in
-            // Four characters make three bytes; `seen` collects the class bits of every character.
-            var input = 0
-            while input + 4 <= length {
-                let a = classes[Int(text[input])], b = classes[Int(text[input + 1])]
-                let c = classes[Int(text[input + 2])], d = classes[Int(text[input + 3])]
-                seen |= a | b | c | d
-                let group = UInt32(a & 0x3F) << 18 | UInt32(b & 0x3F) << 12 | UInt32(c & 0x3F) << 6 | UInt32(d & 0x3F)
-                buffer[out] = UInt8(truncatingIfNeeded: group >> 16)
-                buffer[out + 1] = UInt8(truncatingIfNeeded: group >> 8)
-                buffer[out + 2] = UInt8(truncatingIfNeeded: group)
-                input += 4
+        decodingTables.withUnsafeBufferPointer { tables in
+            guard let table = tables.baseAddress, let input = text.baseAddress, let output = buffer.baseAddress else { return }
+            // Four characters make three bytes, stored as one word whose fourth byte the next
+            // group overwrites (the buffer holds at least one byte more than full groups need).
+            var offset = 0
+            while offset + 4 <= length {
+                let group = table[Int(input[offset])] | table[256 + Int(input[offset + 1])]
+                    | table[512 + Int(input[offset + 2])] | table[768 + Int(input[offset + 3])]
+                seen |= group
+                UnsafeMutableRawPointer(output + out).storeBytes(of: group.littleEndian, as: UInt32.self)
+                offset += 4
                 out += 3
             }
-            var group: UInt32 = 0
-            for offset in input..<length {
-                let value = classes[Int(text[offset])]
-                seen |= value
-                group = group << 6 | UInt32(value & 0x3F)
-            }
-            switch length - input {
+            // A final group of two or three characters; the bits it does not use must be zero.
+            switch length - offset {
             case 2:
-                buffer[out] = UInt8(truncatingIfNeeded: group >> 4)
+                let group = table[Int(input[offset])] | table[256 + Int(input[offset + 1])]
+                seen |= group
+                output[out] = UInt8(truncatingIfNeeded: group)
                 out += 1
-                spareBitsSet = group & 0x0F != 0
+                spareBitsSet = group & 0xF000 != 0
             case 3:
-                buffer[out] = UInt8(truncatingIfNeeded: group >> 10)
-                buffer[out + 1] = UInt8(truncatingIfNeeded: group >> 2)
+                let group = table[Int(input[offset])] | table[256 + Int(input[offset + 1])] | table[512 + Int(input[offset + 2])]
+                seen |= group
+                output[out] = UInt8(truncatingIfNeeded: group)
+                output[out + 1] = UInt8(truncatingIfNeeded: group >> 8)
                 out += 2
-                spareBitsSet = group & 0x03 != 0
+                spareBitsSet = group & 0xC0_0000 != 0
             default:
                 break
             }
         }
-        // An invalid character, or both alphabets, set both class bits.
-        if seen & invalidBit == invalidBit || (strictness == .urlSafeUnpadded && seen & standardBit != 0) {
+        let bothAlphabets = urlSafeFlag | standardFlag
+        if seen & invalidFlag != 0 || seen & bothAlphabets == bothAlphabets
+            || (strictness == .urlSafeUnpadded && seen & standardFlag != 0) {
             throw firstInvalidCharacter(text[..<length], strictness: strictness, field: field)
         }
         if spareBitsSet {
@@ -164,12 +175,12 @@ package enum Base64 {
         var sawStandard = false
         for offset in text.indices {
             let character = text[offset]
-            let value = classes[Int(character)]
-            if value & invalidBit == invalidBit {
+            let flags = decodingTables[Int(character)]
+            if flags & invalidFlag != 0 {
                 return MacaroonError(.invalidBase64, field: field, offset: offset, detail: "character \(describe(character)) is not base64")
             }
-            sawURLSafe = sawURLSafe || value & urlSafeBit != 0
-            sawStandard = sawStandard || value & standardBit != 0
+            sawURLSafe = sawURLSafe || flags & urlSafeFlag != 0
+            sawStandard = sawStandard || flags & standardFlag != 0
             if sawStandard && strictness == .urlSafeUnpadded {
                 return MacaroonError(.invalidBase64, field: field, offset: offset,
                                      detail: "character \(describe(character)) is from the standard alphabet; use '-' and '_'")

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The libmacaroons v1 format: a sequence of packets, each
 /// `HHHH key SP value LF`, where `HHHH` is the length of the whole packet in
 /// four lowercase hex digits (so a packet is at most 65,535 bytes).
@@ -17,25 +11,39 @@ enum V1Format: FieldReadingFormat {
 
     private enum Key: String {
         case location, identifier, cid, vid, cl, signature
-        var bytes: [UInt8] { Array(rawValue.utf8) }
 
-        /// The key spelled by `bytes`, if any (chosen by length and first byte, then compared whole).
-        init?(bytes: UnsafeBufferPointer<UInt8>) {
+        var spelling: StaticString {
+            switch self {
+            case .location: "location"
+            case .identifier: "identifier"
+            case .cid: "cid"
+            case .vid: "vid"
+            case .cl: "cl"
+            case .signature: "signature"
+            }
+        }
+
+        /// The key that starts at `start` in `bytes` and is followed by a space before `end`, if any.
+        init?(at start: Int, before end: Int, in bytes: UnsafeBufferPointer<UInt8>) {
+            // The first byte and the position of the space tell the candidate apart.
             let candidate: Key
-            switch (bytes.count, bytes.first) {
-            case (8, _): candidate = .location
-            case (10, _): candidate = .identifier
-            case (9, _): candidate = .signature
-            case (2, _): candidate = .cl
-            case (3, UInt8(ascii: "c")): candidate = .cid
-            case (3, _): candidate = .vid
+            switch bytes[start] {
+            case UInt8(ascii: "c"): candidate = start + 2 < end && bytes[start + 2] == UInt8(ascii: " ") ? .cl : .cid
+            case UInt8(ascii: "v"): candidate = .vid
+            case UInt8(ascii: "l"): candidate = .location
+            case UInt8(ascii: "i"): candidate = .identifier
+            case UInt8(ascii: "s"): candidate = .signature
             default: return nil
             }
-            let matches = candidate.rawValue.utf8.withContiguousStorageIfAvailable { spelling in
-                guard spelling.count == bytes.count, let expected = spelling.baseAddress, let actual = bytes.baseAddress else { return false }
-                return memcmp(expected, actual, bytes.count) == 0
+            let spelling = candidate.spelling
+            let length = spelling.utf8CodeUnitCount
+            guard start + length < end, bytes[start + length] == UInt8(ascii: " ") else { return nil }
+            // Differing bytes leave bits set in `difference`.
+            var difference: UInt8 = 0
+            spelling.withUTF8Buffer { expected in
+                for index in expected.indices { difference |= expected[index] ^ bytes[start + index] }
             }
-            guard matches == true else { return nil }
+            guard difference == 0 else { return nil }
             self = candidate
         }
     }
@@ -62,7 +70,7 @@ enum V1Format: FieldReadingFormat {
     private static func appendPacket(
         _ key: Key, _ value: ArraySlice<UInt8>, field: MacaroonError.Field, to output: inout [UInt8]
     ) throws(MacaroonError) {
-        let keyBytes = key.bytes
+        let keyBytes = Array(key.rawValue.utf8)
         let length = headerLength + keyBytes.count + 1 + value.count + 1
         guard length <= maxPacketLength else {
             throw MacaroonError(.notRepresentable, field: field,
@@ -85,57 +93,58 @@ enum V1Format: FieldReadingFormat {
         let location = try reader.expect(.location, field: .location)
         let identifier = try reader.expect(.identifier, field: .identifier)
         visitor.visitHeader(location: location, identifier: identifier)
-        // A caveat is complete when the next cid or the signature arrives.
-        var pending: (identifier: Range<Int>, verificationID: Range<Int>?, location: Range<Int>?)?
+        // A caveat is a cid packet, then for a third-party caveat a vid packet and an optional cl packet.
+        var packet = try reader.next(field: .caveats)
         var caveatCount = 0
-        func flush() {
-            guard let caveat = pending else { return }
-            visitor.visitCaveat(
-                identifier: caveat.identifier,
-                thirdParty: caveat.verificationID.map { ($0, caveat.location ?? $0.endIndex..<$0.endIndex) })
-            pending = nil
-        }
-        while true {
-            let packetStart = reader.position
-            let (key, value) = try reader.next(field: .caveats)
-            switch key {
-            case .cid:
-                guard caveatCount < limits.maxCaveats else {
-                    throw MacaroonError(.tooManyCaveats, field: .caveats, offset: packetStart,
-                                        detail: "more than \(limits.maxCaveats) caveats")
-                }
-                flush()
-                pending = (value, nil, nil)
-                caveatCount += 1
-            case .vid:
-                guard let caveat = pending, caveat.verificationID == nil else {
-                    throw MacaroonError(.unexpectedField, field: .verificationID, offset: packetStart,
-                                        detail: "a vid packet must follow a cid packet")
-                }
-                pending = (caveat.identifier, value, nil)
-            case .cl:
-                guard let caveat = pending, caveat.verificationID != nil, caveat.location == nil, !value.isEmpty else {
-                    throw MacaroonError(.firstPartyCaveatWithLocation, field: .caveatLocation, offset: packetStart,
-                                        detail: "a cl packet must follow a vid packet, once, and not be empty")
-                }
-                pending = (caveat.identifier, caveat.verificationID, value)
-            case .signature:
-                guard value.count == SHA256Digest.byteCount else {
-                    throw MacaroonError(.invalidSignatureLength, field: .signature, offset: packetStart,
-                                        detail: "the signature is \(value.count) bytes, not 32")
-                }
-                guard reader.position == buffer.count else {
-                    throw MacaroonError(.trailingBytes, offset: reader.position,
-                                        detail: "\(buffer.count - reader.position) bytes follow the signature packet")
-                }
-                flush()
-                visitor.visitSignature(value)
-                return
-            case .location, .identifier:
-                throw MacaroonError(.unexpectedField, field: .caveats, offset: packetStart,
-                                    detail: "a second \(key.rawValue) packet")
+        while packet.key == .cid {
+            guard caveatCount < limits.maxCaveats else {
+                throw MacaroonError(.tooManyCaveats, field: .caveats, offset: packet.start,
+                                    detail: "more than \(limits.maxCaveats) caveats")
             }
+            caveatCount += 1
+            let caveatIdentifier = packet.value
+            packet = try reader.next(field: .caveats)
+            guard packet.key == .vid else {
+                visitor.visitCaveat(identifier: caveatIdentifier, thirdParty: nil)
+                continue
+            }
+            let verificationID = packet.value
+            var caveatLocation = verificationID.endIndex..<verificationID.endIndex
+            packet = try reader.next(field: .caveats)
+            if packet.key == .cl && !packet.value.isEmpty {
+                caveatLocation = packet.value
+                packet = try reader.next(field: .caveats)
+            }
+            visitor.visitCaveat(identifier: caveatIdentifier, thirdParty: (verificationID, caveatLocation))
         }
+        switch packet.key {
+        case .signature:
+            guard packet.value.count == SHA256Digest.byteCount else {
+                throw MacaroonError(.invalidSignatureLength, field: .signature, offset: packet.start,
+                                    detail: "the signature is \(packet.value.count) bytes, not 32")
+            }
+            guard reader.position == buffer.count else {
+                throw MacaroonError(.trailingBytes, offset: reader.position,
+                                    detail: "\(buffer.count - reader.position) bytes follow the signature packet")
+            }
+            visitor.visitSignature(packet.value)
+        case .vid:
+            throw MacaroonError(.unexpectedField, field: .verificationID, offset: packet.start,
+                                detail: "a vid packet must follow a cid packet")
+        case .cl:
+            throw MacaroonError(.firstPartyCaveatWithLocation, field: .caveatLocation, offset: packet.start,
+                                detail: "a cl packet must follow a vid packet, once, and not be empty")
+        case .location, .identifier, .cid:
+            throw MacaroonError(.unexpectedField, field: .caveats, offset: packet.start,
+                                detail: "a second \(packet.key.rawValue) packet")
+        }
+    }
+
+    /// One packet: its key, where its value is, and where it starts (for errors).
+    private struct Packet {
+        var key: Key
+        var value: Range<Int>
+        var start: Int
     }
 
     private struct PacketReader {
@@ -144,32 +153,23 @@ enum V1Format: FieldReadingFormat {
         var position = 0
 
         mutating func expect(_ expected: Key, field: MacaroonError.Field) throws(MacaroonError) -> Range<Int> {
-            let start = position
-            let (key, value) = try next(field: field)
-            guard key == expected else {
-                throw MacaroonError(.unexpectedField, field: field, offset: start,
-                                    detail: "expected a \(expected.rawValue) packet, found \(key.rawValue)")
+            let packet = try next(field: field)
+            guard packet.key == expected else {
+                throw MacaroonError(.unexpectedField, field: field, offset: packet.start,
+                                    detail: "expected a \(expected.rawValue) packet, found \(packet.key.rawValue)")
             }
-            return value
+            return packet.value
         }
 
-        mutating func next(field: MacaroonError.Field) throws(MacaroonError) -> (Key, Range<Int>) {
+        mutating func next(field: MacaroonError.Field) throws(MacaroonError) -> Packet {
             let start = position
             guard bytes.count - start >= V1Format.headerLength else {
                 throw MacaroonError(.truncated, field: field, offset: start, detail: "the input ends before a packet header")
             }
-            var length = 0
-            for offset in start..<(start + V1Format.headerLength) {
-                let digit = bytes[offset]
-                let value: Int
-                switch digit {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = Int(digit - UInt8(ascii: "0"))
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = Int(digit - UInt8(ascii: "a")) + 10
-                default:
-                    throw MacaroonError(.invalidPacket, field: field, offset: offset,
-                                        detail: "a packet length must be four lowercase hex digits")
-                }
-                length = length << 4 | value
+            guard let length = packetLength(at: start) else {
+                let offset = (start..<(start + V1Format.headerLength)).first { !Hex.isLowercaseDigit(bytes[$0]) } ?? start
+                throw MacaroonError(.invalidPacket, field: field, offset: offset,
+                                    detail: "a packet length must be four lowercase hex digits")
             }
             let end = start + length
             guard length >= V1Format.headerLength + 3 else {
@@ -183,18 +183,31 @@ enum V1Format: FieldReadingFormat {
                 throw MacaroonError(.invalidPacket, field: field, offset: end - 1, detail: "a packet must end with a newline")
             }
             let bodyStart = start + V1Format.headerLength
-            guard let space = bytes[bodyStart..<(end - 1)].firstIndex(of: UInt8(ascii: " ")),
-                  let key = Key(bytes: UnsafeBufferPointer(rebasing: bytes[bodyStart..<space]))
-            else {
+            guard let key = Key(at: bodyStart, before: end - 1, in: bytes) else {
                 throw MacaroonError(.invalidPacket, field: field, offset: bodyStart, detail: "unknown or malformed packet key")
             }
-            let value = (space + 1)..<(end - 1)
+            let value = (bodyStart + key.spelling.utf8CodeUnitCount + 1)..<(end - 1)
             guard value.count <= limits.maxFieldLength else {
-                throw MacaroonError(.fieldTooLong, field: field, offset: space + 1,
+                throw MacaroonError(.fieldTooLong, field: field, offset: value.lowerBound,
                                     detail: "a field of \(value.count) bytes exceeds the limit of \(limits.maxFieldLength)")
             }
             position = end
-            return (key, value)
+            return Packet(key: key, value: value, start: start)
+        }
+
+        /// The four lowercase hex digits at `offset` as a number, computed without
+        /// branching on each digit (lengths vary unpredictably from packet to packet).
+        @inline(__always)
+        private func packetLength(at offset: Int) -> Int? {
+            var length = 0
+            var allDigits = true
+            for index in offset..<(offset + V1Format.headerLength) {
+                let digit = bytes[index]
+                allDigits = allDigits && Hex.isLowercaseDigit(digit)
+                // '0'...'9' are 0x30...0x39 and 'a'...'f' are 0x61...0x66: bit 6 marks a letter.
+                length = length << 4 | Int((digit & 0x0F) &+ 9 &* (digit >> 6))
+            }
+            return allDigits ? length : nil
         }
     }
 }

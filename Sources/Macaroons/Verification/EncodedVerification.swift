@@ -90,7 +90,7 @@ private struct ChainComputer: MacaroonFieldVisitor {
         }
         firstPartyCaveats[firstPartyCount] = identifier
         firstPartyCount += 1
-        signature = SignatureChain.appendFirstParty(bytes.raw(identifier), to: signature)
+        SignatureChain.appendFirstParty(bytes.raw(identifier), to: &signature)
     }
 
     mutating func visitSignature(_ range: Range<Int>) {

@@ -9,56 +9,84 @@ import Darwin
 ///
 /// The table is built once from the server's predicates and never grows, so
 /// hostile caveats can only probe it: a lookup costs one pass over the
-/// caveat's bytes plus a few comparisons, with no hashing state to seed.
+/// caveat's bytes plus a few comparisons, with no hashing state to seed. The
+/// predicates' bytes sit end to end in one array and the slots are plain
+/// integers, so a lookup touches no reference counts.
 struct ExactPredicateTable: Sendable {
-    private struct Entry: Sendable {
-        var hash: UInt64
-        var bytes: ArraySlice<UInt8>
+    private struct Slot: Sendable {
+        var hash: UInt64 = 0
+        /// Where the predicate's bytes are in `storage`; empty for an empty slot
+        /// (a predicate of zero bytes is stored with the flag `isOccupied`).
+        var start = 0
+        var count = 0
+        var isOccupied = false
     }
 
-    /// A power of two at least twice the number of predicates; `nil` marks an empty slot.
-    private let slots: [Entry?]
+    /// A power of two at least twice the number of predicates.
+    private let slots: [Slot]
+    /// Every distinct predicate's bytes, end to end.
+    private let storage: [UInt8]
 
     init(_ predicates: [ArraySlice<UInt8>]) {
         var capacity = 8
         while capacity < predicates.count * 2 { capacity *= 2 }
-        var slots = [Entry?](repeating: nil, count: capacity)
+        var slots = [Slot](repeating: Slot(), count: capacity)
+        var storage: [UInt8] = []
         for bytes in predicates {
             let hash = bytes.withUnsafeBytes(Self.hash)
             var index = Int(truncatingIfNeeded: hash) & (capacity - 1)
-            while let entry = slots[index] {
-                if entry.hash == hash && entry.bytes == bytes { break }
+            var isDuplicate = false
+            while slots[index].isOccupied && !isDuplicate {
+                let slot = slots[index]
+                isDuplicate = slot.hash == hash && storage[slot.start..<(slot.start + slot.count)].elementsEqual(bytes)
                 index = (index + 1) & (capacity - 1)
             }
-            slots[index] = Entry(hash: hash, bytes: bytes)
+            guard !isDuplicate else { continue }
+            slots[index] = Slot(hash: hash, start: storage.count, count: bytes.count, isOccupied: true)
+            storage.append(contentsOf: bytes)
         }
         self.slots = slots
+        self.storage = storage
     }
 
     /// Whether `bytes` equals one of the predicates.
     func contains(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let hash = Self.hash(bytes)
-        var index = Int(truncatingIfNeeded: hash) & (slots.count - 1)
-        while let entry = slots[index] {
-            if entry.hash == hash, entry.bytes.count == bytes.count,
-               entry.bytes.withUnsafeBytes({ Self.equal($0, bytes) }) {
-                return true
+        return slots.withUnsafeBufferPointer { slots in
+            storage.withUnsafeBytes { storage in
+                let mask = slots.count - 1
+                var index = Int(truncatingIfNeeded: hash) & mask
+                while slots[index].isOccupied {
+                    let slot = slots[index]
+                    if slot.hash == hash, slot.count == bytes.count,
+                       Self.equal(UnsafeRawBufferPointer(rebasing: storage[slot.start..<(slot.start + slot.count)]), bytes) {
+                        return true
+                    }
+                    index = (index + 1) & mask
+                }
+                return false
             }
-            index = (index + 1) & (slots.count - 1)
         }
-        return false
     }
 
     private static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var hash = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        let count = bytes.count
+        var hash = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
         var offset = 0
-        while offset + 8 <= bytes.count {
+        while offset + 8 <= count {
             hash = mix(hash ^ bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             offset += 8
         }
-        var tail: UInt64 = 0
-        for (shift, byte) in bytes[offset...].enumerated() {
-            tail |= UInt64(byte) << UInt64(shift * 8)
+        guard offset < count else { return hash }
+        // The last partial word: the final eight bytes (overlapping words already
+        // mixed) or, for inputs shorter than eight bytes, the bytes themselves.
+        let tail: UInt64
+        if count >= 8 {
+            tail = bytes.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        } else {
+            var word: UInt64 = 0
+            for index in 0..<count { word |= UInt64(bytes[index]) << UInt64(index * 8) }
+            tail = word
         }
         return mix(hash ^ tail)
     }
