@@ -90,8 +90,14 @@ struct HMACTests {
         let a = MacaroonSignature(bytes: Array(repeating: 1, count: 32))
         var bytes = [UInt8](repeating: 1, count: 32)
         #expect(a == MacaroonSignature(bytes: bytes))
-        bytes[31] = 2
-        #expect(a != MacaroonSignature(bytes: bytes))
+        // Any one differing byte or bit, in either 16-byte half, makes them unequal.
+        for index in 0..<32 {
+            for bit in [0x01, 0x80] as [UInt8] {
+                var changed = bytes
+                changed[index] ^= bit
+                #expect(a != MacaroonSignature(bytes: changed), "byte \(index)")
+            }
+        }
         #expect(MacaroonSignature(bytes: Array(repeating: 1, count: 31)) == nil)
     }
 

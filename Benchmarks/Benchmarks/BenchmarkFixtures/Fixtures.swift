@@ -61,6 +61,10 @@ public enum Fixtures {
 public enum PeerCases {
     public static let caveatCounts = [1, 3, 10, 100]
 
+    /// Our implementation when it derives the key from the secret on every
+    /// verification, as the peers' APIs do (a server derives it once per key).
+    public static let derivingEachCall = "swift-macaroons, key derived per call"
+
     public static func name(caveats count: Int) -> String { "decode+verify v1, \(count) caveat\(count == 1 ? "" : "s")" }
 
     /// `name TAB secret-hex TAB token TAB predicate-hex,...`, one line per case.

@@ -31,7 +31,7 @@ enum SignatureChain {
         return signature
     }
 
-    /// The signature after appending a first-party caveat with identifier `caveat`.
+    /// Appends a first-party caveat with identifier `caveat`: replaces `signature` with the next one.
     static func appendFirstParty(_ caveat: UnsafeRawBufferPointer, to signature: inout SHA256Digest) {
         HMACSHA256.authenticate(caveat, keyedBy: &signature)
     }

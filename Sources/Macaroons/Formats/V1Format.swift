@@ -38,10 +38,20 @@ enum V1Format: FieldReadingFormat {
             let spelling = candidate.spelling
             let length = spelling.utf8CodeUnitCount
             guard start + length < end, bytes[start + length] == UInt8(ascii: " ") else { return nil }
-            // Differing bytes leave bits set in `difference`.
-            var difference: UInt8 = 0
-            spelling.withUTF8Buffer { expected in
-                for index in expected.indices { difference |= expected[index] ^ bytes[start + index] }
+            // Eight bytes at a time, then one at a time; differing bytes leave bits set in `difference`.
+            guard let base = bytes.baseAddress else { return nil }
+            let actual = UnsafeRawPointer(base + start)
+            let expected = UnsafeRawPointer(spelling.utf8Start)
+            var difference: UInt64 = 0
+            var offset = 0
+            while offset + 8 <= length {
+                difference |= actual.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                    ^ expected.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                offset += 8
+            }
+            while offset < length {
+                difference |= UInt64(actual.load(fromByteOffset: offset, as: UInt8.self) ^ expected.load(fromByteOffset: offset, as: UInt8.self))
+                offset += 1
             }
             guard difference == 0 else { return nil }
             self = candidate

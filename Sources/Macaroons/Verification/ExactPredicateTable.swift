@@ -14,12 +14,12 @@ import Darwin
 /// integers, so a lookup touches no reference counts.
 struct ExactPredicateTable: Sendable {
     private struct Slot: Sendable {
+        /// Whether a predicate is in this slot (a predicate may be zero bytes long).
+        var isOccupied = false
         var hash: UInt64 = 0
-        /// Where the predicate's bytes are in `storage`; empty for an empty slot
-        /// (a predicate of zero bytes is stored with the flag `isOccupied`).
+        /// Where the predicate's bytes are in `storage`.
         var start = 0
         var count = 0
-        var isOccupied = false
     }
 
     /// A power of two at least twice the number of predicates.
@@ -42,7 +42,7 @@ struct ExactPredicateTable: Sendable {
                 index = (index + 1) & (capacity - 1)
             }
             guard !isDuplicate else { continue }
-            slots[index] = Slot(hash: hash, start: storage.count, count: bytes.count, isOccupied: true)
+            slots[index] = Slot(isOccupied: true, hash: hash, start: storage.count, count: bytes.count)
             storage.append(contentsOf: bytes)
         }
         self.slots = slots
