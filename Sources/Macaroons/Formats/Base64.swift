@@ -91,7 +91,8 @@ package enum Base64 {
         return output
     }
 
-    /// An upper bound of the decoded size of `count` characters.
+    /// An upper bound of the decoded size of `count` characters, with the spare
+    /// byte the decoder needs (it stores each group of three bytes as a word of four).
     package static func maxDecodedCount(_ count: Int) -> Int {
         count / 4 * 3 + 2
     }

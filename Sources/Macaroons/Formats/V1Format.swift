@@ -9,9 +9,10 @@ enum V1Format: FieldReadingFormat {
     private static let headerLength = 4
     private static let maxPacketLength = 0xFFFF
 
-    private enum Key: String {
+    private enum Key {
         case location, identifier, cid, vid, cl, signature
 
+        /// The key as it appears in a packet.
         var spelling: StaticString {
             switch self {
             case .location: "location"
@@ -80,7 +81,7 @@ enum V1Format: FieldReadingFormat {
     private static func appendPacket(
         _ key: Key, _ value: ArraySlice<UInt8>, field: MacaroonError.Field, to output: inout [UInt8]
     ) throws(MacaroonError) {
-        let keyBytes = Array(key.rawValue.utf8)
+        let keyBytes = key.spelling.withUTF8Buffer { Array($0) }
         let length = headerLength + keyBytes.count + 1 + value.count + 1
         guard length <= maxPacketLength else {
             throw MacaroonError(.notRepresentable, field: field,
@@ -144,9 +145,9 @@ enum V1Format: FieldReadingFormat {
         case .cl:
             throw MacaroonError(.firstPartyCaveatWithLocation, field: .caveatLocation, offset: packet.start,
                                 detail: "a cl packet must follow a vid packet, once, and not be empty")
-        case .location, .identifier, .cid:
+        case .location, .identifier, .cid: // (the loop above consumes every cid packet)
             throw MacaroonError(.unexpectedField, field: .caveats, offset: packet.start,
-                                detail: "a second \(packet.key.rawValue) packet")
+                                detail: "a second \(packet.key.spelling) packet")
         }
     }
 
@@ -166,7 +167,7 @@ enum V1Format: FieldReadingFormat {
             let packet = try next(field: field)
             guard packet.key == expected else {
                 throw MacaroonError(.unexpectedField, field: field, offset: packet.start,
-                                    detail: "expected a \(expected.rawValue) packet, found \(packet.key.rawValue)")
+                                    detail: "expected a \(expected.spelling) packet, found \(packet.key.spelling)")
             }
             return packet.value
         }
