@@ -36,10 +36,16 @@ extension MacaroonVerifier {
     /// One pass computes the chain while validating and notes where the
     /// first-party caveats are; after the signature matched, the predicates run.
     private func verifyFields(_ bytes: UnsafeBufferPointer<UInt8>, format: MacaroonFormat, key: MacaroonKey) throws(MacaroonError) {
+        guard bytes.count <= UInt32.max else {
+            // Beyond what `CaveatSpan` can point into (only with limits raised past 4 GiB).
+            try verify(MacaroonDecoder.decode(Array(bytes), as: format, limits: limits), key: key)
+            return
+        }
         // Every caveat takes at least 3 bytes in v2 and 9 in v1, so valid input never fills
-        // this buffer (and filling it fails closed); small macaroons keep it on the stack.
+        // this buffer (and filling it fails closed); macaroons of up to a few dozen caveats
+        // keep it on the stack.
         let capacity = min(limits.maxCaveats, bytes.count / (format == .v1 ? 9 : 3)) + 1
-        try withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: capacity) { caveats in
+        try withUnsafeTemporaryAllocation(of: CaveatSpan.self, capacity: capacity) { caveats in
             Result { () throws(MacaroonError) in
                 var chain = ChainComputer(bytes: bytes, key: key.signingKey, firstPartyCaveats: caveats)
                 // Two calls rather than an existential, so each reader is specialized for the visitor.
@@ -56,8 +62,8 @@ extension MacaroonVerifier {
                 guard OpenSSLBackend.constantTimeEqual(chain.signature, chain.presentedSignature) else {
                     throw .rootSignatureMismatch
                 }
-                for range in caveats[..<chain.firstPartyCount] {
-                    let caveat = bytes.raw(range)
+                for span in caveats[..<chain.firstPartyCount] {
+                    let caveat = bytes.raw(Int(span.start)..<Int(span.end))
                     guard isSatisfied(caveat, slice: { Array(caveat)[...] }) else {
                         throw .caveatNotSatisfied(Array(caveat)[...])
                     }
@@ -67,12 +73,21 @@ extension MacaroonVerifier {
     }
 }
 
+/// Where a first-party caveat's identifier is in the decoded bytes, as 32-bit
+/// offsets: half the size of a `Range<Int>`, so twice as many caveats fit in
+/// the kilobyte that `withUnsafeTemporaryAllocation` keeps on the stack.
+private struct CaveatSpan {
+    var start: UInt32
+    var end: UInt32
+}
+
 /// Computes a macaroon's signature chain from its fields as they are read, and
 /// notes where its first-party caveats are.
 private struct ChainComputer: MacaroonFieldVisitor {
+    /// At most `UInt32.max` bytes, so that every offset fits a `CaveatSpan`.
     let bytes: UnsafeBufferPointer<UInt8>
     let key: SHA256Digest
-    let firstPartyCaveats: UnsafeMutableBufferPointer<Range<Int>>
+    let firstPartyCaveats: UnsafeMutableBufferPointer<CaveatSpan>
     var firstPartyCount = 0
     var signature = SHA256Digest()
     var presentedSignature = SHA256Digest()
@@ -88,7 +103,8 @@ private struct ChainComputer: MacaroonFieldVisitor {
             hasThirdPartyCaveat = true
             return
         }
-        firstPartyCaveats[firstPartyCount] = identifier
+        firstPartyCaveats[firstPartyCount] = CaveatSpan(
+            start: UInt32(truncatingIfNeeded: identifier.lowerBound), end: UInt32(truncatingIfNeeded: identifier.upperBound))
         firstPartyCount += 1
         SignatureChain.appendFirstParty(bytes.raw(identifier), to: &signature)
     }
