@@ -77,7 +77,7 @@ public struct ServiceToken: Sendable, Hashable, CustomStringConvertible {
 
     /// The identifier as text, when it is UTF-8 (PyPI uses the token's UUID).
     public var identifier: String? {
-        String(validating: macaroon.identifier, as: UTF8.self)
+        UTF8Text.string(macaroon.identifier)
     }
 
     /// A copy narrowed by more caveats; no key needed (what pypitoken's `restrict` does).

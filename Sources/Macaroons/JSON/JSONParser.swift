@@ -209,7 +209,7 @@ package struct JSONParser {
         }
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
             let contents = UnsafeBufferPointer(rebasing: bytes[position..<end])
-            let text = building ? String(validating: contents, as: UTF8.self) : (Self.isValidUTF8(contents) ? "" : nil)
+            let text = building ? UTF8Text.string(contents) : (UTF8Text.isValid(contents) ? "" : nil)
             guard let text else { throw error("string is not valid UTF-8", at: start) }
             position = end + 1
             return text
@@ -220,7 +220,7 @@ package struct JSONParser {
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
-                guard let text = String(validating: scalars, as: UTF8.self) else {
+                guard let text = UTF8Text.string(scalars[...]) else {
                     throw error("string is not valid UTF-8", at: start)
                 }
                 return text
@@ -232,19 +232,6 @@ package struct JSONParser {
             default:
                 scalars.append(byte)
                 position += 1
-            }
-        }
-    }
-
-    private static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        if bytes.allSatisfy({ $0 < 0x80 }) { return true }
-        var decoder = UTF8()
-        var iterator = bytes.makeIterator()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue: continue
-            case .emptyInput: return true
-            case .error: return false
             }
         }
     }

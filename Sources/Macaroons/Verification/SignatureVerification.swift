@@ -141,7 +141,7 @@ extension MacaroonError {
 /// Renders bytes for messages: quoted text when UTF-8 and printable, hex otherwise.
 package enum Printable {
     package static func bytes(_ bytes: ArraySlice<UInt8>, limit: Int = 64) -> String {
-        if let text = String(validating: bytes, as: UTF8.self),
+        if let text = UTF8Text.string(bytes),
            !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             return text.count > limit ? "'\(text.prefix(limit))...'" : "'\(text)'"
         }
