@@ -47,7 +47,7 @@ public struct ServiceToken: Sendable, Hashable, CustomStringConvertible {
             let prefixBytes = utf8[..<dash]
             let prefix = String(decoding: prefixBytes, as: UTF8.self)
             try validate(prefix: prefix)
-            if let expectedPrefix, !expectedPrefix.utf8.elementsEqual(prefixBytes) {
+            if let expectedPrefix, !UTF8Text.bytes(UnsafeBufferPointer(rebasing: prefixBytes), equal: expectedPrefix) {
                 throw TokenError(.wrongPrefix, detail: "the token's prefix is \(Printable.bytes(ArraySlice(prefix.utf8), limit: 32)), expected '\(expectedPrefix)'")
             }
             let bytes: [UInt8]
@@ -105,8 +105,11 @@ public struct ServiceToken: Sendable, Hashable, CustomStringConvertible {
     }
 
     static func validate(prefix: String) throws(TokenError) {
-        guard !prefix.isEmpty, prefix.utf8.allSatisfy({ Hex.isLowercaseDigit($0) || (UInt8(ascii: "g")...UInt8(ascii: "z")).contains($0) })
-        else {
+        var prefix = prefix
+        let isValid = prefix.withUTF8 { bytes in
+            !bytes.isEmpty && bytes.allSatisfy { Hex.isLowercaseDigit($0) || (UInt8(ascii: "g")...UInt8(ascii: "z")).contains($0) }
+        }
+        guard isValid else {
             throw TokenError(.invalidPrefix, detail: "a prefix is one or more of a-z and 0-9, got \(Printable.bytes(ArraySlice(prefix.utf8), limit: 32))")
         }
     }

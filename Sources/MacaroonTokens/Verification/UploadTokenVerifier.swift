@@ -88,7 +88,7 @@ public struct UploadTokenVerifier: Sendable {
         } catch {
             return .denied([DenialReason(.invalidSignature, Self.signatureMessage(error))])
         }
-        if let location, !macaroon.location.elementsEqual(location.utf8) {
+        if let location, !UTF8Text.bytes(macaroon.location, equal: location) {
             return .denied([DenialReason(.wrongLocation, "token is for \(Printable.bytes(macaroon.location)), not '\(location)'")])
         }
         var reasons: [DenialReason] = []

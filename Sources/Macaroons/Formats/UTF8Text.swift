@@ -1,4 +1,10 @@
-/// UTF-8 validation for the verification paths.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// UTF-8 validation and comparison for the verification paths.
 ///
 /// `String(validating:as:)` looks up generic runtime metadata on every call
 /// (about 600 instructions, a fifth of the non-HMAC work of verifying an upload
@@ -39,5 +45,21 @@ package enum UTF8Text {
     /// The text of `bytes`, or `nil` if they are not well-formed UTF-8.
     package static func string(_ bytes: ArraySlice<UInt8>) -> String? {
         bytes.withUnsafeBufferPointer(string)
+    }
+
+    /// Whether `bytes` are exactly the UTF-8 of `text` (a byte comparison, not
+    /// the element-by-element iteration of `elementsEqual`).
+    package static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, equal text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { expected in
+            guard bytes.count == expected.count else { return false }
+            guard let actual = bytes.baseAddress, let expected = expected.baseAddress else { return true }
+            return memcmp(actual, expected, bytes.count) == 0
+        }
+    }
+
+    /// Whether `bytes` are exactly the UTF-8 of `text`.
+    package static func bytes(_ bytes: ArraySlice<UInt8>, equal text: String) -> Bool {
+        bytes.withUnsafeBufferPointer { self.bytes($0, equal: text) }
     }
 }
