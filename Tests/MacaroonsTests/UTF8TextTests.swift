@@ -31,4 +31,15 @@ struct UTF8TextTests {
             }
         }
     }
+
+    @Test("byte comparison with a string: equal only for the same bytes")
+    func bytesEqualText() {
+        #expect(UTF8Text.bytes([][...], equal: ""))
+        #expect(UTF8Text.bytes(Array("pypi.org".utf8)[...], equal: "pypi.org"))
+        #expect(!UTF8Text.bytes(Array("pypi.org".utf8)[...], equal: "pypi.orh"))
+        #expect(!UTF8Text.bytes(Array("pypi.org".utf8)[...], equal: "pypi.or"))
+        #expect(!UTF8Text.bytes(Array("pypi.or".utf8)[...], equal: "pypi.org"))
+        #expect(!UTF8Text.bytes([][...], equal: "a"))
+        #expect(UTF8Text.bytes(Array("é".utf8)[...], equal: "é"))
+    }
 }
