@@ -279,6 +279,22 @@ struct EncodedVerificationTests {
         #expect(Self.onePass(verifiers[0], [], key)?.code == .emptyInput)
     }
 
+    @Test("many caveats: the caveat list moves off the stack and the outcome stays the same")
+    func manyCaveats() throws {
+        let key = VerificationTests.key
+        let caveats = (0..<300).map { Array("caveat \($0)".utf8) }
+        let macaroon = caveats.reduce(Macaroon(key: key, identifier: Array("id".utf8))) { $0.addingFirstPartyCaveat($1) }
+        let all = MacaroonVerifier(predicates: caveats.map { .exact($0) })
+        let allButLast = MacaroonVerifier(predicates: caveats.dropLast().map { .exact($0) })
+        for format in [MacaroonFormat.v1, .v2, .v2Binary] {
+            let encoded = try macaroon.encoded(as: format)
+            #expect(Self.onePass(all, encoded, key) == nil, "\(format)")
+            let error = Self.onePass(allButLast, encoded, key)
+            #expect(error == Self.twoStep(allButLast, encoded, key), "\(format)")
+            #expect(error?.code == .caveatNotSatisfied, "\(format)")
+        }
+    }
+
     @Test("the peers' macaroons verify in one pass")
     func peerVectors() throws {
         for vector in PeerVectorTests.vectors where !vector.isThirdParty {
