@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// UTF-8 validation and comparison for the verification paths.
 ///
 /// `String(validating:as:)` looks up generic runtime metadata on every call
@@ -51,11 +45,7 @@ package enum UTF8Text {
     /// the element-by-element iteration of `elementsEqual`).
     package static func bytes(_ bytes: UnsafeBufferPointer<UInt8>, equal text: String) -> Bool {
         var text = text
-        return text.withUTF8 { expected in
-            guard bytes.count == expected.count else { return false }
-            guard let actual = bytes.baseAddress, let expected = expected.baseAddress else { return true }
-            return memcmp(actual, expected, bytes.count) == 0
-        }
+        return text.withUTF8 { UnsafeRawBufferPointer(bytes).hasSameBytes(as: UnsafeRawBufferPointer($0)) }
     }
 
     /// Whether `bytes` are exactly the UTF-8 of `text`.

@@ -40,6 +40,7 @@ enum V1Format: FieldReadingFormat {
             let length = spelling.utf8CodeUnitCount
             guard start + length < end, bytes[start + length] == UInt8(ascii: " ") else { return nil }
             // Eight bytes at a time, then one at a time; differing bytes leave bits set in `difference`.
+            // (Inline rather than `hasSameBytes(as:)`: a `memcmp` call per packet costs ~1% of a verification.)
             guard let base = bytes.baseAddress else { return nil }
             let actual = UnsafeRawPointer(base + start)
             let expected = UnsafeRawPointer(spelling.utf8Start)

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The exact-match predicates of a verifier, in an open-addressing hash table
 /// keyed by a 64-bit multiply-xorshift hash of the bytes, eight at a time.
 ///
@@ -58,8 +52,8 @@ struct ExactPredicateTable: Sendable {
                 var index = Int(truncatingIfNeeded: hash) & mask
                 while slots[index].isOccupied {
                     let slot = slots[index]
-                    if slot.hash == hash, slot.count == bytes.count,
-                       Self.equal(UnsafeRawBufferPointer(rebasing: storage[slot.start..<(slot.start + slot.count)]), bytes) {
+                    if slot.hash == hash,
+                       UnsafeRawBufferPointer(rebasing: storage[slot.start..<(slot.start + slot.count)]).hasSameBytes(as: bytes) {
                         return true
                     }
                     index = (index + 1) & mask
@@ -95,10 +89,5 @@ struct ExactPredicateTable: Sendable {
         var value = value &* 0xBF58_476D_1CE4_E5B9
         value ^= value >> 31
         return value &* 0x94D0_49BB_1331_11EB
-    }
-
-    private static func equal(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
-        guard let left = lhs.baseAddress, let right = rhs.baseAddress else { return lhs.count == rhs.count }
-        return memcmp(left, right, lhs.count) == 0
     }
 }
