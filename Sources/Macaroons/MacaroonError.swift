@@ -102,8 +102,6 @@ public struct MacaroonError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let invalidKeyLength = Code("invalidKeyLength")
         /// The signature chain does not match: wrong key, or a tampered macaroon.
         public static let signatureMismatch = Code("signatureMismatch")
-        /// A first-party caveat that no predicate accepted.
-        public static let caveatNotSatisfied = Code("caveatNotSatisfied")
         /// A third-party caveat with no discharge macaroon for it.
         public static let missingDischarge = Code("missingDischarge")
         /// A discharge macaroon that no third-party caveat asked for, or two discharges for one caveat.

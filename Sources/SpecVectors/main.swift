@@ -205,7 +205,9 @@ var thirdParties: [[String: Any]] = []
     let discharge = dischargeCaveats.reduce(Macaroon(key: MacaroonKey(derivingFrom: caveatSecret), identifier: caveatID.utf8,
                                                      location: caveatLocation.utf8)) { $0.addingFirstPartyCaveat($1.utf8) }
     let bound = discharge.bound(to: root)
-    try MacaroonVerifier(predicates: (firstParty + dischargeCaveats).map { .exact($0) }).verify(root, key: key, discharges: [bound])
+    guard MacaroonVerifier(predicates: (firstParty + dischargeCaveats).map { .exact($0) }).verify(root, key: key, discharges: [bound]).isAllowed else {
+        fatalError("third-party vector \(name) does not verify")
+    }
     guard case .thirdParty(_, let vid, _)? = root.caveats.last else { return }
     thirdParties.append([
         "name": name, "root_secret_hex": hex(rootSecret), "identifier": identifier, "location": location, "first_party": firstParty,
@@ -256,7 +258,7 @@ for row in rows {
     verdicts.append([
         "name": row["name"] ?? "", "caveats": caveats, "request": requestFields,
         "token": token.string, "root_secret_hex": hex(verdictSecret), "identifier": "token-id", "location": "pypi.org",
-        "allowed": verdict.isAllowed, "reasons": verdict.reasons.map { ["code": $0.code.rawValue, "message": $0.message] },
+        "allowed": verdict.isAllowed, "reasons": verdict.reasons.map { ["code": $0.code.description, "message": $0.message] },
     ])
 }
 try write(verdicts, to: "upload-verdicts.jsonl")

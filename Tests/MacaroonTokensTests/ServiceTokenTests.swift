@@ -64,7 +64,9 @@ struct ServiceTokenTests {
         var wrong = InMemoryKeyStore()
         wrong.store(secret: Array(repeating: 8, count: 32), forIdentifier: "0b0e0c6a-1d3e-4e5f-8a9b-0c1d2e3f4a5b")
         let bad = try await verifier.verify(token: token.string, request: request, keys: wrong)
-        #expect(bad.reasons == [DenialReason(.invalidSignature, "signatures do not match")])
+        #expect(bad.reasons.map(\.message) == ["signatures do not match"])
+        #expect(bad.reasons.map(\.code) == [.invalidSignature])
+        #expect(bad.signatureError?.code == .signatureMismatch)
         let elsewhere = UploadTokenVerifier(location: "test.pypi.org")
         #expect(try await elsewhere.verify(token: token.string, request: request, keys: store).reasons.map(\.code) == [.wrongLocation])
     }
@@ -268,8 +270,8 @@ struct ReleaseVersionCaveat: TaggedUploadCaveat {
 
     var arguments: [JSONValue] { [.string(version)] }
 
-    func evaluate(_ request: UploadRequest) -> CaveatResult {
-        request.attributes["version"] == version ? .satisfied : .failed("token is only valid for version \(version)")
+    func evaluate(_ request: UploadRequest) -> CaveatEvaluation {
+        request.attributes["version"] == version ? .satisfied : .notSatisfied("token is only valid for version \(version)")
     }
 
     var summary: String { "version: \(version)" }

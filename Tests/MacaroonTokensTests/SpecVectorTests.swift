@@ -70,7 +70,7 @@ struct SpecVectorTests {
             $0.addingFirstPartyCaveat($1)
         }
         #expect(macaroon.signature.hexString == vector["signature_hex"] as? String)
-        try MacaroonVerifier(predicates: caveats.map { .exact($0) }).verify(encoded: macaroon.encoded(as: .v2), key: key)
+        #expect(try MacaroonVerifier(predicates: caveats.map { .exact($0) }).verify(encoded: macaroon.encoded(as: .v2), key: key) == .allowed)
     }
 
     @Test("third-party caveats", arguments: records("third-party.jsonl").map(Named.init))
@@ -99,8 +99,8 @@ struct SpecVectorTests {
         #expect(discharge.bound(to: root).signature.hexString == vector["discharge_bound_signature_hex"] as? String)
         #expect(try root.encodedString(as: .v2) == vector["root_v2"] as? String)
         let bundle = try MacaroonBundle(decoding: (vector["bundle"] as? String ?? "").utf8)
-        try MacaroonVerifier(predicates: (firstParty + dischargeCaveats).map { .exact($0) })
-            .verify(bundle.root, key: key, discharges: bundle.discharges)
+        #expect(MacaroonVerifier(predicates: (firstParty + dischargeCaveats).map { .exact($0) })
+            .verify(bundle.root, key: key, discharges: bundle.discharges) == .allowed)
     }
 
     @Test("upload verdicts", arguments: records("upload-verdicts.jsonl").map(Named.init))
@@ -111,8 +111,8 @@ struct SpecVectorTests {
         let request = uploadRequest(from: vector["request"] as? [String: Any] ?? [:])
         let verdict = verifier.verify(token, key: MacaroonKey(derivingFrom: hex(vector["root_secret_hex"] as? String ?? "")), request: request)
         #expect(verdict.isAllowed == vector["allowed"] as? Bool)
-        let reasons = (vector["reasons"] as? [[String: String]] ?? []).map { DenialReason(DenialReason.Code(rawValue: $0["code"] ?? "") ?? .malformedToken, $0["message"] ?? "") }
-        #expect(verdict.reasons.map(\.code) == reasons.map(\.code))
-        #expect(verdict.reasons.map(\.message) == reasons.map(\.message))
+        let reasons = vector["reasons"] as? [[String: String]] ?? []
+        #expect(verdict.reasons.map(\.code.description) == reasons.map { $0["code"] ?? "" })
+        #expect(verdict.reasons.map(\.message) == reasons.map { $0["message"] ?? "" })
     }
 }

@@ -36,3 +36,10 @@ public struct SeededGenerator: RandomNumberGenerator {
         (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) }
     }
 }
+
+extension Verdict {
+    /// The signature-stage error behind an ``DenialReason/Code/invalidSignature`` denial, if any.
+    public var signatureError: MacaroonError? {
+        reasons.first { $0.code == .invalidSignature }?.underlying
+    }
+}

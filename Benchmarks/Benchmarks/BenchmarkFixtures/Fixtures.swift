@@ -15,7 +15,7 @@ public enum Fixtures {
         (0..<count).reduce(Macaroon(key: key, identifier: identifier, location: location)) { $0.addingFirstPartyCaveat(caveat($1)) }
     }
 
-    public static func verifier(caveats count: Int) -> MacaroonVerifier {
+    public static func verifier(caveats count: Int) -> MacaroonVerifier<CaveatPredicates> {
         MacaroonVerifier(predicates: (0..<count).map { CaveatPredicate.exact(caveat($0)) })
     }
 

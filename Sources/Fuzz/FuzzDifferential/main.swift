@@ -1,8 +1,16 @@
 // libFuzzer target, differential: our HMAC-SHA256 (composed over OpenSSL's
 // SHA-256) against OpenSSL's one-shot HMAC(); a decoded macaroon's signature
 // recomputed from its parts matches a fresh mint of the same parts; and the
-// one-pass `verify(encoded:key:)` agrees with decode-then-verify, error for error.
+// one-pass `verify(encoded:key:)` agrees with decode-then-verify, verdict for
+// verdict and error for error.
 @_spi(Instrumentation) import Macaroons
+
+/// A general predicate, exact ones, and a required location: every step of the order.
+let verifiers = [
+    MacaroonVerifier(predicates: [.general { $0.count % 2 == 0 }]),
+    MacaroonVerifier(predicates: [.exact("a = 1")]),
+    MacaroonVerifier(policy: CaveatPredicates([.exact("a = 1")]), location: Array("loc".utf8)),
+]
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -14,16 +22,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let ours = key.withUnsafeBytes { key in message.withUnsafeBytes { BareSignatureChain.hmac(key: key, message: $0) } }
     precondition(ours.bytes == BareSignatureChain.referenceHMAC(key: key, message: message), "HMAC differs from OpenSSL's HMAC()")
 
-    let verifiers = [MacaroonVerifier(predicates: [.general { $0.count % 2 == 0 }]), MacaroonVerifier(predicates: [.exact("a = 1")])]
     let rootKey = MacaroonKey(derivingFrom: key)
     for verifier in verifiers {
         let onePass = Result { () throws(MacaroonError) in try verifier.verify(encoded: message, key: rootKey) }
-        let twoStep = Result { () throws(MacaroonError) in try verifier.verify(Macaroon(decoding: message), key: rootKey) }
-        switch (onePass, twoStep) {
-        case (.success, .success): break
-        case (.failure(let first), .failure(let second)): precondition(first == second, "one-pass error \(first) differs from \(second)")
-        default: preconditionFailure("one-pass and two-step verification disagree")
-        }
+        let twoStep = Result { () throws(MacaroonError) in verifier.verify(try Macaroon(decoding: message), key: rootKey) }
+        precondition(onePass == twoStep, "one-pass verification (\(onePass)) differs from decode-then-verify (\(twoStep))")
     }
 
     if let macaroon = try? Macaroon(decoding: message) {

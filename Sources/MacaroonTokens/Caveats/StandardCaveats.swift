@@ -15,7 +15,7 @@ public struct ExpirationCaveat: TaggedUploadCaveat, Hashable {
     /// - Throws: ``CaveatError`` unless `notBefore < expiresAt`.
     public init(expiresAt: Int64, notBefore: Int64) throws(CaveatError) {
         guard notBefore < expiresAt else {
-            throw CaveatError("the validity window is empty: not_before \(notBefore) is not before expires_at \(expiresAt)")
+            throw CaveatError(.invalidValue, "the validity window is empty: not_before \(notBefore) is not before expires_at \(expiresAt)")
         }
         self.expiresAt = expiresAt
         self.notBefore = notBefore
@@ -32,9 +32,9 @@ public struct ExpirationCaveat: TaggedUploadCaveat, Hashable {
     public var arguments: [JSONValue] { [.integer(expiresAt), .integer(notBefore)] }
 
     /// Expired and not-yet-valid get different reasons.
-    public func evaluate(_ request: UploadRequest) -> CaveatResult {
-        if request.now >= expiresAt { return .failed("token is expired (expired at \(UnixTime.format(expiresAt)))") }
-        if request.now < notBefore { return .failed("token is not yet valid (valid from \(UnixTime.format(notBefore)))") }
+    public func evaluate(_ request: UploadRequest) -> CaveatEvaluation {
+        if request.now >= expiresAt { return .notSatisfied("token is expired (expired at \(UnixTime.format(expiresAt)))") }
+        if request.now < notBefore { return .notSatisfied("token is not yet valid (valid from \(UnixTime.format(notBefore)))") }
         return .satisfied
     }
 
@@ -55,7 +55,7 @@ public struct ProjectNamesCaveat: TaggedUploadCaveat, Hashable {
 
     /// Allows these projects; names are normalized before they are written.
     public init(_ names: [String]) throws(CaveatError) {
-        guard !names.isEmpty, !names.contains(where: \.isEmpty) else { throw CaveatError("project names must be a non-empty list of non-empty names") }
+        guard !names.isEmpty, !names.contains(where: \.isEmpty) else { throw CaveatError(.invalidValue, "project names must be a non-empty list of non-empty names") }
         self.names = names.map(ProjectName.normalize)
     }
 
@@ -69,10 +69,10 @@ public struct ProjectNamesCaveat: TaggedUploadCaveat, Hashable {
     public var arguments: [JSONValue] { [.array(names.map(JSONValue.string))] }
 
     /// Passes when the request's normalized project name is listed.
-    public func evaluate(_ request: UploadRequest) -> CaveatResult {
-        guard let project = request.project else { return .failed("project-scoped token used outside of a project context") }
+    public func evaluate(_ request: UploadRequest) -> CaveatEvaluation {
+        guard let project = request.project else { return .notSatisfied("project-scoped token used outside of a project context") }
         guard names.contains(project.normalizedName) else {
-            return .failed("project-scoped token is not valid for project: '" + project.name + "'")
+            return .notSatisfied("project-scoped token is not valid for project: '" + project.name + "'")
         }
         return .satisfied
     }
@@ -90,7 +90,7 @@ public struct ProjectIDsCaveat: TaggedUploadCaveat, Hashable {
 
     /// Allows these project ids.
     public init(_ ids: [String]) throws(CaveatError) {
-        guard !ids.isEmpty, !ids.contains(where: \.isEmpty) else { throw CaveatError("project ids must be a non-empty list of non-empty ids") }
+        guard !ids.isEmpty, !ids.contains(where: \.isEmpty) else { throw CaveatError(.invalidValue, "project ids must be a non-empty list of non-empty ids") }
         self.ids = ids
     }
 
@@ -104,10 +104,10 @@ public struct ProjectIDsCaveat: TaggedUploadCaveat, Hashable {
     public var arguments: [JSONValue] { [.array(ids.map(JSONValue.string))] }
 
     /// Passes when the request's project id is listed.
-    public func evaluate(_ request: UploadRequest) -> CaveatResult {
-        guard let project = request.project else { return .failed("project-scoped token used outside of a project context") }
+    public func evaluate(_ request: UploadRequest) -> CaveatEvaluation {
+        guard let project = request.project else { return .notSatisfied("project-scoped token used outside of a project context") }
         guard let id = project.id, ids.contains(id) else {
-            return .failed("project-scoped token is not valid for project: '" + project.name + "' (id " + (project.id ?? "unknown") + ")")
+            return .notSatisfied("project-scoped token is not valid for project: '" + project.name + "' (id " + (project.id ?? "unknown") + ")")
         }
         return .satisfied
     }
@@ -125,7 +125,7 @@ public struct RequestUserCaveat: TaggedUploadCaveat, Hashable {
 
     /// Restricts to one user.
     public init(userID: String) throws(CaveatError) {
-        guard !userID.isEmpty else { throw CaveatError("the user id must not be empty") }
+        guard !userID.isEmpty else { throw CaveatError(.invalidValue, "the user id must not be empty") }
         self.userID = userID
     }
 
@@ -139,9 +139,9 @@ public struct RequestUserCaveat: TaggedUploadCaveat, Hashable {
     public var arguments: [JSONValue] { [.string(userID)] }
 
     /// Passes when the request is made by the user.
-    public func evaluate(_ request: UploadRequest) -> CaveatResult {
-        guard case .user(let id)? = request.identity else { return .failed("token with user restriction without a user") }
-        guard id == userID else { return .failed("current user does not match user restriction in token") }
+    public func evaluate(_ request: UploadRequest) -> CaveatEvaluation {
+        guard case .user(let id)? = request.identity else { return .notSatisfied("token with user restriction without a user") }
+        guard id == userID else { return .notSatisfied("current user does not match user restriction in token") }
         return .satisfied
     }
 
@@ -160,7 +160,7 @@ public struct TrustedPublisherCaveat: TaggedUploadCaveat, Hashable {
 
     /// Restricts to one trusted publisher.
     public init(publisherID: String) throws(CaveatError) {
-        guard !publisherID.isEmpty else { throw CaveatError("the publisher id must not be empty") }
+        guard !publisherID.isEmpty else { throw CaveatError(.invalidValue, "the publisher id must not be empty") }
         self.publisherID = publisherID
     }
 
@@ -171,7 +171,7 @@ public struct TrustedPublisherCaveat: TaggedUploadCaveat, Hashable {
         if arguments.count == 2 {
             let claims = try arguments.value(at: 1)
             guard case .object = claims else {
-                throw CaveatError("the claims of a trusted-publisher caveat must be an object, got \(JSONWriter.describe(claims))")
+                throw CaveatError(.invalidArguments, "the claims of a trusted-publisher caveat must be an object, got \(JSONWriter.describe(claims))")
             }
         }
     }
@@ -180,14 +180,14 @@ public struct TrustedPublisherCaveat: TaggedUploadCaveat, Hashable {
     public var arguments: [JSONValue] { [.string(publisherID)] }
 
     /// Passes for the publisher, on one of its projects.
-    public func evaluate(_ request: UploadRequest) -> CaveatResult {
+    public func evaluate(_ request: UploadRequest) -> CaveatEvaluation {
         guard case .trustedPublisher(let id, let projectIDs)? = request.identity else {
-            return .failed("OIDC scoped token used outside of an OIDC identified request")
+            return .notSatisfied("OIDC scoped token used outside of an OIDC identified request")
         }
-        guard id == publisherID else { return .failed("current OIDC provider does not match provider restriction in token") }
-        guard let project = request.project else { return .failed("OIDC scoped token used outside of a project context") }
+        guard id == publisherID else { return .notSatisfied("current OIDC provider does not match provider restriction in token") }
+        guard let project = request.project else { return .notSatisfied("OIDC scoped token used outside of a project context") }
         guard let projectID = project.id, projectIDs.contains(projectID) else {
-            return .failed("OIDC scoped token is not valid for project '\(project.name)'")
+            return .notSatisfied("OIDC scoped token is not valid for project '\(project.name)'")
         }
         return .satisfied
     }
@@ -201,8 +201,8 @@ public struct TrustedPublisherCaveat: TaggedUploadCaveat, Hashable {
 /// predate user restrictions). A trusted publisher fails it.
 public struct LegacyUserCaveat: UploadCaveat, Hashable {
     /// Passes for any user.
-    public func evaluate(_ request: UploadRequest) -> CaveatResult {
-        guard case .user? = request.identity else { return .failed("token with user restriction without a user") }
+    public func evaluate(_ request: UploadRequest) -> CaveatEvaluation {
+        guard case .user? = request.identity else { return .notSatisfied("token with user restriction without a user") }
         return .satisfied
     }
 

@@ -19,14 +19,29 @@ public struct UploadTokenVerifier: Sendable {
     /// The service prefix tokens must carry.
     public var prefix: String
     /// If set, a token's location must equal it (Warehouse does not check; we do when asked).
-    public var location: String?
-    /// The caveats understood.
-    public var language: CaveatLanguage
+    ///
+    /// The location is not covered by the signature: this catches a token sent
+    /// to the wrong service by mistake. Separate services by separate key stores.
+    public var location: String? {
+        didSet { verifier.location = location.map { Array($0.utf8) } }
+    }
+    /// The caveats understood: the policy of the verifier.
+    public var language: CaveatLanguage {
+        get { verifier.policy }
+        set { verifier.policy = newValue }
+    }
     /// Decoding and discharge limits.
-    public var limits: MacaroonLimits
+    public var limits: MacaroonLimits {
+        get { verifier.limits }
+        set { verifier.limits = newValue }
+    }
     /// Locations whose third-party caveats are accepted (with their discharges).
     /// Empty by default: any third-party caveat fails the token.
-    public var trustedThirdPartyLocations: Set<String>
+    public var trustedThirdPartyLocations: Set<String> {
+        didSet { verifier.trustedThirdPartyLocations = Set(trustedThirdPartyLocations.map { Array($0.utf8) }) }
+    }
+    /// The macaroon verifier that holds the verification order.
+    private var verifier: MacaroonVerifier<CaveatLanguage>
 
     /// Creates a verifier.
     public init(
@@ -35,9 +50,10 @@ public struct UploadTokenVerifier: Sendable {
     ) {
         self.prefix = prefix
         self.location = location
-        self.language = language
-        self.limits = limits
         self.trustedThirdPartyLocations = trustedThirdPartyLocations
+        verifier = MacaroonVerifier(
+            policy: language, limits: limits, location: location.map { Array($0.utf8) },
+            trustedThirdPartyLocations: Set(trustedThirdPartyLocations.map { Array($0.utf8) }))
     }
 
     /// Parses a token with this verifier's prefix and limits.
@@ -49,7 +65,7 @@ public struct UploadTokenVerifier: Sendable {
     /// Verifies a token's text with a key store: parse, look up, verify.
     ///
     /// - Throws: only what `keys` throws (operational failures). Every problem
-    ///   with the token itself is a ``UploadVerdict/denied(_:)``.
+    ///   with the token itself is a ``Macaroons/Verdict/denied(_:)``.
     public func verify(
         token text: some StringProtocol, request: UploadRequest, keys: some RootKeyStore, discharges: [Macaroon] = []
     ) async throws -> UploadVerdict {
@@ -57,10 +73,10 @@ public struct UploadTokenVerifier: Sendable {
         do {
             token = try parse(text)
         } catch {
-            return .denied([DenialReason(.malformedToken, "invalid API token: \(error.detail)")])
+            return .denied([DenialReason(.malformedToken, "invalid API token: \(error.detail)", underlying: error.underlying)])
         }
         guard let identifier = token.identifier, let key = try await keys.rootKey(forIdentifier: identifier) else {
-            return .denied([DenialReason(.unknownIdentifier, "unknown or revoked API token")])
+            return .denied([Self.unknownToken])
         }
         return verify(token, key: key, request: request, discharges: discharges)
     }
@@ -79,54 +95,13 @@ public struct UploadTokenVerifier: Sendable {
     }
 
     /// Verifies a parsed token with its key (`nil`: unknown or revoked). Synchronous and allocation-light.
+    ///
+    /// The order (signatures, location, third-party trust, every caveat) is
+    /// ``Macaroons/MacaroonVerifier``'s.
     public func verify(_ token: ServiceToken, key: MacaroonKey?, request: UploadRequest, discharges: [Macaroon] = []) -> UploadVerdict {
-        guard let key else { return .denied([DenialReason(.unknownIdentifier, "unknown or revoked API token")]) }
-        let macaroon = token.macaroon
-        let verified: VerifiedMacaroon
-        do {
-            verified = try macaroon.verifySignature(key: key, discharges: discharges, limits: limits)
-        } catch {
-            return .denied([DenialReason(.invalidSignature, Self.signatureMessage(error))])
-        }
-        if let location, !UTF8Text.bytes(macaroon.location, equal: location) {
-            return .denied([DenialReason(.wrongLocation, "token is for \(Printable.bytes(macaroon.location)), not '\(location)'")])
-        }
-        var reasons: [DenialReason] = []
-        rejectUntrustedThirdPartyCaveats(of: macaroon, into: &reasons)
-        for discharge in verified.discharges {
-            rejectUntrustedThirdPartyCaveats(of: discharge, into: &reasons)
-        }
-        for (index, bytes) in verified.firstPartyCaveats.enumerated() {
-            let caveat: any UploadCaveat
-            do {
-                caveat = try language.decode(bytes)
-            } catch {
-                reasons.append(DenialReason(.invalidCaveat, "invalid caveat \(Printable.bytes(bytes)): \(error.message)", caveatIndex: index))
-                continue
-            }
-            if case .failed(let message) = caveat.evaluate(request) {
-                if reasons.isEmpty { reasons.reserveCapacity(4) }
-                reasons.append(DenialReason(.caveatNotSatisfied, message, caveatIndex: index))
-            }
-        }
-        return reasons.isEmpty ? .allowed : .denied(reasons)
+        guard let key else { return .denied([Self.unknownToken]) }
+        return verifier.verify(token.macaroon, key: key, discharges: discharges, in: request)
     }
 
-    private func rejectUntrustedThirdPartyCaveats(of macaroon: Macaroon, into reasons: inout [DenialReason]) {
-        for case .thirdParty(let identifier, _, let caveatLocation) in macaroon.caveats {
-            let locationText = String(decoding: caveatLocation, as: UTF8.self)
-            if !trustedThirdPartyLocations.contains(locationText) {
-                reasons.append(DenialReason(
-                    .thirdPartyCaveatNotAccepted,
-                    "third-party caveat \(Printable.bytes(identifier)) at '\(locationText)' is not accepted by this service"))
-            }
-        }
-    }
-
-    private static func signatureMessage(_ error: MacaroonError) -> String {
-        switch error.code {
-        case .signatureMismatch where error.field == .signature: "signatures do not match"
-        default: "invalid token: \(error.detail)"
-        }
-    }
+    private static let unknownToken = DenialReason(.unknownIdentifier, "unknown or revoked API token")
 }

@@ -43,7 +43,7 @@ struct RestrictionOptions: ParsableArguments {
             if !projectIDs.isEmpty { caveats.append(try ProjectIDsCaveat(projectIDs).encoded) }
             if let userID { caveats.append(try RequestUserCaveat(userID: userID).encoded) }
         } catch let error as CaveatError {
-            throw ToolError(error.message)
+            throw ToolError(error.detail)
         }
         caveats += rawCaveats.map { Array($0.utf8) }
         return caveats

@@ -10,11 +10,11 @@ public enum BareSignatureChain {
 
     /// Key derivation from `secret`, then the chain over `identifier` and first-party `caveats`.
     public static func signature(secret: UnsafeRawBufferPointer, identifier: ArraySlice<UInt8>, caveats: [ArraySlice<UInt8>]) -> MacaroonSignature {
-        var signature = SignatureChain.start(key: SignatureChain.deriveKey(fromSecret: secret), identifier: identifier)
+        var chain = SignatureChain(key: SignatureChain.deriveKey(fromSecret: secret), identifier: identifier)
         for caveat in caveats {
-            caveat.withUnsafeBytes { SignatureChain.appendFirstParty($0, to: &signature) }
+            caveat.withUnsafeBytes { chain.appendFirstParty($0) }
         }
-        return MacaroonSignature(signature)
+        return MacaroonSignature(chain.signature)
     }
 
     /// The signature of `macaroon` recomputed from its parts with `key`.

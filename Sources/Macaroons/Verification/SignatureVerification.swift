@@ -1,51 +1,3 @@
-/// A macaroon whose signature chain, and the chains of all its discharges,
-/// verified against the root key.
-///
-/// Only ``Macaroon/verifySignature(key:discharges:limits:)`` creates one, so
-/// code that takes a `VerifiedMacaroon` can never run a caveat predicate on a
-/// macaroon whose signature did not verify.
-public struct VerifiedMacaroon: Sendable {
-    /// The root macaroon.
-    public let root: Macaroon
-    /// The discharges, each used exactly once, in the order they were presented.
-    public let discharges: [Macaroon]
-
-    /// Every first-party caveat of the root and of its discharges: the
-    /// conditions that remain to be checked.
-    public var firstPartyCaveats: FirstPartyCaveats { FirstPartyCaveats(root: root, discharges: discharges) }
-}
-
-/// The first-party caveat identifiers of a root macaroon and its discharges, in order (no copies).
-public struct FirstPartyCaveats: Sequence, Sendable {
-    fileprivate let root: Macaroon
-    fileprivate let discharges: [Macaroon]
-
-    /// Iterates the root's caveats, then each discharge's.
-    public struct Iterator: IteratorProtocol {
-        fileprivate let discharges: [Macaroon]
-        fileprivate var caveats: [Caveat]
-        fileprivate var nextDischarge = 0
-        fileprivate var caveatIndex = 0
-
-        /// The next first-party caveat identifier, or `nil` after the last discharge's.
-        public mutating func next() -> ArraySlice<UInt8>? {
-            while true {
-                while caveatIndex < caveats.count {
-                    caveatIndex += 1
-                    if case .firstParty(let identifier) = caveats[caveatIndex - 1] { return identifier }
-                }
-                guard nextDischarge < discharges.count else { return nil }
-                caveats = discharges[nextDischarge].caveats
-                nextDischarge += 1
-                caveatIndex = 0
-            }
-        }
-    }
-
-    /// An iterator starting at the root's first caveat.
-    public func makeIterator() -> Iterator { Iterator(discharges: discharges, caveats: root.caveats) }
-}
-
 extension Macaroon {
     /// Verifies the signature chain of this root macaroon and of every
     /// discharge, and nothing else: no caveat predicate runs.
@@ -94,35 +46,35 @@ private struct ChainVerification {
     /// root), then opens each third-party caveat and verifies its discharge.
     mutating func verify(_ macaroon: Macaroon, signingKey: SHA256Digest, depth: Int) throws(MacaroonError) {
         let isRoot = depth == 0
-        let chain = SignatureChain.sign(key: signingKey, identifier: macaroon.identifier, caveats: macaroon.caveats)
+        // One walk of the chain; it notes the key each third-party caveat's verification id is sealed under.
+        var sealingKeys: [(index: Int, key: SHA256Digest)] = []
+        let chain = SignatureChain.sign(key: signingKey, identifier: macaroon.identifier, caveats: macaroon.caveats) { index, key in
+            sealingKeys.append((index, key))
+        }
         let expected = isRoot ? chain : SignatureChain.bind(discharge: chain, toRoot: rootSignature)
         guard OpenSSLBackend.constantTimeEqual(expected, macaroon.signature.digest) else {
             throw isRoot ? .rootSignatureMismatch
                 : MacaroonError(.signatureMismatch, field: .discharge,
                                 detail: "the discharge for \(Printable.bytes(macaroon.identifier)) has a wrong signature or is not bound to this root")
         }
-        guard macaroon.caveats.contains(where: \.isThirdParty) else { return }
-
-        var signature = SignatureChain.start(key: signingKey, identifier: macaroon.identifier)
-        for caveat in macaroon.caveats {
-            if case .thirdParty(let identifier, let verificationID, _) = caveat {
-                guard depth < limits.maxDischargeDepth else {
-                    throw MacaroonError(.dischargeLimitExceeded, field: .discharge,
-                                        detail: "third-party caveats nest deeper than \(limits.maxDischargeDepth)")
-                }
-                guard let caveatKey = SodiumBackend.open(verificationID, key: signature) else {
-                    throw MacaroonError(.invalidVerificationID, field: .verificationID,
-                                        detail: "the verification id of \(Printable.bytes(identifier)) cannot be opened"
-                                            + " (\(verificationID.count) bytes; a valid one is \(SodiumBackend.verificationIDLength))")
-                }
-                guard let index = discharges.indices.first(where: { !used[$0] && discharges[$0].identifier == identifier }) else {
-                    throw MacaroonError(.missingDischarge, field: .discharge,
-                                        detail: "no unused discharge for third-party caveat \(Printable.bytes(identifier))")
-                }
-                used[index] = true
-                try verify(discharges[index], signingKey: caveatKey, depth: depth + 1)
+        // Only once the chain matched are verification ids opened and discharges verified.
+        for (index, sealingKey) in sealingKeys {
+            guard case .thirdParty(let identifier, let verificationID, _) = macaroon.caveats[index] else { continue }
+            guard depth < limits.maxDischargeDepth else {
+                throw MacaroonError(.dischargeLimitExceeded, field: .discharge,
+                                    detail: "third-party caveats nest deeper than \(limits.maxDischargeDepth)")
             }
-            signature = SignatureChain.append(caveat, to: signature)
+            guard let caveatKey = SodiumBackend.open(verificationID, key: sealingKey) else {
+                throw MacaroonError(.invalidVerificationID, field: .verificationID,
+                                    detail: "the verification id of \(Printable.bytes(identifier)) cannot be opened"
+                                        + " (\(verificationID.count) bytes; a valid one is \(SodiumBackend.verificationIDLength))")
+            }
+            guard let discharge = discharges.indices.first(where: { !used[$0] && discharges[$0].identifier == identifier }) else {
+                throw MacaroonError(.missingDischarge, field: .discharge,
+                                    detail: "no unused discharge for third-party caveat \(Printable.bytes(identifier))")
+            }
+            used[discharge] = true
+            try verify(discharges[discharge], signingKey: caveatKey, depth: depth + 1)
         }
     }
 }
@@ -131,20 +83,4 @@ extension MacaroonError {
     /// The root macaroon's chain does not match its signature.
     static let rootSignatureMismatch = MacaroonError(
         .signatureMismatch, field: .signature, detail: "the signature does not match: wrong key or tampered macaroon")
-
-    /// No predicate accepted the first-party caveat `caveat`.
-    static func caveatNotSatisfied(_ caveat: ArraySlice<UInt8>) -> MacaroonError {
-        MacaroonError(.caveatNotSatisfied, field: .caveatIdentifier, detail: "no predicate accepts caveat \(Printable.bytes(caveat))")
-    }
-}
-
-/// Renders bytes for messages: quoted text when UTF-8 and printable, hex otherwise.
-package enum Printable {
-    package static func bytes(_ bytes: ArraySlice<UInt8>, limit: Int = 64) -> String {
-        if let text = UTF8Text.string(bytes),
-           !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            return text.count > limit ? "'\(text.prefix(limit))...'" : "'\(text)'"
-        }
-        return "0x" + Hex.encode(bytes.prefix(limit)) + (bytes.count > limit ? "..." : "")
-    }
 }

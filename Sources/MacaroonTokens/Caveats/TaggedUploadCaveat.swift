@@ -1,0 +1,26 @@
+import Macaroons
+
+/// A caveat written as a JSON array `[tag, arguments...]`, which a server can
+/// mint and register in a ``CaveatLanguage``.
+///
+/// To add a caveat type of your own (say, a release-version restriction),
+/// conform to this protocol with an unused tag and register it with
+/// ``CaveatLanguage/adding(_:)``; no change to the library is needed.
+public protocol TaggedUploadCaveat: UploadCaveat {
+    /// The tag, the first element of the JSON array.
+    static var tag: Int { get }
+
+    /// Decodes the arguments (the array elements after the tag), strictly:
+    /// wrong types, wrong counts and empty lists throw.
+    init(arguments: CaveatArguments) throws(CaveatError)
+
+    /// The arguments to write after the tag.
+    var arguments: [JSONValue] { get }
+}
+
+extension TaggedUploadCaveat {
+    /// The caveat's bytes: compact JSON `[tag,arguments...]`, as Warehouse writes them.
+    public var encoded: [UInt8] {
+        JSONWriter.write(.array([.integer(Int64(Self.tag))] + arguments))
+    }
+}

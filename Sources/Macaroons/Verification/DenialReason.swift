@@ -1,0 +1,59 @@
+/// Why a verifier denied a macaroon or a token: a code to switch on, a
+/// sentence for the user, and the error behind it when there is one.
+///
+/// Compare ``code`` to match a kind of denial; ``message`` is prose for people
+/// and may change between releases.
+public struct DenialReason: Sendable, Hashable, CustomStringConvertible {
+    /// The kind of reason.
+    public let code: Code
+    /// A sentence a user can act on. Attacker-controlled bytes in it are escaped and length-capped.
+    public let message: String
+    /// The index of the caveat concerned among the first-party caveats of the
+    /// root, then of each discharge in order, when a caveat is concerned.
+    public internal(set) var caveatIndex: Int?
+    /// The decoding or signature error behind the denial, when there is one.
+    public let underlying: MacaroonError?
+
+    /// Creates a reason.
+    public init(_ code: Code, _ message: String, caveatIndex: Int? = nil, underlying: MacaroonError? = nil) {
+        self.code = code
+        self.message = message
+        self.caveatIndex = caveatIndex
+        self.underlying = underlying
+    }
+
+    /// The message.
+    public var description: String { message }
+
+    /// The kinds of ``DenialReason``, as static members (new kinds may be added,
+    /// here and by the modules built on this one).
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private let name: String
+        /// A code named `name` (for the modules of this package that add codes).
+        package init(_ name: String) { self.name = name }
+
+        /// The name of the code, e.g. `invalidSignature`.
+        public var description: String { name }
+
+        /// The signature chain does not verify (wrong key, tampering, or a bad
+        /// discharge); ``DenialReason/underlying`` says which. Ends verification.
+        public static let invalidSignature = Code("invalidSignature")
+        /// The macaroon's location is not the one the verifier requires. Ends verification.
+        public static let wrongLocation = Code("wrongLocation")
+        /// A third-party caveat at a location the verifier does not trust.
+        public static let thirdPartyCaveatNotAccepted = Code("thirdPartyCaveatNotAccepted")
+        /// A caveat cannot be read by the policy: malformed, unknown tag, wrong types.
+        public static let invalidCaveat = Code("invalidCaveat")
+        /// A caveat that the request does not satisfy.
+        public static let caveatNotSatisfied = Code("caveatNotSatisfied")
+    }
+}
+
+extension DenialReason {
+    /// The reason for a signature-stage failure (`error` from
+    /// ``Macaroon/verifySignature(key:discharges:limits:)``).
+    static func invalidSignature(_ error: MacaroonError) -> DenialReason {
+        let message = error.code == .signatureMismatch && error.field == .signature ? "signatures do not match" : error.detail
+        return DenialReason(.invalidSignature, message, underlying: error)
+    }
+}

@@ -1,0 +1,138 @@
+extension MacaroonVerifier {
+    /// Decodes and verifies a macaroon in one pass: the fast path of this
+    /// verifier for a server that receives macaroons without discharges.
+    ///
+    /// Accepts what `Macaroon(decoding:limits:)` accepts, with this verifier's
+    /// ``limits``, and answers exactly as decoding and then calling
+    /// ``verify(_:key:discharges:in:)`` would. For v1 and v2 input it builds no
+    /// `Macaroon`: the base64 is decoded into temporary storage, the signature
+    /// chain is computed while the fields are read, and only when it matches
+    /// does the policy see the caveats, in place.
+    ///
+    /// - Throws: the ``MacaroonError`` of decoding, when `input` is not a macaroon.
+    @inlinable
+    public func verify(encoded input: some Collection<UInt8>, key: MacaroonKey, in context: Policy.Context) throws(MacaroonError) -> Verdict {
+        try MacaroonDecoder.withContiguousBytes(input) { verifyEncoded($0, key: key, in: context) }.get()
+    }
+
+    @usableFromInline
+    func verifyEncoded(_ bytes: UnsafeBufferPointer<UInt8>, key: MacaroonKey, in context: Policy.Context) -> Result<Verdict, MacaroonError> {
+        Result { () throws(MacaroonError) -> Verdict in
+            switch try MacaroonDecoder.binaryFormat(of: bytes, limits: limits) {
+            case .v2Binary?:
+                return try verifyFields(bytes, format: .v2Binary, key: key, in: context)
+            case .some:
+                return verify(try MacaroonDecoder.decode(Array(bytes), as: .v2JSON, limits: limits), key: key, in: context)
+            case nil:
+                return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Base64.maxDecodedCount(bytes.count)) { buffer in
+                    Result { () throws(MacaroonError) -> Verdict in
+                        let count = try Base64.decode(bytes, strictness: .anyPeerSpelling, into: buffer)
+                        let decoded = UnsafeBufferPointer(rebasing: buffer[..<count])
+                        return try verifyFields(decoded, format: MacaroonDecoder.textFormat(of: decoded), key: key, in: context)
+                    }
+                }.get()
+            }
+        }
+    }
+
+    /// One pass computes the chain while validating and notes where the
+    /// first-party caveats are; ``decide(signatures:location:thirdPartyCaveats:firstPartyCaveats:)`` then runs the order.
+    private func verifyFields(
+        _ bytes: UnsafeBufferPointer<UInt8>, format: MacaroonFormat, key: MacaroonKey, in context: Policy.Context
+    ) throws(MacaroonError) -> Verdict {
+        guard bytes.count <= UInt32.max else {
+            // Beyond what `CaveatSpan` can point into (only with limits raised past 4 GiB).
+            return verify(try MacaroonDecoder.decode(Array(bytes), as: format, limits: limits), key: key, in: context)
+        }
+        // Every caveat takes at least 3 bytes in v2 and 9 in v1, so valid input never fills
+        // this buffer (and filling it fails closed); macaroons of up to a few dozen caveats
+        // keep it on the stack.
+        let capacity = min(limits.maxCaveats, bytes.count / (format == .v1 ? 9 : 3)) + 1
+        return try withUnsafeTemporaryAllocation(of: CaveatSpan.self, capacity: capacity) { caveats in
+            Result { () throws(MacaroonError) -> Verdict in
+                var fields = ChainComputer(bytes: bytes, key: key.signingKey, firstPartyCaveats: caveats)
+                // Two calls rather than an existential, so each reader is specialized for the visitor.
+                if format == .v1 {
+                    try V1Format.read(bytes, limits: limits, into: &fields)
+                } else {
+                    try V2BinaryFormat.read(bytes, limits: limits, into: &fields)
+                }
+                guard !fields.hasThirdPartyCaveat else {
+                    // Third-party caveats need discharges; take the general path for its exact outcome.
+                    return verify(try MacaroonDecoder.decode(Array(bytes), as: format, limits: limits), key: key, in: context)
+                }
+                let computed = fields
+                return decide(
+                    signatures: {
+                        OpenSSLBackend.constantTimeEqual(computed.chain.signature, computed.presentedSignature) ? nil : .rootSignatureMismatch
+                    },
+                    location: { expected in
+                        let location = bytes.raw(computed.location)
+                        return location.hasSameBytes(as: expected) ? nil : Array(location)[...]
+                    },
+                    thirdPartyCaveats: { _, _ in },
+                    firstPartyCaveats: { evaluate in
+                        for span in caveats[..<computed.firstPartyCount] {
+                            evaluate(policy.evaluate(borrowing: bytes.raw(Int(span.start)..<Int(span.end)), in: context))
+                        }
+                    })
+            }
+        }.get()
+    }
+}
+
+/// Where a first-party caveat's identifier is in the decoded bytes, as 32-bit
+/// offsets: half the size of a `Range<Int>`, so twice as many caveats fit in
+/// the kilobyte that `withUnsafeTemporaryAllocation` keeps on the stack.
+private struct CaveatSpan {
+    var start: UInt32
+    var end: UInt32
+}
+
+/// Computes a macaroon's signature chain from its fields as they are read, and
+/// notes where its location and first-party caveats are.
+private struct ChainComputer: MacaroonFieldVisitor {
+    /// At most `UInt32.max` bytes, so that every offset fits a `CaveatSpan`.
+    let bytes: UnsafeBufferPointer<UInt8>
+    let key: SHA256Digest
+    let firstPartyCaveats: UnsafeMutableBufferPointer<CaveatSpan>
+    var firstPartyCount = 0
+    var chain = SignatureChain(continuing: SHA256Digest())
+    var presentedSignature = SHA256Digest()
+    var location = 0..<0
+    /// Set for a third-party caveat, and (failing closed) if the caveat buffer were ever full.
+    var hasThirdPartyCaveat = false
+
+    init(bytes: UnsafeBufferPointer<UInt8>, key: SHA256Digest, firstPartyCaveats: UnsafeMutableBufferPointer<CaveatSpan>) {
+        self.bytes = bytes
+        self.key = key
+        self.firstPartyCaveats = firstPartyCaveats
+    }
+
+    mutating func visitHeader(location: Range<Int>, identifier: Range<Int>) {
+        self.location = location
+        chain = SignatureChain(key: key, identifier: bytes.raw(identifier))
+    }
+
+    mutating func visitCaveat(identifier: Range<Int>, thirdParty: (verificationID: Range<Int>, location: Range<Int>)?) {
+        guard thirdParty == nil, firstPartyCount < firstPartyCaveats.count else {
+            hasThirdPartyCaveat = true
+            return
+        }
+        firstPartyCaveats[firstPartyCount] = CaveatSpan(
+            start: UInt32(truncatingIfNeeded: identifier.lowerBound), end: UInt32(truncatingIfNeeded: identifier.upperBound))
+        firstPartyCount += 1
+        chain.appendFirstParty(bytes.raw(identifier))
+    }
+
+    mutating func visitSignature(_ range: Range<Int>) {
+        presentedSignature = SHA256Digest(bytes.raw(range)) ?? presentedSignature
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// The bytes in `range`, as a raw buffer.
+    fileprivate func raw(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: self[range]))
+    }
+}
