@@ -1,6 +1,16 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// The libFuzzer targets, each in `Sources/Fuzz/<name>`, built with `--sanitize=fuzzer`. This is
+/// the one list: scripts/fuzz and scripts/make-fuzz-corpus read it from `swift package dump-package`.
+let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+    ("FuzzDecoders", ["Macaroons"]),
+    ("FuzzTokens", ["MacaroonTokens"]),
+    ("FuzzCaveats", ["Macaroons", "MacaroonTokens"]),
+    ("FuzzRoundTrip", ["Macaroons"]),
+    ("FuzzDifferential", ["Macaroons"]),
+]
+
 let package = Package(
     name: "swift-macaroons",
     products: [
@@ -49,12 +59,6 @@ let package = Package(
             dependencies: ["Macaroons", "MacaroonTokens"],
             path: "Sources/SpecVectors"
         ),
-        // libFuzzer targets (see scripts/fuzz); each is built with --sanitize=fuzzer.
-        .executableTarget(name: "FuzzDecoders", dependencies: ["Macaroons"], path: "Sources/Fuzz/FuzzDecoders"),
-        .executableTarget(name: "FuzzTokens", dependencies: ["MacaroonTokens"], path: "Sources/Fuzz/FuzzTokens"),
-        .executableTarget(name: "FuzzCaveats", dependencies: ["Macaroons", "MacaroonTokens"], path: "Sources/Fuzz/FuzzCaveats"),
-        .executableTarget(name: "FuzzRoundTrip", dependencies: ["Macaroons"], path: "Sources/Fuzz/FuzzRoundTrip"),
-        .executableTarget(name: "FuzzDifferential", dependencies: ["Macaroons"], path: "Sources/Fuzz/FuzzDifferential"),
         // Helpers shared by the test targets.
         .target(
             name: "MacaroonTestSupport",
@@ -73,5 +77,7 @@ let package = Package(
             name: "MacaroonsTests",
             dependencies: ["Macaroons", "MacaroonTestSupport"]
         ),
-    ]
+    ] + fuzzTargets.map { target in
+        .executableTarget(name: target.name, dependencies: target.dependencies, path: "Sources/Fuzz/" + target.name)
+    }
 )
