@@ -11,6 +11,13 @@ let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzDifferential", ["Macaroons"]),
 ]
 
+/// Imports are internal unless marked `public`, and members are visible only from modules a
+/// file imports, so nothing reaches a public API by accident.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
 let package = Package(
     name: "swift-macaroons",
     products: [
@@ -36,48 +43,63 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
+        // The package's own helpers (base64, hex, UTF-8, byte comparison, JSON, byte rendering,
+        // calendar time, whitespace), shared by every module and by none of their public APIs.
+        // Not a product, like swift-certificates' _CertificateInternals.
+        .target(
+            name: "_MacaroonInternals",
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "Macaroons",
-            dependencies: ["COpenSSL", "CSodium"]
+            dependencies: ["COpenSSL", "CSodium", "_MacaroonInternals"],
+            swiftSettings: strictSettings
         ),
         // Service-prefixed upload tokens, PyPI's caveat language and the upload verifier.
         .target(
             name: "MacaroonTokens",
-            dependencies: ["Macaroons"]
+            dependencies: ["Macaroons", "_MacaroonInternals"],
+            swiftSettings: strictSettings
         ),
         // The `macaroon` command-line tool.
         .executableTarget(
             name: "MacaroonTool",
             dependencies: [
-                "Macaroons", "MacaroonTokens",
+                "Macaroons", "MacaroonTokens", "_MacaroonInternals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: strictSettings
         ),
         // Writes Specs/vectors/*.jsonl from the library: `swift run spec-vectors`.
         .executableTarget(
             name: "spec-vectors",
-            dependencies: ["Macaroons", "MacaroonTokens"],
-            path: "Sources/SpecVectors"
+            dependencies: ["Macaroons", "MacaroonTokens", "_MacaroonInternals"],
+            path: "Sources/SpecVectors",
+            swiftSettings: strictSettings
         ),
         // Helpers shared by the test targets.
         .target(
             name: "MacaroonTestSupport",
-            dependencies: ["Macaroons"],
+            dependencies: ["Macaroons", "_MacaroonInternals"],
             path: "Tests/Support"
         ),
         .testTarget(
+            name: "MacaroonInternalsTests",
+            dependencies: ["_MacaroonInternals", "MacaroonTestSupport"]
+        ),
+        .testTarget(
             name: "MacaroonToolTests",
-            dependencies: ["MacaroonTool", "Macaroons", "MacaroonTokens"]
+            dependencies: ["MacaroonTool", "Macaroons", "MacaroonTokens", "_MacaroonInternals"]
         ),
         .testTarget(
             name: "MacaroonTokensTests",
-            dependencies: ["MacaroonTokens", "Macaroons", "MacaroonTestSupport"]
+            dependencies: ["MacaroonTokens", "Macaroons", "_MacaroonInternals", "MacaroonTestSupport"]
         ),
         .testTarget(
             name: "MacaroonsTests",
-            dependencies: ["Macaroons", "MacaroonTestSupport"]
+            dependencies: ["Macaroons", "_MacaroonInternals", "MacaroonTestSupport"]
         ),
     ] + fuzzTargets.map { target in
-        .executableTarget(name: target.name, dependencies: target.dependencies, path: "Sources/Fuzz/" + target.name)
+        .executableTarget(name: target.name, dependencies: target.dependencies, path: "Sources/Fuzz/" + target.name, swiftSettings: strictSettings)
     }
 )

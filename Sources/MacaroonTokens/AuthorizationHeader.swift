@@ -1,4 +1,5 @@
-import Macaroons
+public import Macaroons
+import _MacaroonInternals
 
 /// Extracts a token from an HTTP `Authorization` header, as PyPI accepts it.
 ///
@@ -28,7 +29,7 @@ public enum AuthorizationHeader {
         case "basic":
             let decoded: [UInt8]
             do {
-                decoded = try Array(credentials.utf8).withUnsafeBufferPointer { (buffer) throws(MacaroonError) in
+                decoded = try Array(credentials.utf8).withUnsafeBufferPointer { (buffer) throws(Base64Error) in
                     try Base64.decode(buffer, strictness: .anyPeerSpelling)
                 }
             } catch {
@@ -45,14 +46,5 @@ public enum AuthorizationHeader {
         default:
             throw TokenError(.invalidAuthorizationHeader, detail: "unsupported Authorization scheme '\(trimmed[..<space])'")
         }
-    }
-}
-
-extension StringProtocol {
-    /// The string without leading and trailing whitespace and newlines.
-    func trimmingWhitespace() -> SubSequence {
-        let start = firstIndex { !$0.isWhitespace } ?? endIndex
-        let end = lastIndex { !$0.isWhitespace }.map(index(after:)) ?? start
-        return self[start..<end]
     }
 }

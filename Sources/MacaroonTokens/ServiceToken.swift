@@ -1,4 +1,5 @@
-import Macaroons
+public import Macaroons
+import _MacaroonInternals
 
 /// A service-prefixed token: `<prefix>-<base64url of a v2 binary macaroon>`,
 /// like PyPI's `pypi-AgEIcHlwaS5vcmcC...`.
@@ -51,11 +52,12 @@ public struct ServiceToken: Sendable, Hashable, CustomStringConvertible {
                 throw TokenError(.wrongPrefix, detail: "the token's prefix is \(Printable.bytes(ArraySlice(prefix.utf8), limit: 32)), expected '\(expectedPrefix)'")
             }
             let bytes: [UInt8]
-            do throws(MacaroonError) {
+            do throws(Base64Error) {
                 bytes = try Base64.decode(UnsafeBufferPointer(rebasing: utf8[(dash + 1)...]), strictness: .urlSafeUnpadded)
             } catch {
                 let position = error.offset.map { " at character \($0 + dash + 1)" } ?? ""
-                throw TokenError(.invalidBase64, detail: "the token is not canonical base64url\(position): \(error.detail)", underlying: error)
+                throw TokenError(.invalidBase64, detail: "the token is not canonical base64url\(position): \(error.detail)",
+                                 underlying: MacaroonError(error))
             }
             do throws(MacaroonError) {
                 return ServiceToken(validPrefix: prefix, macaroon: try Macaroon(decodingV2Binary: bytes, limits: limits))

@@ -1,4 +1,4 @@
-import Macaroons
+public import Macaroons
 
 /// The error type of `MacaroonTokens`: a token or header that is not
 /// acceptable, with what was wrong.

@@ -1,3 +1,5 @@
+package import _MacaroonInternals
+
 /// The one error type of the `Macaroons` module: what was wrong, in which
 /// field, and at which byte offset of the input where that is known.
 ///
@@ -110,5 +112,12 @@ public struct MacaroonError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let invalidVerificationID = Code("invalidVerificationID")
         /// More discharges, or deeper nesting, than ``MacaroonLimits`` allows.
         public static let dischargeLimitExceeded = Code("dischargeLimitExceeded")
+    }
+}
+
+extension MacaroonError {
+    /// ``Code/invalidBase64`` for a base64 decoding failure, in `field`.
+    package init(_ error: Base64Error, field: Field? = nil) {
+        self.init(.invalidBase64, field: field, offset: error.offset, detail: error.detail)
     }
 }

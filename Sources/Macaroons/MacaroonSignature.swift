@@ -2,6 +2,7 @@
 ///
 /// Equality is evaluated in constant time (`CRYPTO_memcmp`), so comparing a
 /// presented signature with an expected one leaks no timing.
+import _MacaroonInternals
 public struct MacaroonSignature: Sendable, Hashable, CustomStringConvertible {
     let digest: SHA256Digest
 

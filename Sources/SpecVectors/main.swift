@@ -7,6 +7,7 @@
 import Foundation
 @_spi(Instrumentation) import Macaroons
 import MacaroonTokens
+import _MacaroonInternals
 
 let vectorsDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Specs/vectors")
 

@@ -1,6 +1,7 @@
 import Testing
 import Macaroons
 @testable import MacaroonTokens
+@testable import _MacaroonInternals
 
 @Suite("Service tokens: minting, parsing, headers, leak pattern")
 struct ServiceTokenTests {
@@ -268,7 +269,7 @@ struct ReleaseVersionCaveat: TaggedUploadCaveat {
         version = try arguments.string(at: 0, named: "version")
     }
 
-    var arguments: [JSONValue] { [.string(version)] }
+    var arguments: [CaveatArgument] { [.string(version)] }
 
     func evaluate(_ request: UploadRequest) -> CaveatEvaluation {
         request.attributes["version"] == version ? .satisfied : .notSatisfied("token is only valid for version \(version)")

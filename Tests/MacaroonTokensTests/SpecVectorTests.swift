@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @_spi(Instrumentation) import Macaroons
 @testable import MacaroonTokens
+@testable import _MacaroonInternals
 
 /// Every conformance vector of `Specs/vectors/` (written by `swift run spec-vectors`) holds for the library.
 @Suite("Conformance vectors of Specs/vectors")

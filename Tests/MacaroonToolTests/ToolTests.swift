@@ -2,6 +2,7 @@ import Foundation
 import Macaroons
 import MacaroonTokens
 import Testing
+@testable import _MacaroonInternals
 
 @Suite("The macaroon tool, end to end", .serialized)
 struct ToolTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import Macaroons
+@testable import _MacaroonInternals
 
 /// Builds v2 binary input field by field, for malformed-input tests.
 struct V2Builder {

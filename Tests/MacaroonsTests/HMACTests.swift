@@ -1,5 +1,6 @@
 import Testing
 @testable import Macaroons
+@testable import _MacaroonInternals
 
 @Suite("HMAC-SHA256 over OpenSSL's SHA-256")
 struct HMACTests {

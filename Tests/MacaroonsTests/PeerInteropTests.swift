@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Macaroons
+@testable import _MacaroonInternals
 
 /// Macaroons with third-party caveats and discharges that we mint, verified
 /// by pymacaroons 0.13 from Debian's `python3-pymacaroons` (installed by

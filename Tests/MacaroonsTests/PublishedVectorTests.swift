@@ -1,5 +1,6 @@
 import Testing
 @testable import Macaroons
+@testable import _MacaroonInternals
 
 /// The examples of libmacaroons' README.
 @Suite("libmacaroons published vectors")

@@ -1,6 +1,7 @@
 import Synchronization
 import Testing
 @testable import Macaroons
+@testable import _MacaroonInternals
 
 @Suite("Verification: predicates, tampering, third-party caveats and discharges")
 struct VerificationTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Macaroons
+@testable import _MacaroonInternals
 
 /// The repository's root folder, found from this file's path.
 public let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -1,4 +1,5 @@
-import Macaroons
+public import Macaroons
+import _MacaroonInternals
 
 /// The arguments of a tagged caveat (the array elements after the tag), with
 /// strict typed accessors for decoders.
@@ -15,8 +16,8 @@ public struct CaveatArguments: Sendable {
     /// The number of arguments.
     public let count: Int
 
-    /// Arguments holding `values`, as if written after a tag (for tests and adapters).
-    public init(_ values: [JSONValue]) {
+    /// Arguments holding `values`, as if written after a tag (for the legacy caveats' adapters).
+    init(_ values: [JSONValue]) {
         let bytes = JSONWriter.write(.array([.integer(0)] + values))
         // A freshly written array always reads back.
         self = (try? Self.read(bytes[...], maxDepth: Int.max).arguments) ?? CaveatArguments(caveat: bytes[...], afterTag: 0, maxDepth: 0, count: 0)
@@ -63,7 +64,7 @@ public struct CaveatArguments: Sendable {
     }
 
     /// The argument at zero-based `index`, as a JSON value.
-    public func value(at index: Int) throws(CaveatError) -> JSONValue {
+    func value(at index: Int) throws(CaveatError) -> JSONValue {
         try read(at: index) { (parser) throws(JSONSyntaxError) in try parser.parseValue(depth: 1) }
     }
 

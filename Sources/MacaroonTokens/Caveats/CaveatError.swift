@@ -1,4 +1,4 @@
-import Macaroons
+public import Macaroons
 
 /// A caveat that cannot be decoded or built: malformed JSON, unknown tag, wrong
 /// arguments, an impossible value.

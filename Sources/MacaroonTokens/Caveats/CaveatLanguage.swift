@@ -1,4 +1,5 @@
-import Macaroons
+public import Macaroons
+import _MacaroonInternals
 
 /// The set of caveats a verifier understands, and how to decode them.
 ///
@@ -48,7 +49,7 @@ public struct CaveatLanguage: Sendable {
 
     /// Decodes one caveat (the bytes of a first-party caveat identifier).
     public func decode(_ bytes: ArraySlice<UInt8>) throws(CaveatError) -> any UploadCaveat {
-        if bytes.first(where: { !Self.isWhitespace($0) }) == UInt8(ascii: "[") {
+        if bytes.first(where: { !Whitespace.contains($0) }) == UInt8(ascii: "[") {
             let tagged: (tag: JSONValue?, arguments: CaveatArguments)
             do {
                 tagged = try CaveatArguments.read(bytes, maxDepth: maxJSONDepth)
@@ -88,10 +89,6 @@ public struct CaveatLanguage: Sendable {
         CaveatError(
             .invalidJSON, "caveat is not valid JSON (byte \(error.offset): \(error.detail))",
             underlying: MacaroonError(.invalidJSON, field: .caveatIdentifier, offset: error.offset, detail: error.detail))
-    }
-
-    private static func isWhitespace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
     }
 
     /// The pre-2022 caveats, each with exactly its keys.

@@ -1,4 +1,5 @@
-import Macaroons
+public import Macaroons
+import _MacaroonInternals
 
 /// Tag 0, `[0,expires_at,not_before]`: the token is valid when
 /// `not_before <= now < expires_at` (Unix seconds).
@@ -29,7 +30,7 @@ public struct ExpirationCaveat: TaggedUploadCaveat, Hashable {
     }
 
     /// `[expires_at, not_before]`.
-    public var arguments: [JSONValue] { [.integer(expiresAt), .integer(notBefore)] }
+    public var arguments: [CaveatArgument] { [.integer(expiresAt), .integer(notBefore)] }
 
     /// Expired and not-yet-valid get different reasons.
     public func evaluate(_ request: UploadRequest) -> CaveatEvaluation {
@@ -66,7 +67,7 @@ public struct ProjectNamesCaveat: TaggedUploadCaveat, Hashable {
     }
 
     /// `[["name",...]]`.
-    public var arguments: [JSONValue] { [.array(names.map(JSONValue.string))] }
+    public var arguments: [CaveatArgument] { [.strings(names)] }
 
     /// Passes when the request's normalized project name is listed.
     public func evaluate(_ request: UploadRequest) -> CaveatEvaluation {
@@ -101,7 +102,7 @@ public struct ProjectIDsCaveat: TaggedUploadCaveat, Hashable {
     }
 
     /// `[["id",...]]`.
-    public var arguments: [JSONValue] { [.array(ids.map(JSONValue.string))] }
+    public var arguments: [CaveatArgument] { [.strings(ids)] }
 
     /// Passes when the request's project id is listed.
     public func evaluate(_ request: UploadRequest) -> CaveatEvaluation {
@@ -136,7 +137,7 @@ public struct RequestUserCaveat: TaggedUploadCaveat, Hashable {
     }
 
     /// `["user-id"]`.
-    public var arguments: [JSONValue] { [.string(userID)] }
+    public var arguments: [CaveatArgument] { [.string(userID)] }
 
     /// Passes when the request is made by the user.
     public func evaluate(_ request: UploadRequest) -> CaveatEvaluation {
@@ -177,7 +178,7 @@ public struct TrustedPublisherCaveat: TaggedUploadCaveat, Hashable {
     }
 
     /// `["publisher-id"]`.
-    public var arguments: [JSONValue] { [.string(publisherID)] }
+    public var arguments: [CaveatArgument] { [.string(publisherID)] }
 
     /// Passes for the publisher, on one of its projects.
     public func evaluate(_ request: UploadRequest) -> CaveatEvaluation {

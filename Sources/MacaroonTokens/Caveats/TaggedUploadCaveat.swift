@@ -1,4 +1,5 @@
-import Macaroons
+public import Macaroons
+import _MacaroonInternals
 
 /// A caveat written as a JSON array `[tag, arguments...]`, which a server can
 /// mint and register in a ``CaveatLanguage``.
@@ -15,12 +16,12 @@ public protocol TaggedUploadCaveat: UploadCaveat {
     init(arguments: CaveatArguments) throws(CaveatError)
 
     /// The arguments to write after the tag.
-    var arguments: [JSONValue] { get }
+    var arguments: [CaveatArgument] { get }
 }
 
 extension TaggedUploadCaveat {
     /// The caveat's bytes: compact JSON `[tag,arguments...]`, as Warehouse writes them.
     public var encoded: [UInt8] {
-        JSONWriter.write(.array([.integer(Int64(Self.tag))] + arguments))
+        JSONWriter.write(.array([.integer(Int64(Self.tag))] + arguments.map(\.json)))
     }
 }

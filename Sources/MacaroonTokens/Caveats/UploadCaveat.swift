@@ -1,4 +1,4 @@
-import Macaroons
+public import Macaroons
 
 /// A decoded caveat of an upload token: a small policy over the request.
 ///

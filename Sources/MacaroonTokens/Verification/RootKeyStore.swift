@@ -1,4 +1,4 @@
-import Macaroons
+public import Macaroons
 
 /// Where a verifier finds the root key of a token, by the token's identifier.
 ///

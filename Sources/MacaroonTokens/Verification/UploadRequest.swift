@@ -10,8 +10,6 @@ public struct UploadRequest: Sendable, Hashable {
     public var project: Project?
     /// Who makes the request.
     public var identity: Identity?
-    /// The action requested.
-    public var permission: Permission
     /// The current time in Unix seconds (injectable for tests).
     public var now: Int64
     /// Further facts for server-defined caveats (e.g. `"version": "1.2.0"`).
@@ -19,12 +17,11 @@ public struct UploadRequest: Sendable, Hashable {
 
     /// Creates a request; `now` defaults to the system clock.
     public init(
-        project: Project? = nil, identity: Identity? = nil, permission: Permission = .upload,
+        project: Project? = nil, identity: Identity? = nil,
         now: Int64 = UploadRequest.currentTime(), attributes: [String: String] = [:]
     ) {
         self.project = project
         self.identity = identity
-        self.permission = permission
         self.now = now
         self.attributes = attributes
     }
@@ -57,31 +54,5 @@ public struct UploadRequest: Sendable, Hashable {
         case user(id: String)
         /// A trusted publisher (PyPI: an OIDC publisher), by id, with the ids of the projects it may publish.
         case trustedPublisher(id: String, projectIDs: Set<String>)
-    }
-
-    /// The actions a token may be used for.
-    public enum Permission: String, Sendable, Hashable {
-        /// Uploading a release file.
-        case upload
-    }
-}
-
-/// PEP 503 project-name normalization.
-public enum ProjectName {
-    /// `re.sub(r"[-_.]+", "-", name).lower()`.
-    public static func normalize(_ name: String) -> String {
-        var output = ""
-        output.reserveCapacity(name.utf8.count)
-        var inSeparatorRun = false
-        for character in name {
-            if character == "-" || character == "_" || character == "." {
-                if !inSeparatorRun { output.append("-") }
-                inSeparatorRun = true
-            } else {
-                output.append(contentsOf: character.lowercased())
-                inSeparatorRun = false
-            }
-        }
-        return output
     }
 }

@@ -1,4 +1,4 @@
-import Macaroons
+public import Macaroons
 
 /// Verifies upload tokens against upload requests, the way PyPI's Warehouse
 /// does but stricter where Warehouse is loose.

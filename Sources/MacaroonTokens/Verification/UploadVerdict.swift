@@ -1,4 +1,4 @@
-import Macaroons
+public import Macaroons
 
 /// The answer to an upload request: the core ``Macaroons/Verdict``, allowed or
 /// denied with every reason.

@@ -1,3 +1,4 @@
+import Macaroons
 import ArgumentParser
 import MacaroonTokens
 

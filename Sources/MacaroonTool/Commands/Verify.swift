@@ -1,6 +1,7 @@
 import ArgumentParser
 import Macaroons
 import MacaroonTokens
+import _MacaroonInternals
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(

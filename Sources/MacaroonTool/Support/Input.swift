@@ -3,6 +3,7 @@ import Macaroons
 import MacaroonTokens
 #if canImport(Glibc)
 import Glibc
+import _MacaroonInternals
 #endif
 
 /// Reading tokens and keys without exposing them in process lists.
@@ -45,8 +46,8 @@ enum Input {
 
     private static func trimmedUnlessBinary(_ bytes: [UInt8]) -> [UInt8] {
         if bytes.first == 0x02 { return bytes }
-        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
-        guard let start = bytes.firstIndex(where: { !isSpace($0) }), let end = bytes.lastIndex(where: { !isSpace($0) }) else { return [] }
+        guard let start = bytes.firstIndex(where: { !Whitespace.contains($0) }),
+              let end = bytes.lastIndex(where: { !Whitespace.contains($0) }) else { return [] }
         return Array(bytes[start...end])
     }
 
@@ -137,14 +138,5 @@ struct KeyOptions: ParsableArguments {
             }
         }
         return MacaroonKey(derivingFrom: secret)
-    }
-}
-
-extension StringProtocol {
-    /// The string without surrounding whitespace.
-    func trimmingWhitespace() -> SubSequence {
-        let start = firstIndex { !$0.isWhitespace } ?? endIndex
-        let end = lastIndex { !$0.isWhitespace }.map(index(after:)) ?? start
-        return self[start..<end]
     }
 }

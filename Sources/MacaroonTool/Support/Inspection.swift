@@ -1,5 +1,6 @@
 import Macaroons
 import MacaroonTokens
+import _MacaroonInternals
 
 /// What `macaroon inspect` reports, rendered as text or as the stable JSON of Specs/tool.md.
 struct Inspection {
@@ -76,32 +77,24 @@ struct Inspection {
         }
         if let serviceToken = token.serviceToken { field("prefix", serviceToken.prefix) }
         field("format", token.format)
-        field("location", Self.show(macaroon.location))
-        field("identifier", Self.show(macaroon.identifier))
+        field("location", Printable.display(macaroon.location))
+        field("identifier", Printable.display(macaroon.identifier))
         field("caveats", "\(macaroon.caveats.count)")
         for (index, caveat) in macaroon.caveats.enumerated() {
-            lines.append("  \(index + 1). " + Self.show(caveat.identifier))
+            lines.append("  \(index + 1). " + Printable.display(caveat.identifier))
             switch caveat {
             case .firstParty(let identifier):
                 if let decoded = try? CaveatLanguage.pypi.decode(identifier) {
                     lines.append("     " + Terminal.styled(words(for: decoded), .dim))
                 }
             case .thirdParty(_, _, let location):
-                lines.append("     " + Terminal.styled("third-party at \(Self.show(location))", .dim))
+                lines.append("     " + Terminal.styled("third-party at \(Printable.display(location))", .dim))
             }
         }
         field("signature", macaroon.signature.hexString)
         return lines.joined(separator: "\n")
     }
 
-    /// Bytes as text when UTF-8 without control characters, else `hex:` and the hex.
-    static func show(_ bytes: ArraySlice<UInt8>) -> String {
-        if bytes.isEmpty { return "(empty)" }
-        if let text = String(validating: bytes, as: UTF8.self), !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            return text
-        }
-        return "hex:" + Hex.encode(bytes)
-    }
 }
 
 extension String {

@@ -1,4 +1,5 @@
 import MacaroonTokens
+import _MacaroonInternals
 
 /// TIME and DURATION arguments.
 enum TimeParsing {

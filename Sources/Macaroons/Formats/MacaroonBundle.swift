@@ -4,6 +4,7 @@
 /// and then each discharge, concatenated (v2 is self-delimiting), as URL-safe
 /// base64 without padding. Decoding accepts the raw bytes too, and the base64
 /// spellings every decoder accepts.
+import _MacaroonInternals
 public struct MacaroonBundle: Sendable, Hashable {
     /// The root macaroon.
     public let root: Macaroon

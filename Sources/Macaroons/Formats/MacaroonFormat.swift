@@ -1,4 +1,5 @@
 /// The encodings of a macaroon that libmacaroons, pymacaroons and go-macaroon exchange.
+import _MacaroonInternals
 public enum MacaroonFormat: String, Sendable, CaseIterable, CustomStringConvertible {
     /// v1 packets, as base64 text (URL-safe, unpadded when we write it).
     case v1
@@ -97,7 +98,12 @@ enum MacaroonDecoder {
 
     static func detect(_ bytes: UnsafeBufferPointer<UInt8>, limits: MacaroonLimits) throws(MacaroonError) -> Detected {
         if let format = try binaryFormat(of: bytes, limits: limits) { return Detected(format: format, payload: Array(bytes)) }
-        let decoded = try Base64.decode(bytes, strictness: .anyPeerSpelling)
+        let decoded: [UInt8]
+        do throws(Base64Error) {
+            decoded = try Base64.decode(bytes, strictness: .anyPeerSpelling)
+        } catch {
+            throw MacaroonError(error)
+        }
         return Detected(format: try decoded.withUnsafeBufferPointer { (buffer) throws(MacaroonError) in try textFormat(of: buffer) },
                         payload: decoded)
     }

@@ -5,6 +5,7 @@
 /// Packet order: `location`, `identifier`, then per caveat `cid` with `vid`
 /// and `cl` for a third-party caveat, then `signature` (32 raw bytes). The
 /// text form is the base64 of the packets.
+import _MacaroonInternals
 enum V1Format: FieldReadingFormat {
     private static let headerLength = 4
     private static let maxPacketLength = 0xFFFF

@@ -6,6 +6,7 @@
 /// verification id and the signature are always `v64` and `s64`. Members may
 /// come in any order; unknown and duplicate members are errors; `"v"` may be
 /// `2`, `"2"` or absent, as the peers differ.
+import _MacaroonInternals
 enum V2JSONFormat {
     // MARK: Encoding
 
@@ -137,8 +138,12 @@ enum V2JSONFormat {
         case (.string(let string)?, nil):
             bytes = Array(string.utf8)
         case (nil, .string(let string)?):
-            bytes = try Array(string.utf8).withUnsafeBufferPointer { (buffer) throws(MacaroonError) -> [UInt8] in
-                try Base64.decode(buffer, strictness: .anyPeerSpelling, field: field)
+            do throws(Base64Error) {
+                bytes = try Array(string.utf8).withUnsafeBufferPointer { (buffer) throws(Base64Error) -> [UInt8] in
+                    try Base64.decode(buffer, strictness: .anyPeerSpelling)
+                }
+            } catch {
+                throw MacaroonError(error, field: field)
             }
         case (_?, _?):
             throw MacaroonError(.invalidJSON, field: field, detail: "both \"\(name)\" and \"\(name)64\" are present")

@@ -8,6 +8,7 @@
 /// ```swift
 /// let verifier = MacaroonVerifier(predicates: [.exact("account = 3735928559")])
 /// ```
+import _MacaroonInternals
 public struct CaveatPredicates: CaveatPolicy {
     private let exactCaveats: ExactPredicateTable
     private let generalPredicates: [@Sendable (ArraySlice<UInt8>) -> Bool]

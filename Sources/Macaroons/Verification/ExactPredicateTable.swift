@@ -6,6 +6,7 @@
 /// caveat's bytes plus a few comparisons, with no hashing state to seed. The
 /// predicates' bytes sit end to end in one array and the slots are plain
 /// integers, so a lookup touches no reference counts.
+import _MacaroonInternals
 struct ExactPredicateTable: Sendable {
     private struct Slot: Sendable {
         /// Whether a predicate is in this slot (a predicate may be zero bytes long).

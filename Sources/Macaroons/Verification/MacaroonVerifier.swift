@@ -19,6 +19,7 @@
 ///    verification: ``DenialReason/Code/wrongLocation``);
 /// 3. each third-party caveat's location against ``trustedThirdPartyLocations``;
 /// 4. every first-party caveat of the root and its discharges, by the policy.
+import _MacaroonInternals
 public struct MacaroonVerifier<Policy: CaveatPolicy>: Sendable {
     /// How caveats are decided.
     public var policy: Policy

@@ -1,3 +1,5 @@
+import _MacaroonInternals
+
 extension MacaroonVerifier {
     /// Decodes and verifies a macaroon in one pass: the fast path of this
     /// verifier for a server that receives macaroons without discharges.
@@ -26,7 +28,12 @@ extension MacaroonVerifier {
             case nil:
                 return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Base64.maxDecodedCount(bytes.count)) { buffer in
                     Result { () throws(MacaroonError) -> Verdict in
-                        let count = try Base64.decode(bytes, strictness: .anyPeerSpelling, into: buffer)
+                        let count: Int
+                        do throws(Base64Error) {
+                            count = try Base64.decode(bytes, strictness: .anyPeerSpelling, into: buffer)
+                        } catch {
+                            throw MacaroonError(error)
+                        }
                         let decoded = UnsafeBufferPointer(rebasing: buffer[..<count])
                         return try verifyFields(decoded, format: MacaroonDecoder.textFormat(of: decoded), key: key, in: context)
                     }

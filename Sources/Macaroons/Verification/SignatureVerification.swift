@@ -1,3 +1,5 @@
+import _MacaroonInternals
+
 extension Macaroon {
     /// Verifies the signature chain of this root macaroon and of every
     /// discharge, and nothing else: no caveat predicate runs.

@@ -1,5 +1,5 @@
 import Testing
-@testable import Macaroons
+@testable import _MacaroonInternals
 
 @Suite("The strict JSON parser")
 struct JSONParserTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import Macaroons
+@testable import _MacaroonInternals
+import MacaroonTestSupport
 
 /// The table-driven decoder against a character-by-character model of the same rules.
 @Suite("Base64 decoding")
@@ -32,9 +33,9 @@ struct Base64Tests {
         }
     }
 
-    static func decode(_ text: [UInt8], strictness: Base64.Strictness) -> Result<[UInt8], MacaroonError> {
+    static func decode(_ text: [UInt8], strictness: Base64.Strictness) -> Result<[UInt8], Base64Error> {
         text.withUnsafeBufferPointer { buffer in
-            Result { () throws(MacaroonError) in try Base64.decode(buffer, strictness: strictness) }
+            Result { () throws(Base64Error) in try Base64.decode(buffer, strictness: strictness) }
         }
     }
 
@@ -86,7 +87,6 @@ struct Base64Tests {
                 Issue.record("\(text) was accepted")
                 continue
             }
-            #expect(error.code == .invalidBase64, "\(text)")
             #expect(error.offset == offset, "\(text): \(error)")
         }
     }

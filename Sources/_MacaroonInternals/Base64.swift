@@ -76,12 +76,12 @@ package enum Base64 {
 
     /// Decodes `text` (ASCII bytes) into a new array.
     package static func decode(
-        _ text: UnsafeBufferPointer<UInt8>, strictness: Strictness, field: MacaroonError.Field? = nil
-    ) throws(MacaroonError) -> [UInt8] {
-        var failure: MacaroonError?
+        _ text: UnsafeBufferPointer<UInt8>, strictness: Strictness
+    ) throws(Base64Error) -> [UInt8] {
+        var failure: Base64Error?
         let output = [UInt8](unsafeUninitializedCapacity: maxDecodedCount(text.count)) { buffer, initialized in
-            do throws(MacaroonError) {
-                initialized = try decode(text, strictness: strictness, field: field, into: buffer)
+            do throws(Base64Error) {
+                initialized = try decode(text, strictness: strictness, into: buffer)
             } catch {
                 failure = error
                 initialized = 0
@@ -100,11 +100,11 @@ package enum Base64 {
     /// Decodes `text` (ASCII bytes) into `output`, which holds at least
     /// ``maxDecodedCount(_:)`` bytes; returns the number of bytes written.
     package static func decode(
-        _ text: UnsafeBufferPointer<UInt8>, strictness: Strictness, field: MacaroonError.Field? = nil,
+        _ text: UnsafeBufferPointer<UInt8>, strictness: Strictness,
         into buffer: UnsafeMutableBufferPointer<UInt8>
-    ) throws(MacaroonError) -> Int {
-        func failure(_ offset: Int, _ detail: String) -> MacaroonError {
-            MacaroonError(.invalidBase64, field: field, offset: offset, detail: detail)
+    ) throws(Base64Error) -> Int {
+        func failure(_ offset: Int, _ detail: String) -> Base64Error {
+            Base64Error(offset: offset, detail: detail)
         }
         var length = text.count
         var padding = 0
@@ -160,7 +160,7 @@ package enum Base64 {
         let bothAlphabets = urlSafeFlag | standardFlag
         if seen & invalidFlag != 0 || seen & bothAlphabets == bothAlphabets
             || (strictness == .urlSafeUnpadded && seen & standardFlag != 0) {
-            throw firstInvalidCharacter(text[..<length], strictness: strictness, field: field)
+            throw firstInvalidCharacter(text[..<length], strictness: strictness)
         }
         if spareBitsSet {
             throw failure(length - 1, "the last character has non-zero spare bits")
@@ -170,27 +170,26 @@ package enum Base64 {
 
     /// Finds the first offending character after the fast path found a problem (slow, error path only).
     private static func firstInvalidCharacter(
-        _ text: UnsafeBufferPointer<UInt8>.SubSequence, strictness: Strictness, field: MacaroonError.Field?
-    ) -> MacaroonError {
+        _ text: UnsafeBufferPointer<UInt8>.SubSequence, strictness: Strictness
+    ) -> Base64Error {
         var sawURLSafe = false
         var sawStandard = false
         for offset in text.indices {
             let character = text[offset]
             let flags = decodingTables[Int(character)]
             if flags & invalidFlag != 0 {
-                return MacaroonError(.invalidBase64, field: field, offset: offset, detail: "character \(describe(character)) is not base64")
+                return Base64Error(offset: offset, detail: "character \(describe(character)) is not base64")
             }
             sawURLSafe = sawURLSafe || flags & urlSafeFlag != 0
             sawStandard = sawStandard || flags & standardFlag != 0
             if sawStandard && strictness == .urlSafeUnpadded {
-                return MacaroonError(.invalidBase64, field: field, offset: offset,
-                                     detail: "character \(describe(character)) is from the standard alphabet; use '-' and '_'")
+                return Base64Error(offset: offset, detail: "character \(describe(character)) is from the standard alphabet; use '-' and '_'")
             }
             if sawURLSafe && sawStandard {
-                return MacaroonError(.invalidBase64, field: field, offset: offset, detail: "the URL-safe and standard alphabets are mixed")
+                return Base64Error(offset: offset, detail: "the URL-safe and standard alphabets are mixed")
             }
         }
-        return MacaroonError(.invalidBase64, field: field, detail: "invalid base64")
+        return Base64Error(offset: nil, detail: "invalid base64")
     }
 
     private static func describe(_ byte: UInt8) -> String {

@@ -52,7 +52,7 @@ package struct JSONParser {
     }
 
     package mutating func skipWhitespace() {
-        while let byte = current, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
+        while let byte = current, Whitespace.contains(byte) {
             position += 1
         }
     }

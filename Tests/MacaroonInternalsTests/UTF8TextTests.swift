@@ -1,5 +1,6 @@
 import Testing
-@testable import Macaroons
+@testable import _MacaroonInternals
+import MacaroonTestSupport
 
 @Suite("UTF-8 validation")
 struct UTF8TextTests {
