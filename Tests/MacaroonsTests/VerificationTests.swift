@@ -257,7 +257,7 @@ struct EncodedVerificationTests {
         ]
         var successes = 0
         for macaroon in macaroons {
-            for format in MacaroonFormat.allCases {
+            for format in MacaroonFormat.allCases where format != .v1JSON || macaroon.isText {
                 let encoded = try macaroon.encoded(as: format)
                 var inputs = [encoded, Array(encoded.dropLast()), encoded + [0x41]]
                 for index in stride(from: 0, to: encoded.count, by: 3) {

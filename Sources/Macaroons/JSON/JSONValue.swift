@@ -34,23 +34,61 @@ public enum JSONValue: Sendable, Equatable {
     }
 }
 
-/// A JSON object with its members in document order; keys are unique (the parser rejects duplicates).
+/// The name of a JSON object member: its UTF-8 bytes with escapes resolved.
+///
+/// Names are compared, hashed and ordered as bytes, never as `String`: string
+/// comparison applies Unicode canonical equivalence, which is slow on long
+/// runs of combining marks and makes distinct names (NFC and NFD spellings)
+/// equal.
+public struct JSONMemberName: Hashable, Comparable, Sendable, ExpressibleByStringLiteral,
+    CustomStringConvertible, CustomDebugStringConvertible {
+    /// The name's UTF-8 bytes.
+    public let bytes: [UInt8]
+
+    /// The name with these bytes.
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// The name spelled by `text`.
+    public init(_ text: String) {
+        bytes = Array(text.utf8)
+    }
+
+    /// The name spelled by a literal.
+    public init(stringLiteral text: String) {
+        self.init(text)
+    }
+
+    /// The name as text.
+    public var description: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// The name quoted, as in JSON.
+    public var debugDescription: String { "\"" + description + "\"" }
+
+    /// Byte order.
+    public static func < (lhs: JSONMemberName, rhs: JSONMemberName) -> Bool {
+        lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
+    }
+}
+
+/// A JSON object with its members in document order; names are unique (the parser rejects duplicates).
 public struct JSONObject: Sendable, Equatable {
     /// The members in document order.
-    public var members: [(key: String, value: JSONValue)]
+    public var members: [(key: JSONMemberName, value: JSONValue)]
 
-    /// An object with these members (keys should be unique).
-    public init(_ members: [(key: String, value: JSONValue)]) {
+    /// An object with these members (names should be unique).
+    public init(_ members: [(key: JSONMemberName, value: JSONValue)]) {
         self.members = members
     }
 
-    /// The value of member `key`, if present.
-    public subscript(key: String) -> JSONValue? {
-        members.first { $0.key == key }?.value
+    /// The value of member `name`, if present (names compare as bytes).
+    public subscript(name: JSONMemberName) -> JSONValue? {
+        members.first { $0.key == name }?.value
     }
 
-    /// The keys in document order.
-    public var keys: [String] { members.map(\.key) }
+    /// The member names in document order.
+    public var keys: [JSONMemberName] { members.map(\.key) }
 
     /// Equal when members, including their order, are equal.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
@@ -78,41 +116,81 @@ package enum JSONWriter {
             case UInt8(ascii: "\n"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
             case UInt8(ascii: "\r"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
             case UInt8(ascii: "\t"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20: output.append(contentsOf: Array("\\u00\(Hex.encode([byte]))".utf8))
+            case 0..<0x20: appendEscape(UInt16(byte), to: &output)
             default: output.append(byte)
             }
         }
         output.append(UInt8(ascii: "\""))
     }
 
-    /// Writes `value` compactly.
-    package static func write(_ value: JSONValue) -> [UInt8] {
+    /// Appends `text` as Python's `json.dumps` writes it by default (`ensure_ascii`):
+    /// `\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`, and every other character outside
+    /// printable ASCII as `\uXXXX` (lowercase hex; UTF-16 surrogate pairs beyond U+FFFF).
+    package static func appendASCIIString(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x22: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case 0x5C: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x08: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x20...0x7E: output.append(UInt8(scalar.value))
+            case 0x10000...:
+                let value = scalar.value - 0x10000
+                appendEscape(UInt16(0xD800 + (value >> 10)), to: &output)
+                appendEscape(UInt16(0xDC00 + (value & 0x3FF)), to: &output)
+            default: appendEscape(UInt16(scalar.value), to: &output)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// `\uXXXX` with lowercase hex digits.
+    private static func appendEscape(_ unit: UInt16, to output: inout [UInt8]) {
+        output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u")])
+        output.append(contentsOf: Hex.encode([UInt8(unit >> 8), UInt8(unit & 0xFF)]).utf8)
+    }
+
+    /// Writes `value` compactly. With `asPython`, exactly as Python's
+    /// `json.dumps(value, sort_keys=True, separators=(",", ":"))` (Warehouse's caveat
+    /// encoding): strings as ``appendASCIIString(_:to:)`` writes them, object members
+    /// sorted by name.
+    package static func write(_ value: JSONValue, asPython: Bool = false) -> [UInt8] {
         var output: [UInt8] = []
-        append(value, to: &output)
+        append(value, to: &output, asPython: asPython)
         return output
     }
 
-    package static func append(_ value: JSONValue, to output: inout [UInt8]) {
+    package static func append(_ value: JSONValue, to output: inout [UInt8], asPython: Bool = false) {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
         case .integer(let number): output.append(contentsOf: String(number).utf8)
         case .number(let text): output.append(contentsOf: text.utf8)
-        case .string(let text): appendString(text.utf8, to: &output)
+        case .string(let text):
+            if asPython { appendASCIIString(text, to: &output) } else { appendString(text.utf8, to: &output) }
         case .array(let elements):
             output.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                append(element, to: &output)
+                append(element, to: &output, asPython: asPython)
             }
             output.append(UInt8(ascii: "]"))
         case .object(let object):
             output.append(UInt8(ascii: "{"))
-            for (index, member) in object.members.enumerated() {
+            let members = asPython ? object.members.sorted { $0.key < $1.key } : object.members
+            for (index, member) in members.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                appendString(member.key.utf8, to: &output)
+                if asPython {
+                    appendASCIIString(member.key.description, to: &output)
+                } else {
+                    appendString(member.key.bytes, to: &output)
+                }
                 output.append(UInt8(ascii: ":"))
-                append(member.value, to: &output)
+                append(member.value, to: &output, asPython: asPython)
             }
             output.append(UInt8(ascii: "}"))
         }

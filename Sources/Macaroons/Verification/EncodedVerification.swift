@@ -19,8 +19,8 @@ extension MacaroonVerifier {
             switch try MacaroonDecoder.binaryFormat(of: bytes, limits: limits) {
             case .v2Binary?:
                 try verifyFields(bytes, format: .v2Binary, key: key)
-            case .some:
-                try verify(MacaroonDecoder.decode(Array(bytes), as: .v2JSON, limits: limits), key: key)
+            case let json?:
+                try verify(MacaroonDecoder.decode(Array(bytes), as: json, limits: limits), key: key)
             case nil:
                 try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Base64.maxDecodedCount(bytes.count)) { buffer in
                     Result { () throws(MacaroonError) in
