@@ -66,7 +66,7 @@ public struct MacaroonError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let inputTooLarge = Code("inputTooLarge")
         /// The input is empty.
         public static let emptyInput = Code("emptyInput")
-        /// The input is none of v1, v2, v2 binary or v2 JSON.
+        /// The input is none of v1, v2, v2 binary, v1 JSON or v2 JSON.
         public static let unknownFormat = Code("unknownFormat")
         /// A character outside the alphabet, mixed alphabets, bad padding, or non-zero spare bits.
         public static let invalidBase64 = Code("invalidBase64")
@@ -78,8 +78,6 @@ public struct MacaroonError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let unexpectedField = Code("unexpectedField")
         /// A required field is absent.
         public static let missingField = Code("missingField")
-        /// A field present but empty where the canonical encoding omits it.
-        public static let emptyField = Code("emptyField")
         /// A field longer than ``MacaroonLimits/maxFieldLength``.
         public static let fieldTooLong = Code("fieldTooLong")
         /// More caveats than ``MacaroonLimits/maxCaveats``.
@@ -90,7 +88,7 @@ public struct MacaroonError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let trailingBytes = Code("trailingBytes")
         /// A malformed v1 packet header or line.
         public static let invalidPacket = Code("invalidPacket")
-        /// Malformed JSON, a wrong JSON type, an unknown or duplicate key.
+        /// Malformed JSON, a wrong JSON type, an unknown or duplicate member, a field given both as text and as base64.
         public static let invalidJSON = Code("invalidJSON")
         /// A format version other than the one expected.
         public static let unsupportedVersion = Code("unsupportedVersion")

@@ -1,8 +1,9 @@
+import _MacaroonInternals
+
 /// The 32-byte HMAC-SHA256 signature at the end of a macaroon's chain.
 ///
 /// Equality is evaluated in constant time (`CRYPTO_memcmp`), so comparing a
 /// presented signature with an expected one leaks no timing.
-import _MacaroonInternals
 public struct MacaroonSignature: Sendable, Hashable, CustomStringConvertible {
     let digest: SHA256Digest
 

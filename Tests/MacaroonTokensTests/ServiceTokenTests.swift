@@ -14,7 +14,11 @@ struct ServiceTokenTests {
         #expect(String(decoding: try ProjectNamesCaveat(["foo", "bar"]).encoded, as: UTF8.self) == #"[1,["foo","bar"]]"#)
         #expect(String(decoding: try ProjectIDsCaveat(["123uuid", "456uuid"]).encoded, as: UTF8.self) == #"[2,["123uuid","456uuid"]]"#)
         #expect(String(decoding: try RequestUserCaveat(userID: "a uuid").encoded, as: UTF8.self) == #"[3,"a uuid"]"#)
-        #expect(String(decoding: try TrustedPublisherCaveat(publisherID: "p").encoded, as: UTF8.self) == #"[4,"p"]"#)
+        // Warehouse: json.dumps((4,) + astuple(OIDCPublisher(oidc_publisher_id="p")), sort_keys=True, separators=(",", ":")).
+        #expect(String(decoding: try TrustedPublisherCaveat(publisherID: "p").encoded, as: UTF8.self) == #"[4,"p",null]"#)
+        // json.dumps escapes everything outside printable ASCII (ensure_ascii), with surrogate pairs beyond U+FFFF.
+        #expect(String(decoding: try RequestUserCaveat(userID: "\u{E9}\u{1F600}\u{7F}\u{8}\t").encoded, as: UTF8.self)
+            == #"[3,"\u00e9\ud83d\ude00\u007f\b\t"]"#)
         #expect(try ProjectNamesCaveat(["Foo_Bar", "a..b"]).names == ["foo-bar", "a-b"])
         #expect(String(decoding: try ProjectNamesCaveat([#"q"uote"#]).encoded, as: UTF8.self) == #"[1,["q\"uote"]]"#)
     }

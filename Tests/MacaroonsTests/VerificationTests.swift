@@ -294,7 +294,7 @@ struct OnePassVerificationTests {
         ]
         var successes = 0
         for macaroon in macaroons {
-            for format in MacaroonFormat.allCases {
+            for format in MacaroonFormat.allCases where format != .v1JSON || macaroon.isText {
                 let encoded = try macaroon.encoded(as: format)
                 var inputs = [encoded, Array(encoded.dropLast()), encoded + [0x41]]
                 for index in stride(from: 0, to: encoded.count, by: 3) {
@@ -336,17 +336,6 @@ struct OnePassVerificationTests {
             let outcome = Self.onePass(allButLast, encoded, key)
             #expect(outcome == Self.twoStep(allButLast, encoded, key), "\(format)")
             #expect((try? outcome.get())?.reasons.map(\.caveatIndex) == [299], "\(format)")
-        }
-    }
-
-    @Test("the peers' macaroons verify in one pass")
-    func peerVectors() throws {
-        for vector in PeerVectorTests.vectors where !vector.isThirdParty {
-            for (_, text, _) in vector.serializations {
-                let macaroon = try Macaroon(decoding: text.utf8)
-                let verifier = MacaroonVerifier(predicates: macaroon.caveats.map { .exact($0.identifier) })
-                #expect(try verifier.verify(encoded: text.utf8, key: MacaroonKey(derivingFrom: vector.rootKey)) == .allowed)
-            }
         }
     }
 }

@@ -150,9 +150,14 @@ public struct RequestUserCaveat: TaggedUploadCaveat, Hashable {
     public var summary: String { "user: " + userID }
 }
 
-/// Tag 4, `[4,"publisher-id"]` (an optional claims object after the id is
-/// accepted and ignored): the request comes from this trusted publisher and
-/// the project is one of its projects.
+/// Tag 4, `[4,"publisher-id",null]`: the request comes from this trusted
+/// publisher and the project is one of its projects.
+///
+/// Warehouse's `OIDCPublisher` caveat has a deprecated optional `oidc_claims`
+/// field that defaults to `None`, and Warehouse writes a caveat as
+/// `(tag, *dataclasses.astuple(caveat))`, so every trusted-publishing token
+/// PyPI mints carries `[4,"<publisher-id>",null]`. As Warehouse does, the
+/// claims may be absent, `null` or an object (ignored); anything else is an error.
 public struct TrustedPublisherCaveat: TaggedUploadCaveat, Hashable {
     /// `4`.
     public static let tag = 4
@@ -165,27 +170,28 @@ public struct TrustedPublisherCaveat: TaggedUploadCaveat, Hashable {
         self.publisherID = publisherID
     }
 
-    /// Decodes `["publisher-id"]` or `["publisher-id", {claims}]`.
+    /// Decodes `["publisher-id"]`, `["publisher-id", null]` or `["publisher-id", {claims}]`.
     public init(arguments: CaveatArguments) throws(CaveatError) {
         try arguments.requireCount(1, 2)
         publisherID = try arguments.string(at: 0, named: "publisher id")
         if arguments.count == 2 {
-            let claims = try arguments.value(at: 1)
-            guard case .object = claims else {
-                throw CaveatError(.invalidArguments, "the claims of a trusted-publisher caveat must be an object, got \(JSONWriter.describe(claims))")
+            switch try arguments.value(at: 1) {
+            case .null, .object: break
+            case let claims:
+                throw CaveatError(.invalidArguments, "the claims of a trusted-publisher caveat must be an object or null, got \(JSONWriter.describe(claims))")
             }
         }
     }
 
-    /// `["publisher-id"]`.
-    public var arguments: [CaveatArgument] { [.string(publisherID)] }
+    /// `["publisher-id", null]`, as Warehouse writes it.
+    public var arguments: [CaveatArgument] { [.string(publisherID), .null] }
 
     /// Passes for the publisher, on one of its projects.
     public func evaluate(_ request: UploadRequest) -> CaveatEvaluation {
         guard case .trustedPublisher(let id, let projectIDs)? = request.identity else {
             return .notSatisfied("OIDC scoped token used outside of an OIDC identified request")
         }
-        guard id == publisherID else { return .notSatisfied("current OIDC provider does not match provider restriction in token") }
+        guard id == publisherID else { return .notSatisfied("current OIDC publisher does not match publisher restriction in token") }
         guard let project = request.project else { return .notSatisfied("OIDC scoped token used outside of a project context") }
         guard let projectID = project.id, projectIDs.contains(projectID) else {
             return .notSatisfied("OIDC scoped token is not valid for project '\(project.name)'")

@@ -20,8 +20,10 @@ public protocol TaggedUploadCaveat: UploadCaveat {
 }
 
 extension TaggedUploadCaveat {
-    /// The caveat's bytes: compact JSON `[tag,arguments...]`, as Warehouse writes them.
+    /// The caveat's bytes: compact JSON `[tag,arguments...]`, exactly as Warehouse's
+    /// `json.dumps(..., sort_keys=True, separators=(",", ":"))` writes them
+    /// (non-ASCII characters escaped as `\uXXXX`).
     public var encoded: [UInt8] {
-        JSONWriter.write(.array([.integer(Int64(Self.tag))] + arguments.map(\.json)))
+        JSONWriter.write(.array([.integer(Int64(Self.tag))] + arguments.map(\.json)), asPython: true)
     }
 }

@@ -11,7 +11,7 @@ struct Mint: ParsableCommand {
             Examples:
               macaroon keygen > key.hex
               macaroon mint --identifier 0b0e0c6a-... --location pypi.org --key-file key.hex --project sampleproject
-              macaroon mint --identifier k1 --location https://svc/ --key-file key.hex --no-prefix --format v2json
+              macaroon mint --identifier k1 --location https://svc/ --key-file key.hex --no-prefix --format v2-json
             """
     )
 
@@ -29,15 +29,25 @@ struct Mint: ParsableCommand {
     @Flag(name: .long, help: "Print a plain macaroon instead of a service token.")
     var noPrefix = false
 
-    @Option(name: .long, help: "With --no-prefix: v1, v2 or v2json (default v2).")
+    @Option(name: .long, help: "With --no-prefix: v1, v2, v1-json or v2-json (default v2).")
     var format: String?
+
+    /// The format named by `--format` (`v1json` and `v2json` are accepted for `v1-json` and `v2-json`).
+    private var chosenFormat: MacaroonFormat? {
+        switch format {
+        case nil: .v2
+        case "v1json": .v1JSON
+        case "v2json": .v2JSON
+        case let name?: MacaroonFormat(rawValue: name).flatMap { $0 == .v2Binary ? nil : $0 }
+        }
+    }
 
     @OptionGroup var restrictions: RestrictionOptions
 
     func validate() throws {
         if noPrefix && prefix != nil { throw ValidationError("give --prefix or --no-prefix, not both") }
         if format != nil && !noPrefix { throw ValidationError("--format needs --no-prefix (service tokens are always v2)") }
-        if let format, !["v1", "v2", "v2json"].contains(format) { throw ValidationError("--format must be v1, v2 or v2json") }
+        if chosenFormat == nil { throw ValidationError("--format must be v1, v2, v1-json or v2-json") }
     }
 
     func run() throws {
@@ -46,9 +56,8 @@ struct Mint: ParsableCommand {
             macaroon = macaroon.addingFirstPartyCaveat(caveat)
         }
         if noPrefix {
-            let chosen: MacaroonFormat = switch format { case "v1": .v1; case "v2json": .v2JSON; default: .v2 }
             do {
-                print(try macaroon.encodedString(as: chosen))
+                print(try macaroon.encodedString(as: chosenFormat ?? .v2))
             } catch {
                 throw ToolError("cannot encode the macaroon: \(error)")
             }

@@ -63,7 +63,7 @@ struct PresentedToken {
     /// Set when the input is a service-prefixed token.
     var serviceToken: ServiceToken?
     var macaroon: Macaroon
-    /// `service-token`, `v1`, `v2`, `v2-binary` or `v2-json`.
+    /// `service-token`, or a ``MacaroonFormat`` name (`v1`, `v2`, `v2-binary`, `v1-json`, `v2-json`).
     var format: String
 
     /// Parses `bytes` as a service token when it has a `prefix-` form, otherwise as any macaroon format.

@@ -10,7 +10,7 @@ struct Inspection {
     /// The stable JSON object.
     var json: JSONValue {
         let macaroon = token.macaroon
-        var members: [(key: String, value: JSONValue)] = [
+        var members: [(key: JSONMemberName, value: JSONValue)] = [
             ("prefix", token.serviceToken.map { .string($0.prefix) } ?? .null),
             ("format", .string(token.format)),
         ]
@@ -22,8 +22,8 @@ struct Inspection {
     }
 
     /// `name` as text (or null when not UTF-8) and `name_hex`.
-    private static func bytesMembers(_ name: String, _ bytes: ArraySlice<UInt8>) -> [(key: String, value: JSONValue)] {
-        [(name, String(validating: bytes, as: UTF8.self).map(JSONValue.string) ?? .null), (name + "_hex", .string(Hex.encode(bytes)))]
+    private static func bytesMembers(_ name: String, _ bytes: ArraySlice<UInt8>) -> [(key: JSONMemberName, value: JSONValue)] {
+        [(JSONMemberName(name), String(validating: bytes, as: UTF8.self).map(JSONValue.string) ?? .null), (JSONMemberName(name + "_hex"), .string(Hex.encode(bytes)))]
     }
 
     private func caveatJSON(_ caveat: Caveat) -> JSONValue {
@@ -42,7 +42,7 @@ struct Inspection {
     /// The upload caveat decoded, or null when the caveat is not in PyPI's language.
     private func decodedJSON(_ bytes: ArraySlice<UInt8>) -> JSONValue {
         guard let caveat = try? CaveatLanguage.pypi.decode(bytes) else { return .null }
-        var members: [(key: String, value: JSONValue)]
+        var members: [(key: JSONMemberName, value: JSONValue)]
         switch caveat {
         case let caveat as ExpirationCaveat:
             members = [("type", .string("expiration")), ("expires_at", .integer(caveat.expiresAt)), ("not_before", .integer(caveat.notBefore))]

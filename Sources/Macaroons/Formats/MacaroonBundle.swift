@@ -1,10 +1,11 @@
+import _MacaroonInternals
+
 /// A root macaroon with the discharge macaroons that go with it, carried as one string.
 ///
 /// The encoding is go-macaroon's `Slice`: the v2 binary encodings of the root
 /// and then each discharge, concatenated (v2 is self-delimiting), as URL-safe
 /// base64 without padding. Decoding accepts the raw bytes too, and the base64
 /// spellings every decoder accepts.
-import _MacaroonInternals
 public struct MacaroonBundle: Sendable, Hashable {
     /// The root macaroon.
     public let root: Macaroon

@@ -1,5 +1,6 @@
-/// The encodings of a macaroon that libmacaroons, pymacaroons and go-macaroon exchange.
 import _MacaroonInternals
+
+/// The encodings of a macaroon that libmacaroons, pymacaroons and go-macaroon exchange.
 public enum MacaroonFormat: String, Sendable, CaseIterable, CustomStringConvertible {
     /// v1 packets, as base64 text (URL-safe, unpadded when we write it).
     case v1
@@ -9,12 +10,16 @@ public enum MacaroonFormat: String, Sendable, CaseIterable, CustomStringConverti
     case v2Binary = "v2-binary"
     /// v2 JSON.
     case v2JSON = "v2-json"
+    /// v1 JSON, `{"location":..,"identifier":..,"caveats":[..],"signature":"<hex>"}`
+    /// (text fields only: it cannot carry a non-UTF-8 identifier or caveat).
+    case v1JSON = "v1-json"
 
     /// The format's name as the `macaroon` tool prints it.
     public var description: String { rawValue }
 
-    /// Which format `input` is in, judged by its first bytes (and, for base64
-    /// text, by the first decoded byte). Does not validate the rest.
+    /// Which format `input` is in, judged by its first bytes (for JSON, by the
+    /// name of the first member; for base64 text, by the first decoded bytes).
+    /// Does not validate the rest.
     @inlinable
     public static func detect(_ input: some Collection<UInt8>, limits: MacaroonLimits = .default) throws(MacaroonError) -> MacaroonFormat {
         try MacaroonDecoder.withContiguousBytes(input) { MacaroonDecoder.detectFormat($0, limits: limits) }.get()
@@ -39,17 +44,19 @@ extension Macaroon {
     /// The macaroon encoded in `format`.
     ///
     /// - Throws: ``MacaroonError/Code/notRepresentable`` when a field does not
-    ///   fit the format (a v1 packet holds at most 65,535 bytes).
+    ///   fit the format (a v1 packet holds at most 65,535 bytes; v1 JSON holds
+    ///   only UTF-8 text).
     public func encoded(as format: MacaroonFormat = .v2) throws(MacaroonError) -> [UInt8] {
         switch format {
         case .v1: return Array(Base64.encode(try V1Format.encode(self)).utf8)
         case .v2: return Array(Base64.encode(V2BinaryFormat.encode(self)).utf8)
         case .v2Binary: return V2BinaryFormat.encode(self)
         case .v2JSON: return V2JSONFormat.encode(self)
+        case .v1JSON: return try V1JSONFormat.encode(self)
         }
     }
 
-    /// The macaroon encoded in a text format (``MacaroonFormat/v1``, ``MacaroonFormat/v2`` or ``MacaroonFormat/v2JSON``).
+    /// The macaroon encoded in a text format (every format but ``MacaroonFormat/v2Binary``).
     public func encodedString(as format: MacaroonFormat = .v2) throws(MacaroonError) -> String {
         guard format != .v2Binary else {
             throw MacaroonError(.notRepresentable, detail: "v2-binary is not a text format")
@@ -108,7 +115,8 @@ enum MacaroonDecoder {
                         payload: decoded)
     }
 
-    /// Checks the input's size; `.v2Binary` or `.v2JSON` by the first byte, `nil` for base64 text.
+    /// Checks the input's size; `.v2Binary` by the first byte, `.v2JSON` or `.v1JSON`
+    /// for an object (by its first member), `nil` for base64 text.
     static func binaryFormat(of bytes: UnsafeBufferPointer<UInt8>, limits: MacaroonLimits) throws(MacaroonError) -> MacaroonFormat? {
         guard bytes.count <= limits.maxInputSize else {
             throw MacaroonError(.inputTooLarge, detail: "\(bytes.count) bytes exceed the limit of \(limits.maxInputSize)")
@@ -116,7 +124,7 @@ enum MacaroonDecoder {
         switch bytes.first {
         case nil: throw MacaroonError(.emptyInput, detail: "the input is empty")
         case V2BinaryFormat.version: return .v2Binary
-        case UInt8(ascii: "{"): return .v2JSON
+        case UInt8(ascii: "{"): return JSONMacaroonReader.format(of: bytes)
         default: return nil
         }
     }
@@ -125,7 +133,7 @@ enum MacaroonDecoder {
     static func textFormat(of decoded: UnsafeBufferPointer<UInt8>) throws(MacaroonError) -> MacaroonFormat {
         if decoded.first == V2BinaryFormat.version { return .v2 }
         if decoded.count >= 4, decoded.prefix(4).allSatisfy({ Hex.isLowercaseDigit($0) }) { return .v1 }
-        throw MacaroonError(.unknownFormat, offset: 0, detail: "the input is not a v1, v2 or v2 JSON macaroon")
+        throw MacaroonError(.unknownFormat, offset: 0, detail: "the input is not a v1, v2, v1 JSON or v2 JSON macaroon")
     }
 
     static func decode(_ payload: [UInt8], as format: MacaroonFormat, limits: MacaroonLimits) throws(MacaroonError) -> Macaroon {
@@ -133,6 +141,7 @@ enum MacaroonDecoder {
         case .v1: try V1Format.decode(payload, limits: limits)
         case .v2, .v2Binary: try V2BinaryFormat.decode(payload, limits: limits)
         case .v2JSON: try V2JSONFormat.decode(payload, limits: limits)
+        case .v1JSON: try V1JSONFormat.decode(payload, limits: limits)
         }
     }
 }

@@ -1,3 +1,5 @@
+import _MacaroonInternals
+
 /// The ``CaveatPolicy`` of generic macaroons: a caveat is satisfied when one
 /// of a fixed set of predicates accepts it; the context is `Void`.
 ///
@@ -8,7 +10,6 @@
 /// ```swift
 /// let verifier = MacaroonVerifier(predicates: [.exact("account = 3735928559")])
 /// ```
-import _MacaroonInternals
 public struct CaveatPredicates: CaveatPolicy {
     private let exactCaveats: ExactPredicateTable
     private let generalPredicates: [@Sendable (ArraySlice<UInt8>) -> Bool]

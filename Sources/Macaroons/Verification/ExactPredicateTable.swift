@@ -1,3 +1,5 @@
+import _MacaroonInternals
+
 /// The exact-match predicates of a verifier, in an open-addressing hash table
 /// keyed by a 64-bit multiply-xorshift hash of the bytes, eight at a time.
 ///
@@ -6,7 +8,6 @@
 /// caveat's bytes plus a few comparisons, with no hashing state to seed. The
 /// predicates' bytes sit end to end in one array and the slots are plain
 /// integers, so a lookup touches no reference counts.
-import _MacaroonInternals
 struct ExactPredicateTable: Sendable {
     private struct Slot: Sendable {
         /// Whether a predicate is in this slot (a predicate may be zero bytes long).

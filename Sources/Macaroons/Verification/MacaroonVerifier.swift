@@ -1,3 +1,5 @@
+import _MacaroonInternals
+
 /// Verifies macaroons: signatures and discharges first, then every
 /// first-party caveat by a ``CaveatPolicy``, answering ``Verdict/allowed`` or
 /// ``Verdict/denied(_:)`` with every reason.
@@ -19,7 +21,6 @@
 ///    verification: ``DenialReason/Code/wrongLocation``);
 /// 3. each third-party caveat's location against ``trustedThirdPartyLocations``;
 /// 4. every first-party caveat of the root and its discharges, by the policy.
-import _MacaroonInternals
 public struct MacaroonVerifier<Policy: CaveatPolicy>: Sendable {
     /// How caveats are decided.
     public var policy: Policy

@@ -23,8 +23,8 @@ extension MacaroonVerifier {
             switch try MacaroonDecoder.binaryFormat(of: bytes, limits: limits) {
             case .v2Binary?:
                 return try verifyFields(bytes, format: .v2Binary, key: key, in: context)
-            case .some:
-                return verify(try MacaroonDecoder.decode(Array(bytes), as: .v2JSON, limits: limits), key: key, in: context)
+            case let json?:
+                return verify(try MacaroonDecoder.decode(Array(bytes), as: json, limits: limits), key: key, in: context)
             case nil:
                 return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Base64.maxDecodedCount(bytes.count)) { buffer in
                     Result { () throws(MacaroonError) -> Verdict in

@@ -1,20 +1,20 @@
-/// A JSON object with its members in document order; keys are unique (the parser rejects duplicates).
+/// A JSON object with its members in document order; names are unique (the parser rejects duplicates).
 package struct JSONObject: Sendable, Equatable {
     /// The members in document order.
-    package var members: [(key: String, value: JSONValue)]
+    package var members: [(key: JSONMemberName, value: JSONValue)]
 
-    /// An object with these members (keys should be unique).
-    package init(_ members: [(key: String, value: JSONValue)]) {
+    /// An object with these members (names should be unique).
+    package init(_ members: [(key: JSONMemberName, value: JSONValue)]) {
         self.members = members
     }
 
-    /// The value of member `key`, if present.
-    package subscript(key: String) -> JSONValue? {
-        members.first { $0.key == key }?.value
+    /// The value of member `name`, if present (names compare as bytes).
+    package subscript(name: JSONMemberName) -> JSONValue? {
+        members.first { $0.key == name }?.value
     }
 
-    /// The keys in document order.
-    package var keys: [String] { members.map(\.key) }
+    /// The member names in document order.
+    package var keys: [JSONMemberName] { members.map(\.key) }
 
     /// Equal when members, including their order, are equal.
     package static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {

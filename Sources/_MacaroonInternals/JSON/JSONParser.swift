@@ -105,8 +105,9 @@ package struct JSONParser {
     private mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         guard depth <= maxDepth else { throw error("nesting deeper than \(maxDepth)") }
         position += 1
-        var members: [(key: String, value: JSONValue)] = []
-        var keys: Set<String> = []
+        var members: [(key: JSONMemberName, value: JSONValue)] = []
+        // Names hash as bytes: linear in their length, and NFC and NFD spellings stay distinct.
+        var names: Set<JSONMemberName> = []
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             position += 1
@@ -114,15 +115,17 @@ package struct JSONParser {
         }
         while true {
             skipWhitespace()
-            let keyStart = position
+            let nameStart = position
             guard current == UInt8(ascii: "\"") else { throw error("expected a string key") }
-            let key = try parseString()
-            guard keys.insert(key).inserted else { throw error("duplicate key \"\(key)\"", at: keyStart) }
+            let name = JSONMemberName(bytes: try parseStringBytes())
+            guard names.insert(name).inserted else {
+                throw error("duplicate key \(Printable.bytes(name.bytes[...], limit: 32))", at: nameStart)
+            }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw error("expected ':'") }
             position += 1
             skipWhitespace()
-            members.append((key, try parseValue(depth: depth)))
+            members.append((name, try parseValue(depth: depth)))
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): position += 1
@@ -198,6 +201,30 @@ package struct JSONParser {
 
     /// Parses the string at the current position; with `building: false` only checks it.
     package mutating func parseString(building: Bool = true) throws(JSONSyntaxError) -> String {
+        switch try parseStringContents() {
+        case .span(let span): building ? String(decoding: bytes[span], as: UTF8.self) : ""
+        case .unescaped(let unescaped): building ? String(decoding: unescaped, as: UTF8.self) : ""
+        }
+    }
+
+    /// Parses the string at the current position into its bytes (valid UTF-8, escapes resolved).
+    package mutating func parseStringBytes() throws(JSONSyntaxError) -> [UInt8] {
+        switch try parseStringContents() {
+        case .span(let span): Array(bytes[span])
+        case .unescaped(let unescaped): unescaped
+        }
+    }
+
+    /// The bytes of a JSON string, checked to be valid UTF-8.
+    package enum StringContents {
+        /// A string without escapes: these bytes of the input, between the quotes.
+        case span(Range<Int>)
+        /// A string with escapes: its bytes with the escapes resolved.
+        case unescaped([UInt8])
+    }
+
+    /// Parses the string at the current position without copying it when it has no escapes.
+    package mutating func parseStringContents() throws(JSONSyntaxError) -> StringContents {
         skipWhitespace()
         let start = position
         guard current == UInt8(ascii: "\"") else { throw error("expected a string") }
@@ -208,29 +235,30 @@ package struct JSONParser {
             end += 1
         }
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-            let contents = UnsafeBufferPointer(rebasing: bytes[position..<end])
-            let text = building ? UTF8Text.string(contents) : (UTF8Text.isValid(contents) ? "" : nil)
-            guard let text else { throw error("string is not valid UTF-8", at: start) }
-            position = end + 1
-            return text
+            guard UTF8Text.isValid(UnsafeBufferPointer(rebasing: bytes[position..<end])) else {
+                throw error("string is not valid UTF-8", at: start)
+            }
+            defer { position = end + 1 }
+            return .span(position..<end)
         }
-        var scalars: [UInt8] = []
+        var unescaped = Array(bytes[position..<end])
+        position = end
         while true {
             guard let byte = current else { throw error("unterminated string", at: start) }
             switch byte {
             case UInt8(ascii: "\""):
                 position += 1
-                guard let text = UTF8Text.string(scalars[...]) else {
+                guard unescaped.withUnsafeBufferPointer(UTF8Text.isValid) else {
                     throw error("string is not valid UTF-8", at: start)
                 }
-                return text
+                return .unescaped(unescaped)
             case UInt8(ascii: "\\"):
                 position += 1
-                try parseEscape(into: &scalars)
+                try parseEscape(into: &unescaped)
             case 0..<0x20:
                 throw error("raw control character in a string")
             default:
-                scalars.append(byte)
+                unescaped.append(byte)
                 position += 1
             }
         }

@@ -11,41 +11,81 @@ package enum JSONWriter {
             case UInt8(ascii: "\n"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
             case UInt8(ascii: "\r"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
             case UInt8(ascii: "\t"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20: output.append(contentsOf: Array("\\u00\(Hex.encode([byte]))".utf8))
+            case 0..<0x20: appendEscape(UInt16(byte), to: &output)
             default: output.append(byte)
             }
         }
         output.append(UInt8(ascii: "\""))
     }
 
-    /// Writes `value` compactly.
-    package static func write(_ value: JSONValue) -> [UInt8] {
+    /// Appends `text` as Python's `json.dumps` writes it by default (`ensure_ascii`):
+    /// `\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`, and every other character outside
+    /// printable ASCII as `\uXXXX` (lowercase hex; UTF-16 surrogate pairs beyond U+FFFF).
+    package static func appendASCIIString(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x22: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case 0x5C: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x08: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0C: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x20...0x7E: output.append(UInt8(scalar.value))
+            case 0x10000...:
+                let value = scalar.value - 0x10000
+                appendEscape(UInt16(0xD800 + (value >> 10)), to: &output)
+                appendEscape(UInt16(0xDC00 + (value & 0x3FF)), to: &output)
+            default: appendEscape(UInt16(scalar.value), to: &output)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// `\uXXXX` with lowercase hex digits.
+    private static func appendEscape(_ unit: UInt16, to output: inout [UInt8]) {
+        output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u")])
+        output.append(contentsOf: Hex.encode([UInt8(unit >> 8), UInt8(unit & 0xFF)]).utf8)
+    }
+
+    /// Writes `value` compactly. With `asPython`, exactly as Python's
+    /// `json.dumps(value, sort_keys=True, separators=(",", ":"))` (Warehouse's caveat
+    /// encoding): strings as ``appendASCIIString(_:to:)`` writes them, object members
+    /// sorted by name.
+    package static func write(_ value: JSONValue, asPython: Bool = false) -> [UInt8] {
         var output: [UInt8] = []
-        append(value, to: &output)
+        append(value, to: &output, asPython: asPython)
         return output
     }
 
-    package static func append(_ value: JSONValue, to output: inout [UInt8]) {
+    package static func append(_ value: JSONValue, to output: inout [UInt8], asPython: Bool = false) {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
         case .integer(let number): output.append(contentsOf: String(number).utf8)
         case .number(let text): output.append(contentsOf: text.utf8)
-        case .string(let text): appendString(text.utf8, to: &output)
+        case .string(let text):
+            if asPython { appendASCIIString(text, to: &output) } else { appendString(text.utf8, to: &output) }
         case .array(let elements):
             output.append(UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                append(element, to: &output)
+                append(element, to: &output, asPython: asPython)
             }
             output.append(UInt8(ascii: "]"))
         case .object(let object):
             output.append(UInt8(ascii: "{"))
-            for (index, member) in object.members.enumerated() {
+            let members = asPython ? object.members.sorted { $0.key < $1.key } : object.members
+            for (index, member) in members.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                appendString(member.key.utf8, to: &output)
+                if asPython {
+                    appendASCIIString(member.key.description, to: &output)
+                } else {
+                    appendString(member.key.bytes, to: &output)
+                }
                 output.append(UInt8(ascii: ":"))
-                append(member.value, to: &output)
+                append(member.value, to: &output, asPython: asPython)
             }
             output.append(UInt8(ascii: "}"))
         }
