@@ -11,6 +11,9 @@ public protocol UploadCaveat: Sendable {
     func evaluate(_ request: UploadRequest) -> CaveatResult
 
     /// What the caveat allows, in words (e.g. `projects: foo, bar`).
+    ///
+    /// The standard caveats escape and cap the strings they hold (see
+    /// `Printable`), so their summaries are safe to print; do the same in yours.
     var summary: String { get }
 }
 
@@ -52,9 +55,9 @@ public struct CaveatError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What was wrong, e.g. `caveat has unknown tag: 9`.
     public let message: String
 
-    /// Creates an error with a message.
+    /// Creates an error with a message, escaped and capped as ``TokenError``'s details are.
     public init(_ message: String) {
-        self.message = message
+        self.message = Printable.message(message)
     }
 
     /// The message.

@@ -18,15 +18,32 @@ import Macaroons
 public struct UploadTokenVerifier: Sendable {
     /// The service prefix tokens must carry.
     public var prefix: String
-    /// If set, a token's location must equal it (Warehouse does not check; we do when asked).
+    /// If set, a token's location must be exactly these UTF-8 bytes (Warehouse does not check).
+    ///
+    /// The location is not signed: anyone holding a token can rewrite it. This
+    /// check only catches honest mistakes, such as a test.pypi.org token pasted
+    /// into a pypi.org upload. It does not separate services: that comes from
+    /// separate key stores (separate secrets), so that a token of one service
+    /// has no key in the other.
     public var location: String?
     /// The caveats understood.
     public var language: CaveatLanguage
     /// Decoding and discharge limits.
     public var limits: MacaroonLimits
-    /// Locations whose third-party caveats are accepted (with their discharges).
-    /// Empty by default: any third-party caveat fails the token.
+    /// Locations whose third-party caveats are accepted (with their discharges),
+    /// compared as UTF-8 bytes. Empty by default: any third-party caveat fails the token.
+    ///
+    /// A caveat's location is a hint that is not signed: a holder can relabel
+    /// it. What the signature does cover decides what a discharge can do: it
+    /// must verify under the caveat key sealed in the signed verification id,
+    /// be bound to this token, and every first-party caveat it carries is
+    /// evaluated by this verifier's ``language``. So this set is a policy
+    /// against honest mistakes (a token sent to a service that does not expect
+    /// third-party caveats), never a way to make a token allow more.
     public var trustedThirdPartyLocations: Set<String>
+    /// The longest identifier looked up in a key store, in bytes (default 256;
+    /// PyPI's are 36-byte UUIDs). A longer one is denied as unknown without a lookup.
+    public var maxIdentifierLength = 256
 
     /// Creates a verifier.
     public init(
@@ -59,7 +76,8 @@ public struct UploadTokenVerifier: Sendable {
         } catch {
             return .denied([DenialReason(.malformedToken, "invalid API token: \(error.detail)")])
         }
-        guard let identifier = token.identifier, let key = try await keys.rootKey(forIdentifier: identifier) else {
+        guard token.macaroon.identifier.count <= maxIdentifierLength, let identifier = token.identifier,
+              let key = try await keys.rootKey(forIdentifier: identifier) else {
             return .denied([DenialReason(.unknownIdentifier, "unknown or revoked API token")])
         }
         return verify(token, key: key, request: request, discharges: discharges)
@@ -79,7 +97,12 @@ public struct UploadTokenVerifier: Sendable {
     }
 
     /// Verifies a parsed token with its key (`nil`: unknown or revoked). Synchronous and allocation-light.
+    ///
+    /// A token with another prefix than ``prefix`` is a malformed token, as it is when parsed.
     public func verify(_ token: ServiceToken, key: MacaroonKey?, request: UploadRequest, discharges: [Macaroon] = []) -> UploadVerdict {
+        guard UTF8Text.equal(token.prefix, prefix) else {
+            return .denied([DenialReason(.malformedToken, "invalid API token: the token's prefix is \(Printable.text(token.prefix, limit: 32)), expected '\(prefix)'")])
+        }
         guard let key else { return .denied([DenialReason(.unknownIdentifier, "unknown or revoked API token")]) }
         let macaroon = token.macaroon
         let verified: VerifiedMacaroon
@@ -113,13 +136,11 @@ public struct UploadTokenVerifier: Sendable {
     }
 
     private func rejectUntrustedThirdPartyCaveats(of macaroon: Macaroon, into reasons: inout [DenialReason]) {
-        for case .thirdParty(let identifier, _, let caveatLocation) in macaroon.caveats {
-            let locationText = String(decoding: caveatLocation, as: UTF8.self)
-            if !trustedThirdPartyLocations.contains(locationText) {
-                reasons.append(DenialReason(
-                    .thirdPartyCaveatNotAccepted,
-                    "third-party caveat \(Printable.bytes(identifier)) at '\(locationText)' is not accepted by this service"))
-            }
+        for case .thirdParty(let identifier, _, let caveatLocation) in macaroon.caveats
+        where !trustedThirdPartyLocations.contains(where: { UTF8Text.bytes(caveatLocation, equal: $0) }) {
+            reasons.append(DenialReason(
+                .thirdPartyCaveatNotAccepted,
+                "third-party caveat \(Printable.bytes(identifier)) at \(Printable.bytes(caveatLocation)) is not accepted by this service"))
         }
     }
 

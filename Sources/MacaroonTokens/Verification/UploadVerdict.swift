@@ -1,3 +1,5 @@
+import Macaroons
+
 /// The answer to an upload request: allowed, or denied with every reason.
 public enum UploadVerdict: Sendable, Hashable {
     /// The signature verified and every caveat is satisfied.
@@ -24,10 +26,11 @@ public struct DenialReason: Sendable, Hashable, CustomStringConvertible {
     /// The index of the caveat concerned among the token's first-party caveats (then its discharges'), if any.
     public let caveatIndex: Int?
 
-    /// Creates a reason.
+    /// Creates a reason. Characters in `message` that could act on a terminal
+    /// or a log are escaped, and it is cut at 2 KiB (caveat messages echo input).
     public init(_ code: Code, _ message: String, caveatIndex: Int? = nil) {
         self.code = code
-        self.message = message
+        self.message = Printable.message(message)
         self.caveatIndex = caveatIndex
     }
 
