@@ -18,7 +18,17 @@ public struct MacaroonKey: Sendable, CustomStringConvertible {
     @inlinable
     public init(derivingFrom secret: some Collection<UInt8>) {
         self = secret.withContiguousStorageIfAvailable { MacaroonKey(derivingFromBuffer: UnsafeRawBufferPointer($0)) }
-            ?? Array(secret).withUnsafeBytes { MacaroonKey(derivingFromBuffer: $0) }
+            ?? Self.derivingFromCopy(of: secret)
+    }
+
+    /// Derives from a contiguous copy of a secret kept in pieces, then wipes the copy.
+    @usableFromInline
+    static func derivingFromCopy(of secret: some Collection<UInt8>) -> MacaroonKey {
+        var copy = Array(secret)
+        return copy.withUnsafeMutableBytes { buffer in
+            defer { buffer.wipe() }
+            return MacaroonKey(derivingFromBuffer: UnsafeRawBufferPointer(buffer))
+        }
     }
 
     @usableFromInline

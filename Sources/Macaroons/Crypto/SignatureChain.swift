@@ -5,6 +5,10 @@
 /// - First-party caveat: `sig = HMAC(sig, caveatId)`.
 /// - Third-party caveat: `sig = HMAC(sig, HMAC(sig, vid) || HMAC(sig, cid))`.
 /// - Binding a discharge to its root: `HMAC(Z, HMAC(Z, rootSig) || HMAC(Z, dischargeSig))`, `Z` = 32 zero bytes.
+///
+/// Intermediate values (keyed states, inner MACs) are wiped before each function
+/// returns; the signature it returns belongs to the caller, who wipes it when
+/// it is secret (an expected signature, see Specs/cryptography.md).
 enum SignatureChain {
     /// The derivation key, pre-keyed once for the life of the process.
     private static let keyGenerator: HMACSHA256 = {
@@ -44,9 +48,14 @@ enum SignatureChain {
             identifier.withUnsafeBytes { appendFirstParty($0, to: &next) }
             return next
         case .thirdParty(let identifier, let verificationID, _):
-            let mac = HMACSHA256(key: signature)
-            let vidMAC = verificationID.withUnsafeBytes { mac.authenticationCode(for: $0) }
-            let cidMAC = identifier.withUnsafeBytes { mac.authenticationCode(for: $0) }
+            var mac = HMACSHA256(key: signature)
+            var vidMAC = verificationID.withUnsafeBytes { mac.authenticationCode(for: $0) }
+            var cidMAC = identifier.withUnsafeBytes { mac.authenticationCode(for: $0) }
+            defer {
+                mac.wipe()
+                vidMAC.wipe()
+                cidMAC.wipe()
+            }
             return mac.authenticationCode(for: vidMAC, cidMAC)
         }
     }
@@ -56,6 +65,7 @@ enum SignatureChain {
         var signature = start(key: key, identifier: identifier)
         caveats.withUnsafeBufferPointer { caveats in
             for index in caveats.indices {
+                // Overwrites the previous signature in place.
                 signature = append(caveats[index], to: signature)
             }
         }
@@ -64,8 +74,12 @@ enum SignatureChain {
 
     /// Binds a discharge signature to the root macaroon's signature.
     static func bind(discharge: SHA256Digest, toRoot root: SHA256Digest) -> SHA256Digest {
-        let rootMAC = root.withUnsafeBytes { bindingKey.authenticationCode(for: $0) }
-        let dischargeMAC = discharge.withUnsafeBytes { bindingKey.authenticationCode(for: $0) }
+        var rootMAC = root.withUnsafeBytes { bindingKey.authenticationCode(for: $0) }
+        var dischargeMAC = discharge.withUnsafeBytes { bindingKey.authenticationCode(for: $0) }
+        defer {
+            rootMAC.wipe()
+            dischargeMAC.wipe()
+        }
         return bindingKey.authenticationCode(for: rootMAC, dischargeMAC)
     }
 }

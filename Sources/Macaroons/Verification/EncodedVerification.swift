@@ -24,6 +24,8 @@ extension MacaroonVerifier {
             case nil:
                 try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Base64.maxDecodedCount(bytes.count)) { buffer in
                     Result { () throws(MacaroonError) in
+                        // The decoded token is a bearer credential: wiped when done.
+                        defer { UnsafeMutableRawBufferPointer(buffer).wipe() }
                         let count = try Base64.decode(bytes, strictness: .anyPeerSpelling, into: buffer)
                         let decoded = UnsafeBufferPointer(rebasing: buffer[..<count])
                         try verifyFields(decoded, format: MacaroonDecoder.textFormat(of: decoded), key: key)
@@ -48,6 +50,7 @@ extension MacaroonVerifier {
         try withUnsafeTemporaryAllocation(of: CaveatSpan.self, capacity: capacity) { caveats in
             Result { () throws(MacaroonError) in
                 var chain = ChainComputer(bytes: bytes, key: key.signingKey, firstPartyCaveats: caveats)
+                defer { chain.wipe() }
                 // Two calls rather than an existential, so each reader is specialized for the visitor.
                 if format == .v1 {
                     try V1Format.read(bytes, limits: limits, into: &chain)
@@ -86,7 +89,7 @@ private struct CaveatSpan {
 private struct ChainComputer: MacaroonFieldVisitor {
     /// At most `UInt32.max` bytes, so that every offset fits a `CaveatSpan`.
     let bytes: UnsafeBufferPointer<UInt8>
-    let key: SHA256Digest
+    var key: SHA256Digest
     let firstPartyCaveats: UnsafeMutableBufferPointer<CaveatSpan>
     var firstPartyCount = 0
     var signature = SHA256Digest()
@@ -111,6 +114,12 @@ private struct ChainComputer: MacaroonFieldVisitor {
 
     mutating func visitSignature(_ range: Range<Int>) {
         presentedSignature = SHA256Digest(bytes.raw(range)) ?? presentedSignature
+    }
+
+    /// Wipes the key copy and the computed (expected) signature.
+    mutating func wipe() {
+        key.wipe()
+        signature.wipe()
     }
 }
 

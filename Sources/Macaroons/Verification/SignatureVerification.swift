@@ -94,27 +94,34 @@ private struct ChainVerification {
     /// root), then opens each third-party caveat and verifies its discharge.
     mutating func verify(_ macaroon: Macaroon, signingKey: SHA256Digest, depth: Int) throws(MacaroonError) {
         let isRoot = depth == 0
-        let chain = SignatureChain.sign(key: signingKey, identifier: macaroon.identifier, caveats: macaroon.caveats)
-        let expected = isRoot ? chain : SignatureChain.bind(discharge: chain, toRoot: rootSignature)
-        guard OpenSSLBackend.constantTimeEqual(expected, macaroon.signature.digest) else {
+        // The expected signature is what a forger needs: wiped once compared.
+        var chain = SignatureChain.sign(key: signingKey, identifier: macaroon.identifier, caveats: macaroon.caveats)
+        var expected = isRoot ? chain : SignatureChain.bind(discharge: chain, toRoot: rootSignature)
+        let matches = OpenSSLBackend.constantTimeEqual(expected, macaroon.signature.digest)
+        chain.wipe()
+        expected.wipe()
+        guard matches else {
             throw isRoot ? .rootSignatureMismatch
                 : MacaroonError(.signatureMismatch, field: .discharge,
                                 detail: "the discharge for \(Printable.bytes(macaroon.identifier)) has a wrong signature or is not bound to this root")
         }
         guard macaroon.caveats.contains(where: \.isThirdParty) else { return }
 
+        // Intermediate signatures would let a holder drop the caveats after them: wiped.
         var signature = SignatureChain.start(key: signingKey, identifier: macaroon.identifier)
+        defer { signature.wipe() }
         for caveat in macaroon.caveats {
             if case .thirdParty(let identifier, let verificationID, _) = caveat {
                 guard depth < limits.maxDischargeDepth else {
                     throw MacaroonError(.dischargeLimitExceeded, field: .discharge,
                                         detail: "third-party caveats nest deeper than \(limits.maxDischargeDepth)")
                 }
-                guard let caveatKey = SodiumBackend.open(verificationID, key: signature) else {
+                guard var caveatKey = SodiumBackend.open(verificationID, key: signature) else {
                     throw MacaroonError(.invalidVerificationID, field: .verificationID,
                                         detail: "the verification id of \(Printable.bytes(identifier)) cannot be opened"
                                             + " (\(verificationID.count) bytes; a valid one is \(SodiumBackend.verificationIDLength))")
                 }
+                defer { caveatKey.wipe() }
                 guard let index = discharges.indices.first(where: { !used[$0] && discharges[$0].identifier == identifier }) else {
                     throw MacaroonError(.missingDischarge, field: .discharge,
                                         detail: "no unused discharge for third-party caveat \(Printable.bytes(identifier))")
