@@ -6,8 +6,8 @@
 /// ``init(derivingFrom:)`` to interoperate with them (and with PyPI's tokens);
 /// use ``init(rawBytes:)`` only when the 32-byte signing key itself is stored.
 ///
-/// The key's bytes are never printed.
-public struct MacaroonKey: Sendable, CustomStringConvertible {
+/// The key's bytes are never printed, dumped or reflected (see Redaction.swift).
+public struct MacaroonKey: Sendable {
     /// The key the chain is keyed with (after derivation, if any).
     let signingKey: SHA256Digest
 
@@ -55,7 +55,4 @@ public struct MacaroonKey: Sendable, CustomStringConvertible {
     public static func generateSecret() -> [UInt8] {
         OpenSSLBackend.randomBytes(count: byteCount)
     }
-
-    /// A redacted description: keys never appear in logs.
-    public var description: String { "MacaroonKey(<redacted>)" }
 }
