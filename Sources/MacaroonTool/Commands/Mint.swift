@@ -48,15 +48,15 @@ struct Mint: ParsableCommand {
         if noPrefix {
             let chosen: MacaroonFormat = switch format { case "v1": .v1; case "v2json": .v2JSON; default: .v2 }
             do {
-                print(try macaroon.encodedString(as: chosen))
-            } catch {
+                print(try TokenOutput.checked(macaroon.encodedString(as: chosen)))
+            } catch let error as MacaroonError {
                 throw ToolError("cannot encode the macaroon: \(error)")
             }
             return
         }
         do {
-            print(try ServiceToken(prefix: prefix ?? "pypi", macaroon: macaroon).string)
-        } catch {
+            print(try TokenOutput.checked(ServiceToken(prefix: prefix ?? "pypi", macaroon: macaroon).string))
+        } catch let error as TokenError {
             throw ToolError(error.detail)
         }
     }

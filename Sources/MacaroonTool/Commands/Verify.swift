@@ -103,7 +103,7 @@ struct Verify: ParsableCommand {
         }
         print(Terminal.verdict(reasons.isEmpty))
         for reason in reasons {
-            print("  - \(reason.message)")
+            print("  - " + Terminal.safe(reason.message))
         }
     }
 }

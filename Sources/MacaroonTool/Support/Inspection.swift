@@ -60,9 +60,10 @@ struct Inspection {
         return .object(JSONObject(members))
     }
 
-    /// A caveat in words, with expiry relative to now.
+    /// A caveat in words, with expiry relative to now (made safe to print: a
+    /// server-defined caveat's summary may hold anything).
     private func words(for caveat: any UploadCaveat) -> String {
-        guard let expiration = caveat as? ExpirationCaveat else { return caveat.summary }
+        guard let expiration = caveat as? ExpirationCaveat else { return Terminal.safe(caveat.summary) }
         return "expires \(UnixTime.format(expiration.expiresAt)) (\(TimeParsing.relative(expiration.expiresAt, now: now)));"
             + " valid from \(UnixTime.format(expiration.notBefore))"
     }
@@ -94,13 +95,20 @@ struct Inspection {
         return lines.joined(separator: "\n")
     }
 
-    /// Bytes as text when UTF-8 without control characters, else `hex:` and the hex.
+    /// The longest field shown in words, in Unicode scalars or bytes (`--json` has every byte in hex).
+    static let shownLimit = 256
+
+    /// Bytes as text when UTF-8 without characters that act on a terminal
+    /// (controls, format characters, separators), else `hex:` and the hex;
+    /// either way at most ``shownLimit`` long, then how many bytes there are.
     static func show(_ bytes: ArraySlice<UInt8>) -> String {
         if bytes.isEmpty { return "(empty)" }
-        if let text = String(validating: bytes, as: UTF8.self), !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            return text
+        let more = bytes.count > shownLimit ? "... (\(bytes.count) bytes)" : ""
+        if let text = String(validating: bytes, as: UTF8.self), !text.unicodeScalars.contains(where: Printable.needsEscaping) {
+            let shown = text.unicodeScalars.prefix(shownLimit)
+            return String(String.UnicodeScalarView(shown)) + (shown.count < text.unicodeScalars.count ? more : "")
         }
-        return "hex:" + Hex.encode(bytes)
+        return "hex:" + Hex.encode(bytes.prefix(shownLimit)) + more
     }
 }
 
@@ -111,6 +119,6 @@ extension String {
 }
 
 extension JSONValue {
-    /// Compact JSON text.
-    var text: String { String(decoding: JSONWriter.write(self), as: UTF8.self) }
+    /// Compact JSON text in printable ASCII (see ``Terminal/asciiJSON(_:)``).
+    var text: String { Terminal.asciiJSON(String(decoding: JSONWriter.write(self), as: UTF8.self)) }
 }
