@@ -12,9 +12,15 @@ import Macaroons
 ///
 /// ```swift
 /// let verifier = UploadTokenVerifier(prefix: "pypi", location: "pypi.org")
-/// let request = UploadRequest(project: .init(name: "Foo.Bar", id: projectID), identity: .user(id: userID))
-/// let verdict = try await verifier.verify(token: tokenText, request: request, keys: keyStore)
+/// let token = try verifier.parse(tokenText)
+/// let record = try await tokens.record(id: token.identifier ?? "")   // your own record: secret and owner
+/// let request = UploadRequest(project: .init(name: "Foo.Bar", id: projectID), identity: .user(id: record.ownerID))
+/// let verdict = verifier.verify(token, key: MacaroonKey(derivingFrom: record.secret), request: request)
+/// // On .allowed, still check that record.ownerID may upload to the project.
 /// ```
+///
+/// The identity must be the token's owner from your own records, and the
+/// project's permissions are checked separately: see ``UploadVerdict``.
 public struct UploadTokenVerifier: Sendable {
     /// The service prefix tokens must carry.
     public var prefix: String

@@ -1,8 +1,21 @@
 import Macaroons
 
 /// The answer to an upload request: allowed, or denied with every reason.
+///
+/// ``allowed`` answers one question: does the token, signed with the key you
+/// gave, permit the request *as you described it*? It is not authorisation on
+/// its own:
+/// - The request's identity is whatever you put in it. Take it from your own
+///   record of the token (its stored owner), never from the caller: a token
+///   without a user caveat is allowed for any identity.
+/// - A token without project caveats is allowed for every project. Check
+///   separately that the owner may upload to the project, as Warehouse does
+///   after the caveats.
+/// - The location check, when set, compares a field that is not signed.
 public enum UploadVerdict: Sendable, Hashable {
-    /// The signature verified and every caveat is satisfied.
+    /// The signature verified with the key given, and every caveat is
+    /// satisfied by the request given; see the type's discussion for what that
+    /// does not establish.
     case allowed
     /// Denied, with every reason found (all caveats are evaluated).
     case denied([DenialReason])
