@@ -35,16 +35,19 @@ public enum AuthorizationHeader {
             } catch {
                 throw TokenError(.invalidAuthorizationHeader, detail: "Basic credentials are not base64: \(error.detail)")
             }
-            guard let text = String(validating: decoded, as: UTF8.self), let colon = text.firstIndex(of: ":") else {
+            // Bytes, not `String`: the user name is compared exactly and in linear time.
+            guard let colon = decoded.firstIndex(of: UInt8(ascii: ":")),
+                  let password = UTF8Text.string(decoded[(colon + 1)...]) else {
                 throw TokenError(.invalidAuthorizationHeader, detail: "Basic credentials must be 'username:password' in UTF-8")
             }
-            guard text[..<colon] == tokenUsername else {
+            guard UTF8Text.bytes(decoded[..<colon], equal: tokenUsername) else {
+                // Never echoed: people paste the token into the user name too.
                 throw TokenError(.invalidAuthorizationHeader,
-                                 detail: "token authentication needs the username '\(tokenUsername)', got '\(text[..<colon])'")
+                                 detail: "token authentication needs the username '\(tokenUsername)', got another (\(colon) bytes)")
             }
-            return Substring(text[text.index(after: colon)...].trimmingWhitespace())
+            return Substring(password.trimmingWhitespace())
         default:
-            throw TokenError(.invalidAuthorizationHeader, detail: "unsupported Authorization scheme '\(trimmed[..<space])'")
+            throw TokenError(.invalidAuthorizationHeader, detail: "unsupported Authorization scheme \(Printable.text(trimmed[..<space], limit: 16))")
         }
     }
 }

@@ -8,8 +8,9 @@ import _MacaroonInternals
 /// URL-safe alphabet, no padding, no whitespace, zero spare bits, and a
 /// canonical v2 macaroon with no trailing bytes.
 ///
-/// ``description`` does not reveal the token; use ``string`` to send it.
-public struct ServiceToken: Sendable, Hashable, CustomStringConvertible {
+/// Printing, dumping or reflecting a token does not reveal it (see
+/// Redaction.swift); use ``string`` to send it.
+public struct ServiceToken: Sendable, Hashable {
     /// The service prefix, e.g. `pypi`.
     public let prefix: String
     /// The macaroon.
@@ -72,11 +73,6 @@ public struct ServiceToken: Sendable, Hashable, CustomStringConvertible {
         prefix + "-" + Base64.encode(Self.v2Binary(of: macaroon))
     }
 
-    /// Names the prefix and identifier only; the token itself is never printed.
-    public var description: String {
-        "ServiceToken(prefix: \(prefix), identifier: \(Printable.bytes(macaroon.identifier)), caveats: \(macaroon.caveats.count))"
-    }
-
     /// The identifier as text, when it is UTF-8 (PyPI uses the token's UUID).
     public var identifier: String? {
         UTF8Text.string(macaroon.identifier)
@@ -120,6 +116,8 @@ public struct ServiceToken: Sendable, Hashable, CustomStringConvertible {
 // MARK: - Minting
 
 /// A freshly minted token and the secret its server must store.
+///
+/// Printing, dumping or reflecting it shows neither (see Redaction.swift).
 public struct MintedToken: Sendable {
     /// The token to hand to the user.
     public let token: ServiceToken

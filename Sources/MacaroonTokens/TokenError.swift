@@ -1,4 +1,5 @@
 public import Macaroons
+import _MacaroonInternals
 
 /// The error type of `MacaroonTokens`: a token or header that is not
 /// acceptable, with what was wrong.
@@ -13,10 +14,11 @@ public struct TokenError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The underlying macaroon decoding error, when there is one.
     public let underlying: MacaroonError?
 
-    /// Creates an error.
+    /// Creates an error. Characters in `detail` that could act on a terminal
+    /// or a log are escaped, and it is cut at 2 KiB (details echo input).
     public init(_ code: Code, detail: String, underlying: MacaroonError? = nil) {
         self.code = code
-        self.detail = detail
+        self.detail = Printable.message(detail)
         self.underlying = underlying
     }
 

@@ -15,12 +15,13 @@ public struct MacaroonError: Error, Hashable, Sendable, CustomStringConvertible 
     /// A sentence for people saying what was wrong.
     public let detail: String
 
-    /// Creates an error.
+    /// Creates an error. Characters in `detail` that could act on a terminal
+    /// or a log are escaped, and it is cut at 2 KiB (details echo input).
     public init(_ code: Code, field: Field? = nil, offset: Int? = nil, detail: String) {
         self.code = code
         self.field = field
         self.offset = offset
-        self.detail = detail
+        self.detail = Printable.message(detail)
     }
 
     /// `code`, field, offset and detail on one line.

@@ -4,7 +4,11 @@ import _MacaroonInternals
 ///
 /// Equality is evaluated in constant time (`CRYPTO_memcmp`), so comparing a
 /// presented signature with an expected one leaks no timing.
-public struct MacaroonSignature: Sendable, Hashable, CustomStringConvertible {
+///
+/// With its macaroon's identifier and caveats a signature is the bearer
+/// credential, so it is never printed, dumped or reflected (see Redaction.swift);
+/// ask for ``bytes`` or ``hexString`` explicitly.
+public struct MacaroonSignature: Sendable, Hashable {
     let digest: SHA256Digest
 
     init(_ digest: SHA256Digest) {
@@ -22,9 +26,6 @@ public struct MacaroonSignature: Sendable, Hashable, CustomStringConvertible {
 
     /// The bytes in lowercase hexadecimal.
     public var hexString: String { Hex.encode(bytes) }
-
-    /// The signature in lowercase hexadecimal.
-    public var description: String { hexString }
 
     /// Constant-time equality.
     public static func == (lhs: MacaroonSignature, rhs: MacaroonSignature) -> Bool {

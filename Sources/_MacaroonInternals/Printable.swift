@@ -1,25 +1,103 @@
-/// Renders bytes for people: as text when they are UTF-8 without control
-/// characters, as hexadecimal otherwise. The one byte-rendering helper of the
-/// package, for messages and for the tool's output alike.
+/// Renders attacker-controlled bytes and text for messages, logs and terminals.
+///
+/// Token fields, caveats and request values come from strangers. Echoed, they
+/// could rewrite a terminal (`ESC ] 0 ; … BEL`), reorder a log line (bidi
+/// overrides) or fill it. Everything echoed goes through here: control
+/// characters (C0, DEL, C1), format characters (bidi controls, zero-width
+/// characters) and line and paragraph separators are written as `\u{…}`, and
+/// the length is capped by Unicode scalars, not `Character`s (one `Character`
+/// can hold any number of combining marks). Every step is linear in the input.
 package enum Printable {
-    /// The bytes as text, when they are UTF-8 with no control character (Unicode category Cc, C0 and C1); else `nil`.
-    package static func text(_ bytes: ArraySlice<UInt8>) -> String? {
-        guard let text = UTF8Text.string(bytes),
-              !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return nil }
-        return text
-    }
+    /// The default number of scalars (or, in hex, bytes) echoed.
+    package static let defaultLimit = 64
 
-    /// For messages: `'text'` or `0x` and hex, capped at `limit` characters or bytes.
-    package static func bytes(_ bytes: ArraySlice<UInt8>, limit: Int = 64) -> String {
-        if let text = text(bytes) {
-            return text.count > limit ? "'\(text.prefix(limit))...'" : "'\(text)'"
+    /// The most UTF-8 bytes a whole message keeps (see ``message(_:)``).
+    package static let maxMessageBytes = 2_048
+
+    /// Bytes as quoted text when they are UTF-8 without characters that need
+    /// escaping, and as `0x…` hex otherwise, either way at most `limit` long.
+    package static func bytes(_ bytes: ArraySlice<UInt8>, limit: Int = defaultLimit) -> String {
+        if let text = UTF8Text.string(bytes), !text.unicodeScalars.contains(where: needsEscaping) {
+            return self.text(text, limit: limit)
         }
         return "0x" + Hex.encode(bytes.prefix(limit)) + (bytes.count > limit ? "..." : "")
     }
 
-    /// For display in full: the text, or `hex:` and the hex; `(empty)` for no bytes.
+    /// Text in single quotes (or without, for lists in summaries), escaped, at
+    /// most `limit` scalars, then `...` if cut.
+    package static func text(_ text: some StringProtocol, limit: Int = defaultLimit, quoted: Bool = true) -> String {
+        let body = escaped(text, limit: limit, escapingQuotes: quoted)
+        return quoted ? "'" + body + "'" : body
+    }
+
+    /// A whole message made safe to print: characters that need escaping are
+    /// escaped and the message is cut at ``maxMessageBytes``. The error types
+    /// apply it to every message they are given, whatever built it.
+    package static func message(_ text: String) -> String {
+        // The common case: printable ASCII within the cap, returned as is.
+        var text = text
+        let isPlain = text.withUTF8 { bytes in
+            bytes.count <= maxMessageBytes && !bytes.contains { $0 < 0x20 || $0 >= 0x7F }
+        }
+        if isPlain { return text }
+        var output = ""
+        var byteCount = 0
+        for scalar in text.unicodeScalars {
+            let piece = needsEscaping(scalar) ? escape(scalar) : String(scalar)
+            byteCount += piece.utf8.count
+            guard byteCount <= maxMessageBytes else { return output + "..." }
+            output += piece
+        }
+        return output
+    }
+
+    /// Whether `scalar` is written as an escape: a control, format or separator character.
+    package static func needsEscaping(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.value >= 0x20 && scalar.value < 0x7F { return false }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// `\u{1B}`.
+    package static func escape(_ scalar: Unicode.Scalar) -> String {
+        "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+    }
+
+    private static func escaped(_ text: some StringProtocol, limit: Int, escapingQuotes: Bool) -> String {
+        var output = ""
+        var count = 0
+        for scalar in text.unicodeScalars {
+            guard count < limit else { return output + "..." }
+            count += 1
+            if escapingQuotes && (scalar == "\\" || scalar == "'") {
+                output += "\\" + String(scalar)
+            } else {
+                output += needsEscaping(scalar) ? escape(scalar) : String(scalar)
+            }
+        }
+        return output
+    }
+}
+
+extension Printable {
+    /// The longest field ``display(_:)`` shows, in Unicode scalars or bytes.
+    package static let displayLimit = 256
+
+    /// Bytes shown in full for people (the tool's output): the text when it is
+    /// UTF-8 without characters that act on a terminal (controls, format
+    /// characters, separators), else `hex:` and the hex; either way at most
+    /// ``displayLimit`` long, then how many bytes there are; `(empty)` for none.
     package static func display(_ bytes: ArraySlice<UInt8>) -> String {
         if bytes.isEmpty { return "(empty)" }
-        return text(bytes) ?? "hex:" + Hex.encode(bytes)
+        let more = bytes.count > displayLimit ? "... (\(bytes.count) bytes)" : ""
+        if let text = UTF8Text.string(bytes), !text.unicodeScalars.contains(where: needsEscaping) {
+            let shown = text.unicodeScalars.prefix(displayLimit)
+            return String(String.UnicodeScalarView(shown)) + (shown.count < text.unicodeScalars.count ? more : "")
+        }
+        return "hex:" + Hex.encode(bytes.prefix(displayLimit)) + more
     }
 }

@@ -52,4 +52,13 @@ package enum UTF8Text {
     package static func bytes(_ bytes: ArraySlice<UInt8>, equal text: String) -> Bool {
         bytes.withUnsafeBufferPointer { self.bytes($0, equal: text) }
     }
+
+    /// Whether two strings have exactly the same UTF-8 bytes: the "exact"
+    /// comparison of the specs. `String`'s `==` compares canonical equivalence
+    /// instead (the Kelvin sign U+212A equals `K`, NFD equals NFC), in time that
+    /// grows faster than linearly with runs of combining marks.
+    package static func equal(_ lhs: String, _ rhs: String) -> Bool {
+        var rhs = rhs
+        return rhs.withUTF8 { bytes($0, equal: lhs) }
+    }
 }

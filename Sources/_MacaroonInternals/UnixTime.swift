@@ -1,15 +1,27 @@
 /// Unix seconds as UTC calendar text, without Foundation.
+///
+/// Every `Int64` is a time: the proleptic Gregorian calendar carries on past
+/// year 9999 and before year 1 (`Int64.max` is `292277026596-12-04 15:30:07 UTC`),
+/// and no arithmetic here can overflow, since caveat times come from token holders.
 package enum UnixTime {
-    /// `2026-12-01 00:00:00 UTC`.
+    /// `2026-12-01 00:00:00 UTC`, for any `Int64`.
     package static func format(_ seconds: Int64) -> String {
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
+        // Floor division: the remainder has the dividend's sign, so borrow a day for
+        // times before 1970 (no intermediate value exceeds the dividend's magnitude).
+        var (days, secondOfDay) = seconds.quotientAndRemainder(dividingBy: 86_400)
+        if secondOfDay < 0 {
+            days -= 1
+            secondOfDay += 86_400
+        }
         let (year, month, day) = civilDate(daysSinceEpoch: days)
         func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
         return "\(year)-\(two(month))-\(two(day)) \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) UTC"
     }
 
     /// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's algorithm).
+    ///
+    /// Cannot overflow for the days of any `Int64` of seconds (`|days|` < 1.1e14);
+    /// only values within a million days of `Int64`'s ends could.
     package static func civilDate(daysSinceEpoch days: Int64) -> (Int64, Int64, Int64) {
         let shifted = days + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097

@@ -1,4 +1,5 @@
 public import Macaroons
+import _MacaroonInternals
 
 /// A caveat that cannot be decoded or built: malformed JSON, unknown tag, wrong
 /// arguments, an impossible value.
@@ -13,10 +14,10 @@ public struct CaveatError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The JSON syntax error behind an ``Code/invalidJSON``, with its byte offset.
     public let underlying: MacaroonError?
 
-    /// Creates an error.
+    /// Creates an error; `detail` is escaped and capped as ``TokenError``'s details are.
     public init(_ code: Code, _ detail: String, underlying: MacaroonError? = nil) {
         self.code = code
-        self.detail = detail
+        self.detail = Printable.message(detail)
         self.underlying = underlying
     }
 

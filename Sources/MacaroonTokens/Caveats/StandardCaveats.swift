@@ -72,17 +72,17 @@ public struct ProjectNamesCaveat: TaggedUploadCaveat, Hashable {
     /// Passes when the request's normalized project name is listed.
     public func evaluate(_ request: UploadRequest) -> CaveatEvaluation {
         guard let project = request.project else { return .notSatisfied("project-scoped token used outside of a project context") }
-        guard names.contains(project.normalizedName) else {
-            return .notSatisfied("project-scoped token is not valid for project: '" + project.name + "'")
+        guard names.contains(where: { UTF8Text.equal($0, project.normalizedName) }) else {
+            return .notSatisfied("project-scoped token is not valid for project: " + Printable.text(project.name))
         }
         return .satisfied
     }
 
-    /// `projects: foo, bar`.
-    public var summary: String { "projects: " + names.joined(separator: ", ") }
+    /// `projects: foo, bar` (escaped; see ``UploadCaveat/summary``).
+    public var summary: String { "projects: " + Summary.list(names) }
 }
 
-/// Tag 2, `[2,["id",...]]`: the request's project id is one of these (exact strings).
+/// Tag 2, `[2,["id",...]]`: the request's project id is one of these (exact: the same UTF-8 bytes).
 public struct ProjectIDsCaveat: TaggedUploadCaveat, Hashable {
     /// `2`.
     public static let tag = 2
@@ -107,17 +107,18 @@ public struct ProjectIDsCaveat: TaggedUploadCaveat, Hashable {
     /// Passes when the request's project id is listed.
     public func evaluate(_ request: UploadRequest) -> CaveatEvaluation {
         guard let project = request.project else { return .notSatisfied("project-scoped token used outside of a project context") }
-        guard let id = project.id, ids.contains(id) else {
-            return .notSatisfied("project-scoped token is not valid for project: '" + project.name + "' (id " + (project.id ?? "unknown") + ")")
+        guard let id = project.id, ids.contains(where: { UTF8Text.equal($0, id) }) else {
+            return .notSatisfied("project-scoped token is not valid for project: " + Printable.text(project.name)
+                + " (id " + (project.id.map { Printable.text($0, quoted: false) } ?? "unknown") + ")")
         }
         return .satisfied
     }
 
-    /// `project ids: …`.
-    public var summary: String { "project ids: " + ids.joined(separator: ", ") }
+    /// `project ids: …` (escaped).
+    public var summary: String { "project ids: " + Summary.list(ids) }
 }
 
-/// Tag 3, `[3,"user-id"]`: the request is made by this user.
+/// Tag 3, `[3,"user-id"]`: the request is made by this user (the same UTF-8 bytes).
 public struct RequestUserCaveat: TaggedUploadCaveat, Hashable {
     /// `3`.
     public static let tag = 3
@@ -142,16 +143,16 @@ public struct RequestUserCaveat: TaggedUploadCaveat, Hashable {
     /// Passes when the request is made by the user.
     public func evaluate(_ request: UploadRequest) -> CaveatEvaluation {
         guard case .user(let id)? = request.identity else { return .notSatisfied("token with user restriction without a user") }
-        guard id == userID else { return .notSatisfied("current user does not match user restriction in token") }
+        guard UTF8Text.equal(id, userID) else { return .notSatisfied("current user does not match user restriction in token") }
         return .satisfied
     }
 
-    /// `user: …`.
-    public var summary: String { "user: " + userID }
+    /// `user: …` (escaped).
+    public var summary: String { "user: " + Summary.item(userID) }
 }
 
 /// Tag 4, `[4,"publisher-id",null]`: the request comes from this trusted
-/// publisher and the project is one of its projects.
+/// publisher and the project is one of its projects (ids compared as UTF-8 bytes).
 ///
 /// Warehouse's `OIDCPublisher` caveat has a deprecated optional `oidc_claims`
 /// field that defaults to `None`, and Warehouse writes a caveat as
@@ -191,16 +192,16 @@ public struct TrustedPublisherCaveat: TaggedUploadCaveat, Hashable {
         guard case .trustedPublisher(let id, let projectIDs)? = request.identity else {
             return .notSatisfied("OIDC scoped token used outside of an OIDC identified request")
         }
-        guard id == publisherID else { return .notSatisfied("current OIDC publisher does not match publisher restriction in token") }
+        guard UTF8Text.equal(id, publisherID) else { return .notSatisfied("current OIDC publisher does not match publisher restriction in token") }
         guard let project = request.project else { return .notSatisfied("OIDC scoped token used outside of a project context") }
-        guard let projectID = project.id, projectIDs.contains(projectID) else {
-            return .notSatisfied("OIDC scoped token is not valid for project '\(project.name)'")
+        guard let projectID = project.id, projectIDs.contains(where: { UTF8Text.equal($0, projectID) }) else {
+            return .notSatisfied("OIDC scoped token is not valid for project " + Printable.text(project.name))
         }
         return .satisfied
     }
 
-    /// `trusted publisher: …`.
-    public var summary: String { "trusted publisher: " + publisherID }
+    /// `trusted publisher: …` (escaped).
+    public var summary: String { "trusted publisher: " + Summary.item(publisherID) }
 }
 
 /// The legacy `{"version":1,"permissions":"user"}` caveat of tokens minted
@@ -215,4 +216,22 @@ public struct LegacyUserCaveat: UploadCaveat, Hashable {
 
     /// `any user (legacy)`.
     public var summary: String { "any user (legacy user-scoped token)" }
+}
+
+/// How the standard caveats show the strings they hold in a ``UploadCaveat/summary``:
+/// escaped and capped (they come from whoever wrote the caveat), and unquoted
+/// for readability.
+enum Summary {
+    /// The longest string shown, in Unicode scalars.
+    static let limit = 128
+
+    static func item(_ text: String) -> String {
+        Printable.text(text, limit: limit, quoted: false)
+    }
+
+    /// At most 16 items, then how many more there are.
+    static func list(_ items: [String]) -> String {
+        let shown = items.prefix(16).map(item).joined(separator: ", ")
+        return items.count > 16 ? shown + ", … (\(items.count - 16) more)" : shown
+    }
 }

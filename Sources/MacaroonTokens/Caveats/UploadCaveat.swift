@@ -12,5 +12,8 @@ public protocol UploadCaveat: Sendable {
     func evaluate(_ request: UploadRequest) -> CaveatEvaluation
 
     /// What the caveat allows, in words (e.g. `projects: foo, bar`).
+    ///
+    /// The standard caveats escape and cap the strings they hold (see
+    /// `Printable`), so their summaries are safe to print; do the same in yours.
     var summary: String { get }
 }

@@ -1,27 +1,39 @@
 public import Macaroons
+import _MacaroonInternals
 
 /// Verifies upload tokens against upload requests, the way PyPI's Warehouse
 /// does but stricter where Warehouse is loose.
 ///
-/// The order is fixed: parse the token; look up its key by identifier; verify
-/// the signature chain (and any discharges) in constant time; only then decode
-/// and evaluate every caveat. All caveats are evaluated and every failure is
-/// reported.
+/// It keeps what is specific to service tokens (parsing, the prefix, key
+/// lookup by identifier, the required location and trusted third parties) around
+/// a ``Macaroons/MacaroonVerifier`` whose policy is the ``CaveatLanguage``,
+/// which holds the order: the signature chain (and any discharges) in constant
+/// time; the location; third-party trust; only then every caveat, each decoded
+/// and evaluated. Every failure is reported.
 ///
 /// A `Sendable` value with no mutable state: build one at start-up and share it.
 ///
 /// ```swift
 /// let verifier = UploadTokenVerifier(prefix: "pypi", location: "pypi.org")
-/// let request = UploadRequest(project: .init(name: "Foo.Bar", id: projectID), identity: .user(id: userID))
-/// let verdict = try await verifier.verify(token: tokenText, request: request, keys: keyStore)
+/// let token = try verifier.parse(tokenText)
+/// let record = try await tokens.record(id: token.identifier ?? "")   // your own record: secret and owner
+/// let request = UploadRequest(project: .init(name: "Foo.Bar", id: projectID), identity: .user(id: record.ownerID))
+/// let verdict = verifier.verify(token, key: MacaroonKey(derivingFrom: record.secret), request: request)
+/// // On .allowed, still check that record.ownerID may upload to the project.
 /// ```
+///
+/// The identity must be the token's owner from your own records, and the
+/// project's permissions are checked separately: see ``UploadVerdict``.
 public struct UploadTokenVerifier: Sendable {
     /// The service prefix tokens must carry.
     public var prefix: String
-    /// If set, a token's location must equal it (Warehouse does not check; we do when asked).
+    /// If set, a token's location must be exactly these UTF-8 bytes (Warehouse does not check).
     ///
-    /// The location is not covered by the signature: this catches a token sent
-    /// to the wrong service by mistake. Separate services by separate key stores.
+    /// The location is not signed: anyone holding a token can rewrite it. This
+    /// check only catches honest mistakes, such as a test.pypi.org token pasted
+    /// into a pypi.org upload. It does not separate services: that comes from
+    /// separate key stores (separate secrets), so that a token of one service
+    /// has no key in the other.
     public var location: String? {
         didSet { verifier.location = location.map { Array($0.utf8) } }
     }
@@ -35,11 +47,22 @@ public struct UploadTokenVerifier: Sendable {
         get { verifier.limits }
         set { verifier.limits = newValue }
     }
-    /// Locations whose third-party caveats are accepted (with their discharges).
-    /// Empty by default: any third-party caveat fails the token.
+    /// Locations whose third-party caveats are accepted (with their discharges),
+    /// compared as UTF-8 bytes. Empty by default: any third-party caveat fails the token.
+    ///
+    /// A caveat's location is a hint that is not signed: a holder can relabel
+    /// it. What the signature does cover decides what a discharge can do: it
+    /// must verify under the caveat key sealed in the signed verification id,
+    /// be bound to this token, and every first-party caveat it carries is
+    /// evaluated by this verifier's ``language``. So this set is a policy
+    /// against honest mistakes (a token sent to a service that does not expect
+    /// third-party caveats), never a way to make a token allow more.
     public var trustedThirdPartyLocations: Set<String> {
         didSet { verifier.trustedThirdPartyLocations = Set(trustedThirdPartyLocations.map { Array($0.utf8) }) }
     }
+    /// The longest identifier looked up in a key store, in bytes (default 256;
+    /// PyPI's are 36-byte UUIDs). A longer one is denied as unknown without a lookup.
+    public var maxIdentifierLength = 256
     /// The macaroon verifier that holds the verification order.
     private var verifier: MacaroonVerifier<CaveatLanguage>
 
@@ -75,7 +98,8 @@ public struct UploadTokenVerifier: Sendable {
         } catch {
             return .denied([DenialReason(.malformedToken, "invalid API token: \(error.detail)", underlying: error.underlying)])
         }
-        guard let identifier = token.identifier, let key = try await keys.rootKey(forIdentifier: identifier) else {
+        guard token.macaroon.identifier.count <= maxIdentifierLength, let identifier = token.identifier,
+              let key = try await keys.rootKey(forIdentifier: identifier) else {
             return .denied([Self.unknownToken])
         }
         return verify(token, key: key, request: request, discharges: discharges)
@@ -96,9 +120,14 @@ public struct UploadTokenVerifier: Sendable {
 
     /// Verifies a parsed token with its key (`nil`: unknown or revoked). Synchronous and allocation-light.
     ///
-    /// The order (signatures, location, third-party trust, every caveat) is
+    /// A token with another prefix than ``prefix`` is a malformed token, as it is when parsed.
+    /// The order after that (signatures, location, third-party trust, every caveat) is
     /// ``Macaroons/MacaroonVerifier``'s.
     public func verify(_ token: ServiceToken, key: MacaroonKey?, request: UploadRequest, discharges: [Macaroon] = []) -> UploadVerdict {
+        guard UTF8Text.equal(token.prefix, prefix) else {
+            return .denied([DenialReason(
+                .malformedToken, "invalid API token: the token's prefix is \(Printable.text(token.prefix, limit: 32)), expected '\(prefix)'")])
+        }
         guard let key else { return .denied([Self.unknownToken]) }
         return verifier.verify(token.macaroon, key: key, discharges: discharges, in: request)
     }

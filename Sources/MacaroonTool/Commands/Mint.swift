@@ -57,15 +57,15 @@ struct Mint: ParsableCommand {
         }
         if noPrefix {
             do {
-                print(try macaroon.encodedString(as: chosenFormat ?? .v2))
-            } catch {
+                print(try TokenOutput.checked(macaroon.encodedString(as: chosenFormat ?? .v2)))
+            } catch let error as MacaroonError {
                 throw ToolError("cannot encode the macaroon: \(error)")
             }
             return
         }
         do {
-            print(try ServiceToken(prefix: prefix ?? "pypi", macaroon: macaroon).string)
-        } catch {
+            print(try TokenOutput.checked(ServiceToken(prefix: prefix ?? "pypi", macaroon: macaroon).string))
+        } catch let error as TokenError {
             throw ToolError(error.detail)
         }
     }

@@ -30,6 +30,6 @@ struct Restrict: ParsableCommand {
         for caveat in try restrictions.caveats(now: UploadRequest.currentTime()) {
             macaroon = macaroon.addingFirstPartyCaveat(caveat)
         }
-        print(try presented.encoded(macaroon))
+        print(try TokenOutput.checked(presented.encoded(macaroon)))
     }
 }

@@ -105,7 +105,7 @@ struct Verify: ParsableCommand {
         }
         print(Terminal.verdict(verdict.isAllowed))
         for reason in verdict.reasons {
-            print("  - \(reason.message)")
+            print("  - " + Terminal.safe(reason.message))
         }
     }
 }

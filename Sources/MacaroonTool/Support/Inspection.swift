@@ -61,9 +61,10 @@ struct Inspection {
         return .object(JSONObject(members))
     }
 
-    /// A caveat in words, with expiry relative to now.
+    /// A caveat in words, with expiry relative to now (made safe to print: a
+    /// server-defined caveat's summary may hold anything).
     private func words(for caveat: any UploadCaveat) -> String {
-        guard let expiration = caveat as? ExpirationCaveat else { return caveat.summary }
+        guard let expiration = caveat as? ExpirationCaveat else { return Terminal.safe(caveat.summary) }
         return "expires \(UnixTime.format(expiration.expiresAt)) (\(TimeParsing.relative(expiration.expiresAt, now: now)));"
             + " valid from \(UnixTime.format(expiration.notBefore))"
     }
@@ -104,6 +105,6 @@ extension String {
 }
 
 extension JSONValue {
-    /// Compact JSON text.
-    var text: String { String(decoding: JSONWriter.write(self), as: UTF8.self) }
+    /// Compact JSON text in printable ASCII (see ``Terminal/asciiJSON(_:)``).
+    var text: String { Terminal.asciiJSON(String(decoding: JSONWriter.write(self), as: UTF8.self)) }
 }

@@ -36,7 +36,7 @@ struct RestrictionOptions: ParsableArguments {
         do {
             if expires != nil || ttl != nil {
                 let start = try notBefore.map(TimeParsing.time) ?? now
-                let end = try expires.map(TimeParsing.time) ?? (start + TimeParsing.duration(ttl ?? ""))
+                let end = try expires.map(TimeParsing.time) ?? TimeParsing.adding(TimeParsing.duration(ttl ?? ""), to: start)
                 caveats.append(try ExpirationCaveat(expiresAt: end, notBefore: start).encoded)
             }
             if !projects.isEmpty { caveats.append(try ProjectNamesCaveat(projects).encoded) }

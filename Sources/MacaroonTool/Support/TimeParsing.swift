@@ -12,6 +12,15 @@ enum TimeParsing {
         return seconds
     }
 
+    /// `start + duration`, or an error naming the largest time when it is past it.
+    static func adding(_ duration: Int64, to start: Int64) throws -> Int64 {
+        let (end, overflow) = start.addingReportingOverflow(duration)
+        guard !overflow else {
+            throw ToolError("--not-before plus --ttl is past the largest time a caveat can hold (\(Int64.max), \(UnixTime.format(.max)))")
+        }
+        return end
+    }
+
     /// `90s`, `15m`, `1h`, `7d`, or combinations such as `1h30m`.
     static func duration(_ text: String) throws -> Int64 {
         var total: Int64 = 0
@@ -91,15 +100,19 @@ enum TimeParsing {
     }
 
     /// `in 2 days`, `3 hours ago`.
+    /// Any two `Int64` times: the distance between them always fits a `UInt64`,
+    /// while their `Int64` difference may not.
     static func relative(_ seconds: Int64, now: Int64) -> String {
-        let delta = seconds - now
-        let magnitude = delta.magnitude
+        let isFuture = seconds >= now
+        let magnitude = isFuture
+            ? UInt64(bitPattern: seconds) &- UInt64(bitPattern: now)
+            : UInt64(bitPattern: now) &- UInt64(bitPattern: seconds)
         let (value, unit): (UInt64, String) =
             magnitude >= 86_400 ? (magnitude / 86_400, "day") :
             magnitude >= 3_600 ? (magnitude / 3_600, "hour") :
             magnitude >= 60 ? (magnitude / 60, "minute") : (magnitude, "second")
         let amount = "\(value) \(unit)\(value == 1 ? "" : "s")"
-        return delta >= 0 ? "in \(amount)" : "\(amount) ago"
+        return isFuture ? "in \(amount)" : "\(amount) ago"
     }
 }
 

@@ -12,12 +12,15 @@ import COpenSSL
 /// keys and MACs in place (for the signature chain, which re-keys at every step).
 /// Nothing is allocated on the heap. The construction is RFC 2104; the test
 /// suite checks it against RFC 4231 and against OpenSSL's own `HMAC()`.
+///
+/// Every keyed state this type makes for one MAC is wiped (`OPENSSL_cleanse`)
+/// before it returns; a keyed value kept by a caller is wiped by ``wipe()``.
 struct HMACSHA256: @unchecked Sendable {
     // `SHA256_CTX` is a plain C struct of integers with no pointers, so copies
     // are independent values; `@unchecked` is needed only because imported C
     // structs are not declared `Sendable`.
-    private let inner: SHA256_CTX
-    private let outer: SHA256_CTX
+    private var inner: SHA256_CTX
+    private var outer: SHA256_CTX
 
     private static let blockSize = 64
 
@@ -54,6 +57,12 @@ struct HMACSHA256: @unchecked Sendable {
         var result = SHA256Digest()
         Self.finish(&inner, &outer, into: &result)
         return result
+    }
+
+    /// Overwrites both keyed states with zeros (`OPENSSL_cleanse`, which the
+    /// optimizer cannot remove); the value computes garbage afterwards.
+    mutating func wipe() {
+        Self.cleanse(&inner, &outer)
     }
 
     /// Replaces `digest` with `HMAC(key: digest, message: message)`: one step of
@@ -93,7 +102,10 @@ struct HMACSHA256: @unchecked Sendable {
     }
 
     /// Completes the inner hash, hashes its digest into the outer state and
-    /// completes that, all in `digest`'s storage.
+    /// completes that, all in `digest`'s storage; then wipes both states.
+    ///
+    /// `SHA256_Final` clears only the pending data block; the chaining values
+    /// (the keyed state carried forward) stay, so they are cleansed here.
     private static func finish(_ inner: inout SHA256_CTX, _ outer: inout SHA256_CTX, into digest: inout SHA256Digest) {
         digest.withUnsafeMutableBytes { digest in
             let bytes = digest.baseAddress?.assumingMemoryBound(to: UInt8.self)
@@ -101,6 +113,27 @@ struct HMACSHA256: @unchecked Sendable {
             _ = SHA256_Update(&outer, bytes, SHA256Digest.byteCount)
             _ = SHA256_Final(bytes, &outer)
         }
+        cleanse(&inner, &outer)
+    }
+
+    private static func cleanse(_ inner: inout SHA256_CTX, _ outer: inout SHA256_CTX) {
+        OPENSSL_cleanse(&inner, MemoryLayout<SHA256_CTX>.size)
+        OPENSSL_cleanse(&outer, MemoryLayout<SHA256_CTX>.size)
+    }
+}
+
+extension SHA256Digest {
+    /// Overwrites the 32 bytes with zeros (`OPENSSL_cleanse`): for keys,
+    /// intermediate signatures and expected signatures once they are used.
+    mutating func wipe() {
+        withUnsafeMutableBytes { OPENSSL_cleanse($0.baseAddress, $0.count) }
+    }
+}
+
+extension UnsafeMutableRawBufferPointer {
+    /// Overwrites the bytes with zeros (`OPENSSL_cleanse`).
+    func wipe() {
+        OPENSSL_cleanse(baseAddress, count)
     }
 }
 

@@ -10,6 +10,10 @@
 /// A value advanced one caveat at a time: minting appends a caveat, the
 /// one-pass verifier appends each caveat as it reads it, and ``sign(key:identifier:caveats:beforeThirdParty:)``
 /// walks a whole decoded macaroon.
+///
+/// Intermediate values (keyed states, inner MACs) are wiped before each function
+/// returns; the signature it returns belongs to the caller, who wipes it when
+/// it is secret (an expected signature, see Specs/cryptography.md).
 struct SignatureChain {
     /// The signature so far.
     private(set) var signature: SHA256Digest
@@ -55,9 +59,15 @@ struct SignatureChain {
         case .firstParty(let identifier):
             identifier.withUnsafeBytes { appendFirstParty($0) }
         case .thirdParty(let identifier, let verificationID, _):
-            let mac = HMACSHA256(key: signature)
-            let vidMAC = verificationID.withUnsafeBytes { mac.authenticationCode(for: $0) }
-            let cidMAC = identifier.withUnsafeBytes { mac.authenticationCode(for: $0) }
+            var mac = HMACSHA256(key: signature)
+            var vidMAC = verificationID.withUnsafeBytes { mac.authenticationCode(for: $0) }
+            var cidMAC = identifier.withUnsafeBytes { mac.authenticationCode(for: $0) }
+            defer {
+                mac.wipe()
+                vidMAC.wipe()
+                cidMAC.wipe()
+            }
+            // Overwrites the previous signature in place.
             signature = mac.authenticationCode(for: vidMAC, cidMAC)
         }
     }
@@ -82,8 +92,17 @@ struct SignatureChain {
 
     /// Binds a discharge signature to the root macaroon's signature.
     static func bind(discharge: SHA256Digest, toRoot root: SHA256Digest) -> SHA256Digest {
-        let rootMAC = root.withUnsafeBytes { bindingKey.authenticationCode(for: $0) }
-        let dischargeMAC = discharge.withUnsafeBytes { bindingKey.authenticationCode(for: $0) }
+        var rootMAC = root.withUnsafeBytes { bindingKey.authenticationCode(for: $0) }
+        var dischargeMAC = discharge.withUnsafeBytes { bindingKey.authenticationCode(for: $0) }
+        defer {
+            rootMAC.wipe()
+            dischargeMAC.wipe()
+        }
         return bindingKey.authenticationCode(for: rootMAC, dischargeMAC)
+    }
+
+    /// Overwrites the signature so far with zeros.
+    mutating func wipe() {
+        signature.wipe()
     }
 }

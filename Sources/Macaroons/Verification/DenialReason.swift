@@ -1,3 +1,5 @@
+import _MacaroonInternals
+
 /// Why a verifier denied a macaroon or a token: a code to switch on, a
 /// sentence for the user, and the error behind it when there is one.
 ///
@@ -14,10 +16,11 @@ public struct DenialReason: Sendable, Hashable, CustomStringConvertible {
     /// The decoding or signature error behind the denial, when there is one.
     public let underlying: MacaroonError?
 
-    /// Creates a reason.
+    /// Creates a reason. Characters in `message` that could act on a terminal
+    /// or a log are escaped, and it is cut at 2 KiB (caveat messages echo input).
     public init(_ code: Code, _ message: String, caveatIndex: Int? = nil, underlying: MacaroonError? = nil) {
         self.code = code
-        self.message = message
+        self.message = Printable.message(message)
         self.caveatIndex = caveatIndex
         self.underlying = underlying
     }

@@ -28,6 +28,8 @@ extension MacaroonVerifier {
             case nil:
                 return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Base64.maxDecodedCount(bytes.count)) { buffer in
                     Result { () throws(MacaroonError) -> Verdict in
+                        // The decoded token is a bearer credential: wiped when done.
+                        defer { UnsafeMutableRawBufferPointer(buffer).wipe() }
                         let count: Int
                         do throws(Base64Error) {
                             count = try Base64.decode(bytes, strictness: .anyPeerSpelling, into: buffer)
@@ -58,6 +60,7 @@ extension MacaroonVerifier {
         return try withUnsafeTemporaryAllocation(of: CaveatSpan.self, capacity: capacity) { caveats in
             Result { () throws(MacaroonError) -> Verdict in
                 var fields = ChainComputer(bytes: bytes, key: key.signingKey, firstPartyCaveats: caveats)
+                defer { fields.wipe() }
                 // Two calls rather than an existential, so each reader is specialized for the visitor.
                 if format == .v1 {
                     try V1Format.read(bytes, limits: limits, into: &fields)
@@ -68,18 +71,17 @@ extension MacaroonVerifier {
                     // Third-party caveats need discharges; take the general path for its exact outcome.
                     return verify(try MacaroonDecoder.decode(Array(bytes), as: format, limits: limits), key: key, in: context)
                 }
-                let computed = fields
                 return decide(
                     signatures: {
-                        OpenSSLBackend.constantTimeEqual(computed.chain.signature, computed.presentedSignature) ? nil : .rootSignatureMismatch
+                        OpenSSLBackend.constantTimeEqual(fields.chain.signature, fields.presentedSignature) ? nil : .rootSignatureMismatch
                     },
                     location: { expected in
-                        let location = bytes.raw(computed.location)
+                        let location = bytes.raw(fields.location)
                         return location.hasSameBytes(as: expected) ? nil : Array(location)[...]
                     },
                     thirdPartyCaveats: { _, _ in },
                     firstPartyCaveats: { evaluate in
-                        for span in caveats[..<computed.firstPartyCount] {
+                        for span in caveats[..<fields.firstPartyCount] {
                             evaluate(policy.evaluate(borrowing: bytes.raw(Int(span.start)..<Int(span.end)), in: context))
                         }
                     })
@@ -101,7 +103,7 @@ private struct CaveatSpan {
 private struct ChainComputer: MacaroonFieldVisitor {
     /// At most `UInt32.max` bytes, so that every offset fits a `CaveatSpan`.
     let bytes: UnsafeBufferPointer<UInt8>
-    let key: SHA256Digest
+    var key: SHA256Digest
     let firstPartyCaveats: UnsafeMutableBufferPointer<CaveatSpan>
     var firstPartyCount = 0
     var chain = SignatureChain(continuing: SHA256Digest())
@@ -134,6 +136,12 @@ private struct ChainComputer: MacaroonFieldVisitor {
 
     mutating func visitSignature(_ range: Range<Int>) {
         presentedSignature = SHA256Digest(bytes.raw(range)) ?? presentedSignature
+    }
+
+    /// Wipes the key copy and the computed (expected) signature.
+    mutating func wipe() {
+        key.wipe()
+        chain.wipe()
     }
 }
 

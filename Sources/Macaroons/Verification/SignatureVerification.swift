@@ -49,12 +49,20 @@ private struct ChainVerification {
     mutating func verify(_ macaroon: Macaroon, signingKey: SHA256Digest, depth: Int) throws(MacaroonError) {
         let isRoot = depth == 0
         // One walk of the chain; it notes the key each third-party caveat's verification id is sealed under.
+        // Intermediate signatures would let a holder drop the caveats after them: wiped when done.
         var sealingKeys: [(index: Int, key: SHA256Digest)] = []
-        let chain = SignatureChain.sign(key: signingKey, identifier: macaroon.identifier, caveats: macaroon.caveats) { index, key in
+        defer {
+            for index in sealingKeys.indices { sealingKeys[index].key.wipe() }
+        }
+        // The expected signature is what a forger needs: wiped once compared.
+        var chain = SignatureChain.sign(key: signingKey, identifier: macaroon.identifier, caveats: macaroon.caveats) { index, key in
             sealingKeys.append((index, key))
         }
-        let expected = isRoot ? chain : SignatureChain.bind(discharge: chain, toRoot: rootSignature)
-        guard OpenSSLBackend.constantTimeEqual(expected, macaroon.signature.digest) else {
+        var expected = isRoot ? chain : SignatureChain.bind(discharge: chain, toRoot: rootSignature)
+        let matches = OpenSSLBackend.constantTimeEqual(expected, macaroon.signature.digest)
+        chain.wipe()
+        expected.wipe()
+        guard matches else {
             throw isRoot ? .rootSignatureMismatch
                 : MacaroonError(.signatureMismatch, field: .discharge,
                                 detail: "the discharge for \(Printable.bytes(macaroon.identifier)) has a wrong signature or is not bound to this root")
@@ -66,7 +74,7 @@ private struct ChainVerification {
                 throw MacaroonError(.dischargeLimitExceeded, field: .discharge,
                                     detail: "third-party caveats nest deeper than \(limits.maxDischargeDepth)")
             }
-            guard let caveatKey = SodiumBackend.open(verificationID, key: sealingKey) else {
+            guard var caveatKey = SodiumBackend.open(verificationID, key: sealingKey) else {
                 throw MacaroonError(.invalidVerificationID, field: .verificationID,
                                     detail: "the verification id of \(Printable.bytes(identifier)) cannot be opened"
                                         + " (\(verificationID.count) bytes; a valid one is \(SodiumBackend.verificationIDLength))")
@@ -75,6 +83,7 @@ private struct ChainVerification {
                 throw MacaroonError(.missingDischarge, field: .discharge,
                                     detail: "no unused discharge for third-party caveat \(Printable.bytes(identifier))")
             }
+            defer { caveatKey.wipe() }
             used[discharge] = true
             try verify(discharges[discharge], signingKey: caveatKey, depth: depth + 1)
         }

@@ -1,0 +1,132 @@
+import Macaroons
+import Testing
+@testable import MacaroonTokens
+@testable import _MacaroonInternals
+
+/// Issue 13.2 and 13.3: strings from tokens are compared as UTF-8 bytes, never
+/// by `String`'s canonical equivalence.
+@Suite("Exact comparisons are byte comparisons")
+struct ExactComparisonTests {
+    static let kelvin = "user-\u{212A}"  // KELVIN SIGN, canonically equivalent to "user-K"
+    static let nfc = "caf\u{E9}"
+    static let nfd = "cafe\u{301}"
+    static let key = TimeBoundaries.key
+
+    /// Pairs that `String.==` calls equal and the specs call different.
+    static let equivalentPairs = [(kelvin, "user-K"), (nfd, nfc), (nfc, nfd)]
+
+    static func verdict(_ caveat: any TaggedUploadCaveat, _ request: UploadRequest) throws -> UploadVerdict {
+        let token = try ServiceToken(prefix: "pypi", macaroon: Macaroon(key: key, identifier: "t".utf8)).restricted(by: caveat)
+        return UploadTokenVerifier().verify(token, key: key, request: request)
+    }
+
+    @Test("the premise: Swift's String == calls these equal")
+    func premise() {
+        for (written, presented) in Self.equivalentPairs {
+            #expect(written == presented)
+            #expect(!UTF8Text.equal(written, presented))
+        }
+    }
+
+    @Test("user ids")
+    func userIDs() throws {
+        for (written, presented) in Self.equivalentPairs {
+            let caveat = try RequestUserCaveat(userID: written)
+            #expect(try Self.verdict(caveat, UploadRequest(identity: .user(id: presented))).reasons.map(\.code) == [.caveatNotSatisfied])
+            #expect(try Self.verdict(caveat, UploadRequest(identity: .user(id: written))) == .allowed)
+        }
+    }
+
+    @Test("project ids")
+    func projectIDs() throws {
+        for (written, presented) in Self.equivalentPairs {
+            let caveat = try ProjectIDsCaveat([written])
+            #expect(try Self.verdict(caveat, UploadRequest(project: .init(name: "p", id: presented))).reasons.map(\.code) == [.caveatNotSatisfied])
+            #expect(try Self.verdict(caveat, UploadRequest(project: .init(name: "p", id: written))) == .allowed)
+        }
+    }
+
+    @Test("project names, after normalization")
+    func projectNames() throws {
+        let caveat = try ProjectNamesCaveat(arguments: CaveatArguments([.array([.string(Self.nfd)])]))
+        #expect(try Self.verdict(caveat, UploadRequest(project: .init(name: Self.nfc))).reasons.map(\.code) == [.caveatNotSatisfied])
+        #expect(try Self.verdict(caveat, UploadRequest(project: .init(name: Self.nfd))) == .allowed)
+    }
+
+    @Test("publisher ids and the publisher's project ids")
+    func publishers() throws {
+        for (written, presented) in Self.equivalentPairs {
+            let caveat = try TrustedPublisherCaveat(publisherID: written)
+            let project = UploadRequest.Project(name: "p", id: "p1")
+            let other = UploadRequest(project: project, identity: .trustedPublisher(id: presented, projectIDs: ["p1"]))
+            #expect(try Self.verdict(caveat, other).reasons.map(\.code) == [.caveatNotSatisfied])
+            let same = UploadRequest(project: project, identity: .trustedPublisher(id: written, projectIDs: ["p1"]))
+            #expect(try Self.verdict(caveat, same) == .allowed)
+            let otherProject = UploadRequest(project: .init(name: "p", id: presented), identity: .trustedPublisher(id: written, projectIDs: [written]))
+            #expect(try Self.verdict(caveat, otherProject).reasons.map(\.code) == [.caveatNotSatisfied])
+        }
+    }
+
+    @Test("trusted third-party locations")
+    func thirdPartyLocations() throws {
+        let root = Macaroon(key: Self.key, identifier: "t".utf8)
+            .addingThirdPartyCaveat(secret: "s".utf8, identifier: "c".utf8, location: Self.nfd.utf8)
+        let token = try ServiceToken(prefix: "pypi", macaroon: root)
+        let discharge = Macaroon(key: MacaroonKey(derivingFrom: "s".utf8), identifier: "c".utf8).bound(to: root)
+        let nfcTrust = UploadTokenVerifier(trustedThirdPartyLocations: [Self.nfc])
+        #expect(nfcTrust.verify(token, key: Self.key, request: UploadRequest(), discharges: [discharge]).reasons.map(\.code)
+            == [.thirdPartyCaveatNotAccepted])
+        let nfdTrust = UploadTokenVerifier(trustedThirdPartyLocations: [Self.nfd])
+        #expect(nfdTrust.verify(token, key: Self.key, request: UploadRequest(), discharges: [discharge]) == .allowed)
+    }
+
+    @Test("the in-memory key store finds keys by the identifier's bytes")
+    func keyStore() async throws {
+        for (stored, presented) in Self.equivalentPairs {
+            var store = InMemoryKeyStore()
+            store.store(secret: TimeBoundaries.secret, forIdentifier: stored)
+            #expect(store.rootKey(forIdentifier: presented) == nil)
+            #expect(store.rootKey(forIdentifier: stored) != nil)
+            let token = try ServiceToken(prefix: "pypi", macaroon: Macaroon(key: Self.key, identifier: presented.utf8))
+            let verdict = try await UploadTokenVerifier().verify(token: token.string, request: UploadRequest(), keys: store)
+            #expect(verdict.reasons.map(\.code) == [.unknownIdentifier])
+        }
+    }
+
+    /// A store that counts its lookups.
+    final class CountingStore: RootKeyStore, @unchecked Sendable {
+        var lookups = 0
+        func rootKey(forIdentifier identifier: String) -> MacaroonKey? {
+            lookups += 1
+            return TimeBoundaries.key
+        }
+    }
+
+    @Test("identifiers longer than maxIdentifierLength are never looked up")
+    func identifierCap() async throws {
+        let store = CountingStore()
+        var verifier = UploadTokenVerifier()
+        let long = String(repeating: "e\u{301}", count: 100)  // 300 bytes of combining marks
+        let token = try ServiceToken(prefix: "pypi", macaroon: Macaroon(key: Self.key, identifier: long.utf8))
+        #expect(try await verifier.verify(token: token.string, request: UploadRequest(), keys: store).reasons.map(\.code) == [.unknownIdentifier])
+        #expect(store.lookups == 0)
+        verifier.maxIdentifierLength = 300
+        #expect(try await verifier.verify(token: token.string, request: UploadRequest(), keys: store) == .allowed)
+        #expect(store.lookups == 1)
+    }
+
+    @Test("the Basic-auth user name is compared as bytes and never echoed")
+    func basicAuthUserName() throws {
+        let token = try ServiceToken(prefix: "pypi", macaroon: Macaroon(key: Self.key, identifier: "t".utf8)).string
+        for user in ["__token__\u{301}", "__TOKEN__", token, String(repeating: "\u{301}", count: 5_000)] {
+            let header = "Basic " + Base64.encode(Array((user + ":" + token).utf8))
+            let error = try #require(tokenError { try AuthorizationHeader.token(from: header) })
+            #expect(error.code == .invalidAuthorizationHeader)
+            #expect(!error.detail.contains(user.prefix(9)) || user.hasPrefix("__token__"))
+            #expect(!error.detail.contains(token.dropFirst(5).prefix(12)))
+            #expect(error.detail.utf8.count < 120)
+        }
+        let header = "Basic " + Base64.encode(Array(("__token__:" + token).utf8))
+        #expect(try AuthorizationHeader.token(from: header) == Substring(token))
+    }
+}
