@@ -12,7 +12,7 @@ public struct DenialReason: Sendable, Hashable, CustomStringConvertible {
     public let message: String
     /// The index of the caveat concerned among the first-party caveats of the
     /// root, then of each discharge in order, when a caveat is concerned.
-    public internal(set) var caveatIndex: Int?
+    public let caveatIndex: Int?
     /// The decoding or signature error behind the denial, when there is one.
     public let underlying: MacaroonError?
 
@@ -55,8 +55,29 @@ public struct DenialReason: Sendable, Hashable, CustomStringConvertible {
 extension DenialReason {
     /// The reason for a signature-stage failure (`error` from
     /// ``Macaroon/verifySignature(key:discharges:limits:)``).
+    @usableFromInline
     static func invalidSignature(_ error: MacaroonError) -> DenialReason {
         let message = error.code == .signatureMismatch && error.field == .signature ? "signatures do not match" : error.detail
         return DenialReason(.invalidSignature, message, underlying: error)
+    }
+
+    /// The reason for a location other than the one required.
+    @usableFromInline
+    static func wrongLocation(_ presented: ArraySlice<UInt8>, expected: [UInt8]) -> DenialReason {
+        DenialReason(.wrongLocation, "token is for \(Printable.bytes(presented)), not \(Printable.bytes(expected[...]))")
+    }
+
+    /// This reason about the caveat at `index`.
+    @usableFromInline
+    func at(caveatIndex index: Int) -> DenialReason {
+        DenialReason(code: code, message: message, caveatIndex: index, underlying: underlying)
+    }
+
+    /// A reason from parts already checked (the message already escaped).
+    private init(code: Code, message: String, caveatIndex: Int?, underlying: MacaroonError?) {
+        self.code = code
+        self.message = message
+        self.caveatIndex = caveatIndex
+        self.underlying = underlying
     }
 }

@@ -46,6 +46,9 @@ public struct MacaroonVerifier<Policy: CaveatPolicy>: Sendable {
     }
 
     /// Verifies `macaroon` and its discharges (already bound to it) in `context`.
+    ///
+    /// Inlinable, so that it is specialized for the caller's policy.
+    @inlinable
     public func verify(_ macaroon: Macaroon, key: MacaroonKey, discharges: [Macaroon] = [], in context: Policy.Context) -> Verdict {
         var verified: VerifiedMacaroon?
         return decide(
@@ -57,14 +60,9 @@ public struct MacaroonVerifier<Policy: CaveatPolicy>: Sendable {
                     return error
                 }
             },
-            location: { expected in
-                macaroon.location.withUnsafeBytes { $0.hasSameBytes(as: expected) } ? nil : macaroon.location
-            },
+            location: { expected in Self.location(of: macaroon, differingFrom: expected) },
             thirdPartyCaveats: { trusted, reasons in
-                Self.rejectUntrustedThirdPartyCaveats(of: macaroon, trusted: trusted, into: &reasons)
-                for discharge in discharges {
-                    Self.rejectUntrustedThirdPartyCaveats(of: discharge, trusted: trusted, into: &reasons)
-                }
+                Self.rejectUntrustedThirdPartyCaveats(of: macaroon, discharges: discharges, trusted: trusted, into: &reasons)
             },
             firstPartyCaveats: { evaluate in
                 guard let verified else { return }
@@ -81,7 +79,7 @@ public struct MacaroonVerifier<Policy: CaveatPolicy>: Sendable {
     ///   - location: the root's location when it differs from the expected bytes, else `nil`.
     ///   - thirdPartyCaveats: appends a reason for every third-party caveat not at a trusted location.
     ///   - firstPartyCaveats: hands the policy's evaluation of every first-party caveat, in order, to its argument.
-    @inline(__always)
+    @inlinable @inline(__always)
     func decide(
         signatures: () -> MacaroonError?,
         location: (_ expected: UnsafeRawBufferPointer) -> ArraySlice<UInt8>?,
@@ -90,27 +88,36 @@ public struct MacaroonVerifier<Policy: CaveatPolicy>: Sendable {
     ) -> Verdict {
         if let error = signatures() { return .denied([.invalidSignature(error)]) }
         if let expected = self.location, let presented = expected.withUnsafeBytes({ location($0) }) {
-            return .denied([DenialReason(
-                .wrongLocation, "token is for \(Printable.bytes(presented)), not \(Printable.bytes(expected[...]))")])
+            return .denied([.wrongLocation(presented, expected: expected)])
         }
         var reasons: [DenialReason] = []
         if let trustedThirdPartyLocations { thirdPartyCaveats(trustedThirdPartyLocations, &reasons) }
         var index = 0
         firstPartyCaveats { evaluation in
-            if case .failed(var reason) = evaluation {
-                reason.caveatIndex = index
-                reasons.append(reason)
-            }
+            if case .failed(let reason) = evaluation { reasons.append(reason.at(caveatIndex: index)) }
             index += 1
         }
         return reasons.isEmpty ? .allowed : .denied(reasons)
     }
 
-    private static func rejectUntrustedThirdPartyCaveats(of macaroon: Macaroon, trusted: Set<[UInt8]>, into reasons: inout [DenialReason]) {
-        for case .thirdParty(let identifier, _, let location) in macaroon.caveats where !trusted.contains(Array(location)) {
-            reasons.append(DenialReason(
-                .thirdPartyCaveatNotAccepted,
-                "third-party caveat \(Printable.bytes(identifier)) at \(Printable.bytes(location)) is not accepted by this service"))
+    /// The macaroon's location when it is not exactly the bytes `expected`, else `nil`.
+    @usableFromInline
+    static func location(of macaroon: Macaroon, differingFrom expected: UnsafeRawBufferPointer) -> ArraySlice<UInt8>? {
+        macaroon.location.withUnsafeBytes { $0.hasSameBytes(as: expected) } ? nil : macaroon.location
+    }
+
+    /// Appends a reason for every third-party caveat of `root` and its `discharges` whose location is not in `trusted`.
+    @usableFromInline
+    static func rejectUntrustedThirdPartyCaveats(
+        of root: Macaroon, discharges: [Macaroon], trusted: Set<[UInt8]>, into reasons: inout [DenialReason]
+    ) {
+        for index in -1..<discharges.count {
+            let macaroon = index < 0 ? root : discharges[index]
+            for case .thirdParty(let identifier, _, let location) in macaroon.caveats where !trusted.contains(Array(location)) {
+                reasons.append(DenialReason(
+                    .thirdPartyCaveatNotAccepted,
+                    "third-party caveat \(Printable.bytes(identifier)) at \(Printable.bytes(location)) is not accepted by this service"))
+            }
         }
     }
 }

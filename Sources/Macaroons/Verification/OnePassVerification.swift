@@ -18,6 +18,7 @@ extension MacaroonVerifier {
     }
 
     @usableFromInline
+    @_specialize(exported: true, where Policy == CaveatPredicates)
     func verifyEncoded(_ bytes: UnsafeBufferPointer<UInt8>, key: MacaroonKey, in context: Policy.Context) -> Result<Verdict, MacaroonError> {
         Result { () throws(MacaroonError) -> Verdict in
             switch try MacaroonDecoder.binaryFormat(of: bytes, limits: limits) {
