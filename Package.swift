@@ -89,7 +89,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MacaroonToolTests",
-            dependencies: ["MacaroonTool", "Macaroons", "MacaroonTokens", "_MacaroonInternals"]
+            dependencies: ["MacaroonTool", "Macaroons", "MacaroonTokens", "_MacaroonInternals", "MacaroonTestSupport"]
         ),
         .testTarget(
             name: "MacaroonTokensTests",

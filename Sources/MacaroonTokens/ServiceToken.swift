@@ -103,13 +103,14 @@ public struct ServiceToken: Sendable, Hashable {
     }
 
     static func validate(prefix: String) throws(TokenError) {
-        var prefix = prefix
-        let isValid = prefix.withUTF8 { bytes in
-            !bytes.isEmpty && bytes.allSatisfy { Hex.isLowercaseDigit($0) || (UInt8(ascii: "g")...UInt8(ascii: "z")).contains($0) }
-        }
-        guard isValid else {
+        guard isValidPrefix(prefix.utf8) else {
             throw TokenError(.invalidPrefix, detail: "a prefix is one or more of a-z and 0-9, got \(Printable.bytes(ArraySlice(prefix.utf8), limit: 32))")
         }
+    }
+
+    /// Whether `bytes` are a valid prefix: one or more of `a-z` and `0-9`.
+    private static func isValidPrefix(_ bytes: some Collection<UInt8>) -> Bool {
+        !bytes.isEmpty && bytes.allSatisfy { Hex.isLowercaseDigit($0) || (UInt8(ascii: "g")...UInt8(ascii: "z")).contains($0) }
     }
 }
 
@@ -153,6 +154,26 @@ extension ServiceToken {
         let macaroon = Macaroon(key: MacaroonKey(derivingFrom: secret), identifier: identifier.utf8, location: location.utf8)
         try self.init(prefix: prefix, macaroon: macaroon)
         self = restricted(by: caveats)
+    }
+
+    /// A fresh random identifier for a token: a version 4 UUID in lowercase
+    /// text, from the CSPRNG (PyPI's identifiers are UUIDs).
+    public static func generateIdentifier() -> String {
+        var bytes = Array(MacaroonKey.generateSecret().prefix(16))
+        bytes[6] = bytes[6] & 0x0F | 0x40 // version 4
+        bytes[8] = bytes[8] & 0x3F | 0x80 // RFC 9562 variant
+        let hex = Hex.encode(bytes)
+        let groups = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { range in
+            hex.utf8.dropFirst(range.lowerBound).prefix(range.count)
+        }
+        return groups.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "-")
+    }
+
+    /// Whether `bytes` start like a service token: a valid prefix (`[a-z0-9]+`)
+    /// and `-`. Tools use it to tell service tokens from other macaroons.
+    package static func hasServicePrefix(_ bytes: some Collection<UInt8>) -> Bool {
+        guard let dash = bytes.firstIndex(of: UInt8(ascii: "-")) else { return false }
+        return isValidPrefix(bytes[..<dash])
     }
 
     /// A regular expression (POSIX ERE / PCRE / Swift `Regex` syntax) matching

@@ -4,6 +4,22 @@
 /// year 9999 and before year 1 (`Int64.max` is `292277026596-12-04 15:30:07 UTC`),
 /// and no arithmetic here can overflow, since caveat times come from token holders.
 package enum UnixTime {
+    /// `in 2 days`, `3 hours ago`.
+    /// Any two `Int64` times: the distance between them always fits a `UInt64`,
+    /// while their `Int64` difference may not.
+    package static func relative(_ seconds: Int64, now: Int64) -> String {
+        let isFuture = seconds >= now
+        let magnitude = isFuture
+            ? UInt64(bitPattern: seconds) &- UInt64(bitPattern: now)
+            : UInt64(bitPattern: now) &- UInt64(bitPattern: seconds)
+        let (value, unit): (UInt64, String) =
+            magnitude >= 86_400 ? (magnitude / 86_400, "day") :
+            magnitude >= 3_600 ? (magnitude / 3_600, "hour") :
+            magnitude >= 60 ? (magnitude / 60, "minute") : (magnitude, "second")
+        let amount = "\(value) \(unit)\(value == 1 ? "" : "s")"
+        return isFuture ? "in \(amount)" : "\(amount) ago"
+    }
+
     /// `2026-12-01 00:00:00 UTC`, for any `Int64`.
     package static func format(_ seconds: Int64) -> String {
         // Floor division: the remainder has the dividend's sign, so borrow a day for

@@ -26,12 +26,12 @@ struct HostileInputToolTests {
     func relativeText() {
         for time in Self.boundaries {
             for now in Self.boundaries {
-                let text = TimeParsing.relative(time, now: now)
+                let text = UnixTime.relative(time, now: now)
                 #expect(text.hasPrefix("in ") == (time >= now), "\(text)")
             }
         }
-        #expect(TimeParsing.relative(.max, now: .min) == "in 213503982334601 days")
-        #expect(TimeParsing.relative(.min, now: .max) == "213503982334601 days ago")
+        #expect(UnixTime.relative(.max, now: .min) == "in 213503982334601 days")
+        #expect(UnixTime.relative(.min, now: .max) == "213503982334601 days ago")
     }
 
     @Test("inspect and verify on every boundary window, tagged and legacy, in words and JSON")

@@ -82,7 +82,7 @@ struct ToolTests {
 
     @Test("inspect every macaroon format, raw v2 from a file, and non-UTF-8 bytes as hex")
     func inspectFormats() throws {
-        for (format, expected) in [("v1", "v1"), ("v2", "v2"), ("v2json", "v2-json")] {
+        for (format, expected) in [("v1", "v1"), ("v2", "v2"), ("v2-json", "v2-json")] {
             let text = try Self.mint(["--no-prefix", "--format", format, "--caveat", "a = 1"])
             let json = ToolRunner.json(try ToolRunner.run(["inspect", "--json", text]))
             #expect(json["format"] as? String == expected)
@@ -209,7 +209,7 @@ struct ToolTests {
         #expect(decoded?["expires_at"] as? Int == 1_767_225_600)
         Self.expectUsageError(try ToolRunner.run(["frobnicate"]), containing: "Unexpected argument")
         Self.expectUsageError(try ToolRunner.run(["verify", "--user-id", "a", "--publisher-id", "b", token]), containing: "not both")
-        Self.expectUsageError(try ToolRunner.run(["mint", "--identifier", "x", "--location", "y", "--key-hex", "00", "--format", "v2json"]),
+        Self.expectUsageError(try ToolRunner.run(["mint", "--identifier", "x", "--location", "y", "--key-hex", "00", "--format", "v2-json"]),
                               containing: "--no-prefix")
         Self.expectUsageError(try ToolRunner.run(["mint", "--identifier", "x", "--location", "y", "--key-hex", "00", "--prefix", "Bad"]),
                               containing: "prefix")

@@ -1,4 +1,4 @@
-import _MacaroonInternals
+package import _MacaroonInternals
 
 /// One argument a tagged caveat writes after its tag: the kinds of value that
 /// PyPI's caveat language uses, and that ``CaveatArguments`` reads back.
@@ -13,7 +13,7 @@ public enum CaveatArgument: Sendable, Hashable {
     case null
 
     /// The argument as a JSON value, for the writer.
-    var json: JSONValue {
+    package var json: JSONValue {
         switch self {
         case .integer(let integer): .integer(integer)
         case .string(let string): .string(string)

@@ -39,6 +39,16 @@ public struct ExpirationCaveat: TaggedUploadCaveat, Hashable {
         return .satisfied
     }
 
+    /// `expiration`: `expires_at`, `not_before`.
+    public var details: CaveatDetails {
+        CaveatDetails(kind: "expiration", fields: [.init("expires_at", .integer(expiresAt)), .init("not_before", .integer(notBefore))])
+    }
+
+    /// `expires … (in 3 days); valid from …`.
+    public func summary(now: Int64) -> String {
+        "expires \(UnixTime.format(expiresAt)) (\(UnixTime.relative(expiresAt, now: now))); valid from \(UnixTime.format(notBefore))"
+    }
+
     /// `valid from … until …`.
     public var summary: String { "valid from \(UnixTime.format(notBefore)) until \(UnixTime.format(expiresAt))" }
 }
@@ -78,6 +88,9 @@ public struct ProjectNamesCaveat: TaggedUploadCaveat, Hashable {
         return .satisfied
     }
 
+    /// `project_names`: `names`.
+    public var details: CaveatDetails { CaveatDetails(kind: "project_names", fields: [.init("names", .strings(names))]) }
+
     /// `projects: foo, bar` (escaped; see ``UploadCaveat/summary``).
     public var summary: String { "projects: " + Summary.list(names) }
 }
@@ -114,6 +127,9 @@ public struct ProjectIDsCaveat: TaggedUploadCaveat, Hashable {
         return .satisfied
     }
 
+    /// `project_ids`: `ids`.
+    public var details: CaveatDetails { CaveatDetails(kind: "project_ids", fields: [.init("ids", .strings(ids))]) }
+
     /// `project ids: …` (escaped).
     public var summary: String { "project ids: " + Summary.list(ids) }
 }
@@ -146,6 +162,9 @@ public struct RequestUserCaveat: TaggedUploadCaveat, Hashable {
         guard UTF8Text.equal(id, userID) else { return .notSatisfied("current user does not match user restriction in token") }
         return .satisfied
     }
+
+    /// `user`: `user_id`.
+    public var details: CaveatDetails { CaveatDetails(kind: "user", fields: [.init("user_id", .string(userID))]) }
 
     /// `user: …` (escaped).
     public var summary: String { "user: " + Summary.item(userID) }
@@ -200,6 +219,9 @@ public struct TrustedPublisherCaveat: TaggedUploadCaveat, Hashable {
         return .satisfied
     }
 
+    /// `trusted_publisher`: `publisher_id`.
+    public var details: CaveatDetails { CaveatDetails(kind: "trusted_publisher", fields: [.init("publisher_id", .string(publisherID))]) }
+
     /// `trusted publisher: …` (escaped).
     public var summary: String { "trusted publisher: " + Summary.item(publisherID) }
 }
@@ -213,6 +235,9 @@ public struct LegacyUserCaveat: UploadCaveat, Hashable {
         guard case .user? = request.identity else { return .notSatisfied("token with user restriction without a user") }
         return .satisfied
     }
+
+    /// `legacy_user`, no fields.
+    public var details: CaveatDetails { CaveatDetails(kind: "legacy_user") }
 
     /// `any user (legacy)`.
     public var summary: String { "any user (legacy user-scoped token)" }

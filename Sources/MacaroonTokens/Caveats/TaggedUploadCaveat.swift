@@ -1,4 +1,3 @@
-public import Macaroons
 import _MacaroonInternals
 
 /// A caveat written as a JSON array `[tag, arguments...]`, which a server can
@@ -20,6 +19,11 @@ public protocol TaggedUploadCaveat: UploadCaveat {
 }
 
 extension TaggedUploadCaveat {
+    /// Kind `tag N`, the arguments as `argument 1`, `argument 2`, …
+    public var details: CaveatDetails {
+        CaveatDetails(kind: "tag \(Self.tag)", fields: arguments.enumerated().map { .init("argument \($0.offset + 1)", $0.element) })
+    }
+
     /// The caveat's bytes: compact JSON `[tag,arguments...]`, exactly as Warehouse's
     /// `json.dumps(..., sort_keys=True, separators=(",", ":"))` writes them
     /// (non-ASCII characters escaped as `\uXXXX`).

@@ -16,4 +16,17 @@ public protocol UploadCaveat: Sendable {
     /// The standard caveats escape and cap the strings they hold (see
     /// `Printable`), so their summaries are safe to print; do the same in yours.
     var summary: String { get }
+
+    /// The summary as of `now` (Unix seconds): time-bound caveats say how far
+    /// away their times are. The default is ``summary``.
+    func summary(now: Int64) -> String
+
+    /// What the caveat is and holds, for tools that show caveats. Tagged
+    /// caveats have a default: kind `tag N` and their arguments.
+    var details: CaveatDetails { get }
+}
+
+extension UploadCaveat {
+    /// ``summary``, whatever the time.
+    public func summary(now: Int64) -> String { summary }
 }

@@ -68,8 +68,7 @@ struct PresentedToken {
 
     /// Parses `bytes` as a service token when it has a `prefix-` form, otherwise as any macaroon format.
     init(bytes: [UInt8]) throws {
-        if let dash = bytes.firstIndex(of: UInt8(ascii: "-")), dash > 0, bytes.first != 0x02, bytes.first != UInt8(ascii: "{"),
-           bytes[..<dash].allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) {
+        if ServiceToken.hasServicePrefix(bytes) {
             do {
                 let token = try ServiceToken(parsing: String(decoding: bytes, as: UTF8.self))
                 serviceToken = token

@@ -42,21 +42,9 @@ struct Inspection {
     /// The upload caveat decoded, or null when the caveat is not in PyPI's language.
     private func decodedJSON(_ bytes: ArraySlice<UInt8>) -> JSONValue {
         guard let caveat = try? CaveatLanguage.pypi.decode(bytes) else { return .null }
-        var members: [(key: JSONMemberName, value: JSONValue)]
-        switch caveat {
-        case let caveat as ExpirationCaveat:
-            members = [("type", .string("expiration")), ("expires_at", .integer(caveat.expiresAt)), ("not_before", .integer(caveat.notBefore))]
-        case let caveat as ProjectNamesCaveat:
-            members = [("type", .string("project_names")), ("names", .array(caveat.names.map(JSONValue.string)))]
-        case let caveat as ProjectIDsCaveat:
-            members = [("type", .string("project_ids")), ("ids", .array(caveat.ids.map(JSONValue.string)))]
-        case let caveat as RequestUserCaveat:
-            members = [("type", .string("user")), ("user_id", .string(caveat.userID))]
-        case let caveat as TrustedPublisherCaveat:
-            members = [("type", .string("trusted_publisher")), ("publisher_id", .string(caveat.publisherID))]
-        default:
-            members = [("type", .string("legacy_user"))]
-        }
+        let details = caveat.details
+        var members: [(key: JSONMemberName, value: JSONValue)] = [("type", .string(details.kind))]
+        members += details.fields.map { (JSONMemberName($0.name), $0.value.json) }
         members.append(("summary", .string(words(for: caveat))))
         return .object(JSONObject(members))
     }
@@ -64,9 +52,7 @@ struct Inspection {
     /// A caveat in words, with expiry relative to now (made safe to print: a
     /// server-defined caveat's summary may hold anything).
     private func words(for caveat: any UploadCaveat) -> String {
-        guard let expiration = caveat as? ExpirationCaveat else { return Terminal.safe(caveat.summary) }
-        return "expires \(UnixTime.format(expiration.expiresAt)) (\(TimeParsing.relative(expiration.expiresAt, now: now)));"
-            + " valid from \(UnixTime.format(expiration.notBefore))"
+        Terminal.safe(caveat.summary(now: now))
     }
 
     /// The human-readable report.

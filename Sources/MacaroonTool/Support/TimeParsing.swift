@@ -98,22 +98,6 @@ enum TimeParsing {
         default: return 31
         }
     }
-
-    /// `in 2 days`, `3 hours ago`.
-    /// Any two `Int64` times: the distance between them always fits a `UInt64`,
-    /// while their `Int64` difference may not.
-    static func relative(_ seconds: Int64, now: Int64) -> String {
-        let isFuture = seconds >= now
-        let magnitude = isFuture
-            ? UInt64(bitPattern: seconds) &- UInt64(bitPattern: now)
-            : UInt64(bitPattern: now) &- UInt64(bitPattern: seconds)
-        let (value, unit): (UInt64, String) =
-            magnitude >= 86_400 ? (magnitude / 86_400, "day") :
-            magnitude >= 3_600 ? (magnitude / 3_600, "hour") :
-            magnitude >= 60 ? (magnitude / 60, "minute") : (magnitude, "second")
-        let amount = "\(value) \(unit)\(value == 1 ? "" : "s")"
-        return isFuture ? "in \(amount)" : "\(amount) ago"
-    }
 }
 
 extension Character {
