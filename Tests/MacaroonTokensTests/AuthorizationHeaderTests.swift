@@ -1,0 +1,47 @@
+import Testing
+import Macaroons
+@testable import MacaroonTokens
+@testable import _MacaroonInternals
+
+@Suite("Authorization headers: every form PyPI accepts, and nothing else")
+struct AuthorizationHeaderTests {
+    @Test("Authorization header forms")
+    func headers() throws {
+        let token = ServiceTokenTests.canonical
+        let basic = "Basic " + Base64.encode(Array("__token__:  \(token) \n".utf8)).replacingOccurrences(of: "-", with: "+")
+            .replacingOccurrences(of: "_", with: "/")
+        for header in [basic, "Bearer \(token)", "bearer \(token)", "token \(token)", "TOKEN   \(token)  "] {
+            #expect(try AuthorizationHeader.token(from: header) == token[...])
+        }
+        let wrongUser = "Basic " + Base64.encode(Array("alice:\(token)".utf8))
+        for header in [wrongUser, "Digest \(token)", "Bearer", "Bearer   ", token, "Basic %%%", "Basic " + Base64.encode(Array("nocolon".utf8))] {
+            #expect(tokenError { try AuthorizationHeader.token(from: header) }?.code == .invalidAuthorizationHeader, "\(header)")
+        }
+    }
+}
+
+@Suite("Verifying from the Authorization header")
+struct AuthorizationVerificationTests {
+    @Test("every header form reaches the verifier; a bad header is a malformed token, and strangers' prefixes are not echoed at length")
+    func headers() async throws {
+        let secret = Array(repeating: UInt8(5), count: 32)
+        let token = try ServiceToken(location: "pypi.org", identifier: "id-9", secret: secret, caveats: [try ProjectNamesCaveat(["foo"])])
+        var keys = InMemoryKeyStore()
+        keys.store(secret: secret, forIdentifier: "id-9")
+        let verifier = UploadTokenVerifier(location: "pypi.org")
+        let request = UploadRequest(project: .init(name: "foo"), now: 0)
+        let basic = "Basic " + Base64.encode(Array("__token__:\(token.string)".utf8))
+        for header in ["Bearer \(token.string)", "token \(token.string)", basic] {
+            #expect(try await verifier.verify(authorizationHeader: header, request: request, keys: keys) == .allowed)
+        }
+        let other = UploadRequest(project: .init(name: "bar"), now: 0)
+        #expect(try await verifier.verify(authorizationHeader: "Bearer \(token.string)", request: other, keys: keys).reasons.map(\.code)
+            == [.caveatNotSatisfied])
+        let wrongUser = "Basic " + Base64.encode(Array("alice:\(token.string)".utf8))
+        #expect(try await verifier.verify(authorizationHeader: wrongUser, request: request, keys: keys).reasons.map(\.code) == [.malformedToken])
+        let longPrefix = String(repeating: "x", count: 10_000) + "-" + token.string
+        let reason = try await verifier.verify(token: longPrefix, request: request, keys: keys).reasons.first
+        #expect(reason?.code == .malformedToken)
+        #expect((reason?.message.count ?? .max) < 200)
+    }
+}
