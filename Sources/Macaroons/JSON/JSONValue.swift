@@ -63,8 +63,8 @@ public struct JSONMemberName: Hashable, Comparable, Sendable, ExpressibleByStrin
     /// The name as text.
     public var description: String { String(decoding: bytes, as: UTF8.self) }
 
-    /// The name quoted, as in JSON.
-    public var debugDescription: String { "\"" + description + "\"" }
+    /// The name quoted and escaped, as a Swift string literal.
+    public var debugDescription: String { description.debugDescription }
 
     /// Byte order.
     public static func < (lhs: JSONMemberName, rhs: JSONMemberName) -> Bool {
