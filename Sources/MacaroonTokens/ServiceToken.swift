@@ -4,9 +4,11 @@ import _MacaroonInternals
 /// A service-prefixed token: `<prefix>-<base64url of a v2 binary macaroon>`,
 /// like PyPI's `pypi-AgEIcHlwaS5vcmcC...`.
 ///
-/// Parsing accepts exactly one spelling of each token: lowercase prefix,
-/// URL-safe alphabet, no padding, no whitespace, zero spare bits, and a
-/// canonical v2 macaroon with no trailing bytes.
+/// Parsing accepts exactly one text spelling of each token: lowercase prefix,
+/// URL-safe alphabet, no padding, no whitespace, zero spare bits (every peer
+/// writes tokens this way), and a v2 macaroon with no trailing bytes. The
+/// macaroon may carry an empty location field (pymacaroons writes one for an
+/// empty location); ``string`` writes the canonical form, without it.
 ///
 /// Printing, dumping or reflecting a token does not reveal it (see
 /// Redaction.swift); use ``string`` to send it.

@@ -107,6 +107,24 @@ struct ServiceTokenTests {
         #expect(tokenError { try ServiceToken(parsing: bad.text, expectedPrefix: "pypi") }?.code == bad.code)
     }
 
+    @Test("an empty location field, as pymacaroons writes it, is read as no location")
+    func emptyLocationField() async throws {
+        let secret = Array(repeating: UInt8(9), count: 32)
+        let canonical = try ServiceToken(location: "", identifier: "id-1", secret: secret, caveats: [ProjectNamesCaveat(["foo"])])
+        var bytes = try canonical.macaroon.encoded(as: .v2Binary)
+        bytes.insert(contentsOf: [0x01, 0x00], at: 1)
+        let text = "pypi-" + Base64.encode(bytes)
+        let token = try ServiceToken(parsing: text, expectedPrefix: "pypi")
+        #expect(token.macaroon == canonical.macaroon)
+        #expect(token.string == canonical.string && token.string != text)
+        var keys = InMemoryKeyStore()
+        keys.store(secret: secret, forIdentifier: "id-1")
+        let request = UploadRequest(project: .init(name: "foo"), identity: .user(id: "u"), now: 1_800_000_000)
+        #expect(try await UploadTokenVerifier().verify(token: text, request: request, keys: keys).isAllowed)
+        // A server that checks the location still refuses it.
+        #expect(try await !UploadTokenVerifier(location: "pypi.org").verify(token: text, request: request, keys: keys).isAllowed)
+    }
+
     @Test("bytes after the signature are rejected")
     func trailingBytes() throws {
         let token = try #require(Self.token)

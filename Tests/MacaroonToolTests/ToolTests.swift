@@ -82,12 +82,17 @@ struct ToolTests {
 
     @Test("inspect every macaroon format, raw v2 from a file, and non-UTF-8 bytes as hex")
     func inspectFormats() throws {
-        for (format, expected) in [("v1", "v1"), ("v2", "v2"), ("v2-json", "v2-json")] {
+        for (format, expected) in [("v1", "v1"), ("v2", "v2"), ("v2-json", "v2-json"), ("v1-json", "v1-json")] {
             let text = try Self.mint(["--no-prefix", "--format", format, "--caveat", "a = 1"])
             let json = ToolRunner.json(try ToolRunner.run(["inspect", "--json", text]))
             #expect(json["format"] as? String == expected)
             #expect(json["prefix"] is NSNull)
+            // Restricting keeps the token's format.
+            let restricted = try ToolRunner.run(["restrict", "--caveat", "b = 2", text]).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(ToolRunner.json(try ToolRunner.run(["inspect", "--json", restricted]))["format"] as? String == expected)
         }
+        let v1JSON = try Self.mint(["--no-prefix", "--format", "v1-json"])
+        #expect(v1JSON.hasPrefix(#"{"location":"#))
         let binary = Macaroon(key: MacaroonKey(derivingFrom: [1]), identifier: [0xFF, 0x00], location: "loc".utf8)
             .addingThirdPartyCaveat(secret: [2], identifier: "3p".utf8, location: "https://auth.example/".utf8)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("macaroon-\(UUID().uuidString).bin")
@@ -211,6 +216,8 @@ struct ToolTests {
         Self.expectUsageError(try ToolRunner.run(["verify", "--user-id", "a", "--publisher-id", "b", token]), containing: "not both")
         Self.expectUsageError(try ToolRunner.run(["mint", "--identifier", "x", "--location", "y", "--key-hex", "00", "--format", "v2-json"]),
                               containing: "--no-prefix")
+        Self.expectUsageError(try ToolRunner.run(["mint", "--identifier", "x", "--location", "y", "--key-hex", "00", "--no-prefix",
+                                                  "--format", "v2-binary"]), containing: "is invalid for '--format")
         Self.expectUsageError(try ToolRunner.run(["mint", "--identifier", "x", "--location", "y", "--key-hex", "00", "--prefix", "Bad"]),
                               containing: "prefix")
     }

@@ -131,6 +131,16 @@ struct JSONMacaroonReader {
         return decoded
     }
 
+    /// Reads a byte field written as text or, with `base64`, as base64.
+    mutating func readBytes(base64: Bool, field: MacaroonError.Field) throws(MacaroonError) -> [UInt8] {
+        base64 ? try readBase64(field: field) : try readText(field: field)
+    }
+
+    /// Whether the next value is a string.
+    var nextIsString: Bool {
+        mutating get { position < bytes.count && bytes[parser.position] == UInt8(ascii: "\"") }
+    }
+
     /// Reads any JSON value (for members whose value is checked, not stored, such as a version).
     mutating func readValue(field: MacaroonError.Field) throws(MacaroonError) -> JSONValue {
         try syntax(field: field) { (parser) throws(JSONSyntaxError) in try parser.parseValue(depth: 1) }

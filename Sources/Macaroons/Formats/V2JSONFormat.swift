@@ -83,23 +83,23 @@ enum V2JSONFormat {
                 let member = Member(rawValue: index)!
                 switch member {
                 case .version:
-                    let value = try reader.readValue(field: .version)
-                    guard value == .integer(2) || value == .string("2") else {
-                        throw MacaroonError(.unsupportedVersion, field: .version, offset: offset,
-                                            detail: "\"v\" must be 2, got \(JSONWriter.describe(value))")
+                    // 2 or "2" (the string compared as bytes).
+                    let isVersion2 = reader.nextIsString
+                        ? try reader.readText(field: .version) == [UInt8(ascii: "2")]
+                        : try reader.readValue(field: .version) == .integer(2)
+                    guard isVersion2 else {
+                        throw MacaroonError(.unsupportedVersion, field: .version, offset: offset, detail: "\"v\" must be 2 or \"2\"")
                     }
                 case .location, .location64:
                     try forms.note("l", field: .location, offset: offset)
-                    location = member == .location ? try reader.readText(field: .location) : try reader.readBase64(field: .location)
+                    location = try reader.readBytes(base64: member != .location, field: .location)
                 case .identifier, .identifier64:
                     try forms.note("i", field: .identifier, offset: offset)
-                    identifier = member == .identifier
-                        ? try reader.readText(field: .identifier) : try reader.readBase64(field: .identifier)
+                    identifier = try reader.readBytes(base64: member != .identifier, field: .identifier)
                 case .signature, .signature64:
                     try forms.note("s", field: .signature, offset: offset)
                     signatureOffset = offset
-                    signature = member == .signature
-                        ? try reader.readText(field: .signature) : try reader.readBase64(field: .signature)
+                    signature = try reader.readBytes(base64: member != .signature, field: .signature)
                 case .caveats:
                     try reader.readArray(field: .caveats, depth: 2, maxCount: limits.maxCaveats) { (reader) throws(MacaroonError) in
                         caveats.append(try caveat(&reader))
@@ -129,16 +129,13 @@ enum V2JSONFormat {
             switch member {
             case .identifier, .identifier64:
                 try forms.note("i", field: .caveatIdentifier, offset: offset)
-                identifier = member == .identifier
-                    ? try reader.readText(field: .caveatIdentifier) : try reader.readBase64(field: .caveatIdentifier)
+                identifier = try reader.readBytes(base64: member != .identifier, field: .caveatIdentifier)
             case .location, .location64:
                 try forms.note("l", field: .caveatLocation, offset: offset)
-                location = member == .location
-                    ? try reader.readText(field: .caveatLocation) : try reader.readBase64(field: .caveatLocation)
+                location = try reader.readBytes(base64: member != .location, field: .caveatLocation)
             case .verificationID, .verificationID64:
                 try forms.note("v", field: .verificationID, offset: offset)
-                verificationID = member == .verificationID
-                    ? try reader.readText(field: .verificationID) : try reader.readBase64(field: .verificationID)
+                verificationID = try reader.readBytes(base64: member != .verificationID, field: .verificationID)
             }
         }
         guard let verificationID else {

@@ -27,8 +27,8 @@ package struct JSONMemberName: Hashable, Comparable, Sendable, ExpressibleByStri
     /// The name as text.
     package var description: String { String(decoding: bytes, as: UTF8.self) }
 
-    /// The name quoted, as in JSON.
-    package var debugDescription: String { "\"" + description + "\"" }
+    /// The name quoted and escaped, as a Swift string literal.
+    package var debugDescription: String { description.debugDescription }
 
     /// Byte order.
     package static func < (lhs: JSONMemberName, rhs: JSONMemberName) -> Bool {

@@ -202,7 +202,7 @@ package struct JSONParser {
     /// Parses the string at the current position; with `building: false` only checks it.
     package mutating func parseString(building: Bool = true) throws(JSONSyntaxError) -> String {
         switch try parseStringContents() {
-        case .span(let span): building ? String(decoding: bytes[span], as: UTF8.self) : ""
+        case .span(let span): building ? String(decoding: UnsafeBufferPointer(rebasing: bytes[span]), as: UTF8.self) : ""
         case .unescaped(let unescaped): building ? String(decoding: unescaped, as: UTF8.self) : ""
         }
     }
@@ -210,7 +210,7 @@ package struct JSONParser {
     /// Parses the string at the current position into its bytes (valid UTF-8, escapes resolved).
     package mutating func parseStringBytes() throws(JSONSyntaxError) -> [UInt8] {
         switch try parseStringContents() {
-        case .span(let span): Array(bytes[span])
+        case .span(let span): Array(UnsafeBufferPointer(rebasing: bytes[span]))
         case .unescaped(let unescaped): unescaped
         }
     }
