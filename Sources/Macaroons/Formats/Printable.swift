@@ -83,6 +83,11 @@ package enum Printable {
     }
 
     private static func escaped(_ text: some StringProtocol, limit: Int, escapingQuotes: Bool) -> String {
+        // The common case, printable ASCII within the limit, is the text itself (no copy for a `String`).
+        let isPlain = text.utf8.count <= limit && text.utf8.allSatisfy { byte in
+            byte >= 0x20 && byte < 0x7F && !(escapingQuotes && (byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\\")))
+        }
+        if isPlain { return String(text) }
         var output = ""
         var count = 0
         for scalar in text.unicodeScalars {
