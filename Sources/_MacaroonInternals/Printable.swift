@@ -14,13 +14,28 @@ package enum Printable {
     /// The most UTF-8 bytes a whole message keeps (see ``message(_:)``).
     package static let maxMessageBytes = 2_048
 
-    /// Bytes as quoted text when they are UTF-8 without characters that need
-    /// escaping, and as `0x…` hex otherwise, either way at most `limit` long.
+    /// Bytes as quoted text when the part shown is UTF-8 without characters
+    /// that need escaping, and as `0x…` hex otherwise, either way at most
+    /// `limit` long. Only the part shown is examined, so the cost does not grow
+    /// with the input.
     package static func bytes(_ bytes: ArraySlice<UInt8>, limit: Int = defaultLimit) -> String {
-        if let text = UTF8Text.string(bytes), !text.unicodeScalars.contains(where: needsEscaping) {
-            return self.text(text, limit: limit)
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        var shown = String.UnicodeScalarView()
+        var count = 0
+        while count < limit {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar) where !needsEscaping(scalar):
+                shown.append(scalar)
+                count += 1
+            case .emptyInput:
+                return "'" + escaped(String(shown), limit: limit, escapingQuotes: true) + "'"
+            case .scalarValue, .error:
+                return "0x" + Hex.encode(bytes.prefix(limit)) + (bytes.count > limit ? "..." : "")
+            }
         }
-        return "0x" + Hex.encode(bytes.prefix(limit)) + (bytes.count > limit ? "..." : "")
+        let isWhole = if case .emptyInput = decoder.decode(&iterator) { true } else { false }
+        return "'" + escaped(String(shown), limit: limit, escapingQuotes: true) + (isWhole ? "'" : "...'")
     }
 
     /// Text in single quotes (or without, for lists in summaries), escaped, at
@@ -68,6 +83,11 @@ package enum Printable {
     }
 
     private static func escaped(_ text: some StringProtocol, limit: Int, escapingQuotes: Bool) -> String {
+        // The common case, printable ASCII within the limit, is the text itself (no copy for a `String`).
+        let isPlain = text.utf8.count <= limit && text.utf8.allSatisfy { byte in
+            byte >= 0x20 && byte < 0x7F && !(escapingQuotes && (byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\\")))
+        }
+        if isPlain { return String(text) }
         var output = ""
         var count = 0
         for scalar in text.unicodeScalars {

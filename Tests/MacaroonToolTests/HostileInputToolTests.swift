@@ -34,6 +34,44 @@ struct HostileInputToolTests {
         #expect(UnixTime.relative(.min, now: .max) == "213503982334601 days ago")
     }
 
+    @Test("inspect's words and JSON for every boundary window, tagged and legacy, at every boundary now (in process)")
+    func inspectionSweep() throws {
+        let key = MacaroonKey(derivingFrom: [UInt8](repeating: 1, count: 32))
+        for expiresAt in Self.boundaries {
+            for notBefore in Self.boundaries where notBefore < expiresAt {
+                let caveats = ["[0,\(expiresAt),\(notBefore)]", #"{"exp":\#(expiresAt),"nbf":\#(notBefore)}"#]
+                let macaroon = caveats.reduce(Macaroon(key: key, identifier: "t".utf8)) { $0.addingFirstPartyCaveat($1.utf8) }
+                let presented = try PresentedToken(bytes: Array(try ServiceToken(prefix: "pypi", macaroon: macaroon).string.utf8))
+                for now in Self.boundaries {
+                    let inspection = Inspection(token: presented, now: now)
+                    let words = inspection.text
+                    #expect(words.contains("expires \(UnixTime.format(expiresAt)) (\(TimeParsing.relative(expiresAt, now: now)))"))
+                    #expect(words.contains("valid from \(UnixTime.format(notBefore))"))
+                    #expect(inspection.json.text.contains("\"expires_at\":\(expiresAt)"))
+                }
+            }
+        }
+    }
+
+    @Test("--not-before plus --ttl at every boundary: the sum, or an error, never a trap (in process)")
+    func restrictionSweep() throws {
+        let starts: [Int64] = [0, 1, 86_399, .max - 86_400, .max - 1, .max]
+        for start in starts {
+            for ttl in ["1s", "86399s", "1d", "106751991167300d"] {
+                let duration = try TimeParsing.duration(ttl)
+                let options = try RestrictionOptions.parse(["--not-before", "\(start)", "--ttl", ttl])
+                let (sum, overflow) = start.addingReportingOverflow(duration)
+                do {
+                    let caveats = try options.caveats(now: 0)
+                    #expect(!overflow)
+                    #expect(caveats == [try ExpirationCaveat(expiresAt: sum, notBefore: start).encoded])
+                } catch let error as ToolError {
+                    #expect(overflow, "\(error.message)")
+                }
+            }
+        }
+    }
+
     @Test("inspect and verify on every boundary window, tagged and legacy, in words and JSON")
     func inspectAndVerifyBoundaries() throws {
         let windows = [(Int64.min + 1, Int64.min), (Int64.max, Int64.max - 1), (Int64.max, Int64.min), (0, -1), (86_399, -86_399)]
