@@ -45,7 +45,7 @@ struct HostileInputToolTests {
                 for now in Self.boundaries {
                     let inspection = Inspection(token: presented, now: now)
                     let words = inspection.text
-                    #expect(words.contains("expires \(UnixTime.format(expiresAt)) (\(TimeParsing.relative(expiresAt, now: now)))"))
+                    #expect(words.contains("expires \(UnixTime.format(expiresAt)) (\(UnixTime.relative(expiresAt, now: now)))"))
                     #expect(words.contains("valid from \(UnixTime.format(notBefore))"))
                     #expect(inspection.json.text.contains("\"expires_at\":\(expiresAt)"))
                 }
