@@ -1,4 +1,4 @@
-public import Macaroons
+import Macaroons
 import _MacaroonInternals
 
 /// Extracts a token from an HTTP `Authorization` header, as PyPI accepts it.

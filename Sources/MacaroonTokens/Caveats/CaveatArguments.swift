@@ -1,4 +1,4 @@
-public import Macaroons
+import Macaroons
 import _MacaroonInternals
 
 /// The arguments of a tagged caveat (the array elements after the tag), with
