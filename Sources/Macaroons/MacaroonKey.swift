@@ -46,6 +46,10 @@ public struct MacaroonKey: Sendable, CustomStringConvertible {
         OpenSSLBackend.randomBytes(count: byteCount)
     }
 
+    /// The 32 signing-key bytes, for this package's token stores to seal and keep.
+    /// Never printed, never public.
+    package var signingKeyBytes: [UInt8] { signingKey.bytes }
+
     /// A redacted description: keys never appear in logs.
     public var description: String { "MacaroonKey(<redacted>)" }
 }

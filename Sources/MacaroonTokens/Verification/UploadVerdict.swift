@@ -50,5 +50,7 @@ public struct DenialReason: Sendable, Hashable, CustomStringConvertible {
         case invalidCaveat
         /// A caveat is not satisfied by the request.
         case caveatNotSatisfied
+        /// The token's owner may not use its tokens (a ``TokenOwnerPolicy`` said so).
+        case ownerDisabled
     }
 }
