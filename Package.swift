@@ -7,9 +7,16 @@ let package = Package(
         .library(name: "Macaroons", targets: ["Macaroons"]),
         .library(name: "MacaroonTokens", targets: ["MacaroonTokens"]),
         .executable(name: "macaroon", targets: ["MacaroonTool"]),
+        // Token store on PostgreSQL (trait `PostgreSQL`).
+        .library(name: "MacaroonPostgres", targets: ["MacaroonPostgres"]),
+    ],
+    traits: [
+        .trait(name: "PostgreSQL", description: "The MacaroonPostgres token store (postgres-nio)."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // OpenSSL's libcrypto: SHA-256, RAND_bytes, CRYPTO_memcmp. Used only by
@@ -34,6 +41,15 @@ let package = Package(
         .target(
             name: "MacaroonTokens",
             dependencies: ["Macaroons"]
+        ),
+        // The token store on PostgreSQL; empty unless the trait `PostgreSQL` is enabled.
+        .target(
+            name: "MacaroonPostgres",
+            dependencies: [
+                "Macaroons", "MacaroonTokens",
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["PostgreSQL"])),
+            ]
         ),
         // The `macaroon` command-line tool.
         .executableTarget(
@@ -68,6 +84,13 @@ let package = Package(
         .testTarget(
             name: "MacaroonTokensTests",
             dependencies: ["MacaroonTokens", "Macaroons", "MacaroonTestSupport"]
+        ),
+        .testTarget(
+            name: "MacaroonPostgresTests",
+            dependencies: [
+                "MacaroonPostgres", "MacaroonTokens", "Macaroons",
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
+            ]
         ),
         .testTarget(
             name: "MacaroonsTests",
