@@ -61,13 +61,19 @@ let package = Package(
             dependencies: ["Macaroons"],
             path: "Tests/Support"
         ),
+        // The conformance suite every TokenStore backend runs (see Tests/TokenStoreConformance).
+        .target(
+            name: "TokenStoreConformance",
+            dependencies: ["MacaroonTokens", "Macaroons"],
+            path: "Tests/TokenStoreConformance"
+        ),
         .testTarget(
             name: "MacaroonToolTests",
             dependencies: ["MacaroonTool", "Macaroons", "MacaroonTokens"]
         ),
         .testTarget(
             name: "MacaroonTokensTests",
-            dependencies: ["MacaroonTokens", "Macaroons", "MacaroonTestSupport"]
+            dependencies: ["MacaroonTokens", "Macaroons", "MacaroonTestSupport", "TokenStoreConformance"]
         ),
         .testTarget(
             name: "MacaroonsTests",
