@@ -7,9 +7,20 @@ let package = Package(
         .library(name: "Macaroons", targets: ["Macaroons"]),
         .library(name: "MacaroonTokens", targets: ["MacaroonTokens"]),
         .executable(name: "macaroon", targets: ["MacaroonTool"]),
+        // The token store in one SQLite file; needs the `SQLite` trait.
+        .library(name: "MacaroonSQLite", targets: ["MacaroonSQLite"]),
+    ],
+    // Server-side products, each behind a trait. No trait is on by default: a package
+    // that uses only Macaroons and MacaroonTokens fetches and builds none of their
+    // dependencies (every reference to them below is trait-guarded).
+    traits: [
+        .trait(name: "SQLite", description: "MacaroonSQLite: the token store in one SQLite file (GRDB, swift-log)."),
+        .trait(name: "PostgreSQL", description: "The token store on PostgreSQL (postgres-nio)."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // OpenSSL's libcrypto: SHA-256, RAND_bytes, CRYPTO_memcmp. Used only by
@@ -34,6 +45,15 @@ let package = Package(
         .target(
             name: "MacaroonTokens",
             dependencies: ["Macaroons"]
+        ),
+        // TokenStore on SQLite (trait SQLite); its sources are empty without the trait.
+        .target(
+            name: "MacaroonSQLite",
+            dependencies: [
+                "MacaroonTokens",
+                .product(name: "GRDB", package: "GRDB.swift", condition: .when(traits: ["SQLite"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["SQLite"])),
+            ]
         ),
         // The `macaroon` command-line tool.
         .executableTarget(
@@ -66,6 +86,20 @@ let package = Package(
             name: "TokenStoreConformance",
             dependencies: ["MacaroonTokens", "Macaroons"],
             path: "Tests/TokenStoreConformance"
+        ),
+        // Mints into an SQLite store until killed: the SQLite tests SIGKILL it mid-write.
+        .executableTarget(
+            name: "sqlite-mint-loop",
+            dependencies: ["MacaroonSQLite", "MacaroonTokens"],
+            path: "Tests/SQLiteMintLoop"
+        ),
+        .testTarget(
+            name: "MacaroonSQLiteTests",
+            dependencies: [
+                "MacaroonSQLite", "MacaroonTokens", "Macaroons", "TokenStoreConformance", "sqlite-mint-loop",
+                .product(name: "GRDB", package: "GRDB.swift", condition: .when(traits: ["SQLite"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["SQLite"])),
+            ]
         ),
         .testTarget(
             name: "MacaroonToolTests",

@@ -15,3 +15,18 @@ import TokenStoreConformance
         #expect(warnings.withLock { $0 } == [KeyRing.unsealedWarning])
     }
 }
+
+@Suite struct SchemaMigrationTests {
+    let known = (1...3).map { SchemaMigration(version: $0, name: "step \($0)", statements: []) }
+
+    @Test func pendingStepsFollowTheAppliedOnes() throws {
+        #expect(try SchemaMigration.pending(applied: [], known: known).map(\.version) == [1, 2, 3])
+        #expect(try SchemaMigration.pending(applied: [2, 1], known: known).map(\.version) == [3])
+        #expect(try SchemaMigration.pending(applied: [1, 2, 3], known: known).isEmpty)
+    }
+
+    @Test func newerOrGappedSchemasAreRefused() {
+        #expect(throws: TokenStoreError.self) { try SchemaMigration.pending(applied: [1, 2, 3, 4], known: known) }
+        #expect(throws: TokenStoreError.self) { try SchemaMigration.pending(applied: [1, 3], known: known) }
+    }
+}
