@@ -2,26 +2,15 @@
 import MacaroonTokens
 import PostgresNIO
 
-/// One step of the PostgreSQL schema: applied once, in order of ``version``,
-/// in the same transaction as its row in `macaroon_schema_migrations`.
-struct PostgresMigration: Sendable {
-    /// The schema version this step brings the database to (1, 2, …, without gaps).
-    let version: Int
-    /// What the step does, stored with it.
-    let name: String
-    /// The statements, run in order.
-    let statements: [PostgresQuery]
-}
-
-/// The schema of the PostgreSQL token store, as its migrations (see Specs/token-store.md).
-/// Never edit a released step: add the next one.
+/// The schema of the PostgreSQL token store, as numbered ``SchemaMigration``s
+/// (see Specs/token-store.md). Add a step at the end; never edit a released one.
 enum PostgresMigrations {
     /// The channel the revocation trigger notifies, with a token id or `*` (every token).
     static let revocationChannel = "macaroon_tokens_revoked"
 
     /// Every step, oldest first.
-    static let all: [PostgresMigration] = [
-        PostgresMigration(version: 1, name: "token rows", statements: [
+    static let all: [SchemaMigration] = [
+        SchemaMigration(version: 1, name: "token rows", statements: [
             """
             CREATE TABLE macaroon_tokens (
                 id uuid PRIMARY KEY,
@@ -42,7 +31,7 @@ enum PostgresMigrations {
             "CREATE UNIQUE INDEX macaroon_tokens_publisher_description ON macaroon_tokens (publisher_id, description) WHERE publisher_id IS NOT NULL",
             "CREATE INDEX macaroon_tokens_expires ON macaroon_tokens (expires) WHERE expires IS NOT NULL",
         ]),
-        PostgresMigration(version: 2, name: "revocation notifications", statements: [
+        SchemaMigration(version: 2, name: "revocation notifications", statements: [
             // One notification per deleted row, in the deleting transaction (delivered at commit);
             // `*` instead when a statement deletes more than 1,000 rows or truncates.
             """
@@ -77,44 +66,40 @@ enum PostgresMigrations {
     ]
 
     /// The version the last step brings the schema to.
-    static var latestVersion: Int { all.last?.version ?? 0 }
+    static var latestVersion: Int { all.count }
 
-    /// Brings the schema to ``latestVersion``: every pending step in one
-    /// transaction (all or nothing), under an advisory lock so that instances
-    /// starting together migrate once. Returns the versions applied.
+    /// Brings the schema to ``latestVersion``: every pending step and its row in
+    /// `token_store_migrations`, in one transaction (all or nothing), under an
+    /// advisory lock so that instances starting together take turns and migrate
+    /// once. Returns the versions applied.
     ///
-    /// - Throws: ``TokenStoreError/Code/corrupt`` when the database is at a version newer than this library.
-    static func migrate(_ client: PostgresClient, logger: Logger) async throws -> [Int] {
+    /// - Throws: ``TokenStoreError/Code/corrupt`` when the database records a version newer
+    ///   than this library's, or versions that are not 1…n (``SchemaMigration/pending(applied:known:)``).
+    static func migrate(_ client: PostgresClient, now: Int64, logger: Logger) async throws -> [Int] {
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(advisoryLock))", logger: logger)
             try await connection.query(
                 """
-                CREATE TABLE IF NOT EXISTS macaroon_schema_migrations (
+                CREATE TABLE IF NOT EXISTS token_store_migrations (
                     version integer PRIMARY KEY,
                     name text NOT NULL,
-                    applied timestamptz NOT NULL DEFAULT now()
+                    applied_at bigint NOT NULL
                 )
                 """, logger: logger)
-            var current = 0
-            for try await version in try await connection.query(
-                "SELECT coalesce(max(version), 0) FROM macaroon_schema_migrations", logger: logger
-            ).decode(Int.self) {
-                current = version
-            }
-            guard current <= latestVersion else {
-                throw TokenStoreError(.corrupt, detail: "the PostgreSQL schema is at version \(current), newer than this library's \(latestVersion)")
-            }
             var applied: [Int] = []
-            for migration in all where migration.version > current {
+            for try await version in try await connection.query("SELECT version FROM token_store_migrations", logger: logger).decode(Int.self) {
+                applied.append(version)
+            }
+            let pending = try SchemaMigration.pending(applied: applied, known: all)
+            for migration in pending {
                 for statement in migration.statements {
-                    try await connection.query(statement, logger: logger)
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
                 try await connection.query(
-                    "INSERT INTO macaroon_schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
+                    "INSERT INTO token_store_migrations (version, name, applied_at) VALUES (\(migration.version), \(migration.name), \(now))",
                     logger: logger)
-                applied.append(migration.version)
             }
-            return applied
+            return pending.map(\.version)
         }
     }
 

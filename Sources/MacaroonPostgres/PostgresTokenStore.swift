@@ -35,14 +35,14 @@ public final class PostgresTokenStore: TokenStore, Service {
         if !keyRing.sealsKeys { logger.warning("\(KeyRing.unsealedWarning)") }
     }
 
-    /// Brings the database's schema to this library's version (see ``PostgresMigration``); returns the versions applied.
+    /// Brings the database's schema to this library's version (Specs/token-store.md); returns the versions applied.
     ///
     /// Safe to call from every instance at start-up: they take turns, and the first applies what is missing.
     /// - Throws: ``TokenStoreError/Code/corrupt`` if the schema is newer than this library, ``TokenStoreError/Code/unavailable``.
     @discardableResult
     public func migrate() async throws(TokenStoreError) -> [Int] {
         do {
-            let applied = try await PostgresMigrations.migrate(client, logger: logger)
+            let applied = try await PostgresMigrations.migrate(client, now: UploadRequest.currentTime(), logger: logger)
             if !applied.isEmpty { logger.info("token store: applied PostgreSQL schema migrations \(applied)") }
             return applied
         } catch {

@@ -13,14 +13,14 @@ struct PostgresTokenStoreTests {
             let store = try await database.openStore()
             #expect(try await store.migrate() == [], "a second migration applies nothing")
             var versions: [Int] = []
-            for try await (version, _) in try await database.client.query("SELECT version, name FROM macaroon_schema_migrations ORDER BY version")
+            for try await (version, _) in try await database.client.query("SELECT version, name FROM token_store_migrations ORDER BY version")
                 .decode((Int, String).self) {
                 versions.append(version)
             }
             #expect(versions == PostgresMigrations.all.map(\.version))
             #expect(versions == Array(1...PostgresMigrations.latestVersion))
 
-            try await database.client.query("INSERT INTO macaroon_schema_migrations (version, name) VALUES (\(PostgresMigrations.latestVersion + 1), 'from the future')")
+            try await database.client.query("INSERT INTO token_store_migrations (version, name, applied_at) VALUES (\(PostgresMigrations.latestVersion + 1), 'from the future', 0)")
             let error = await #expect(throws: TokenStoreError.self) { try await store.migrate() }
             #expect(error?.code == .corrupt)
         }
