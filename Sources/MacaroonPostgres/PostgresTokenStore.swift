@@ -188,7 +188,7 @@ public final class PostgresTokenStore: TokenStore, Service {
     // MARK: Queries
 
     /// The columns of a row, in ``StoredTokenRow``'s order.
-    private static let columns =
+    static let columns =
         "id::text, user_id, publisher_id, description, created, last_used, expires, caveats::text, additional::text, key_id, root_key"
     private static let rewrapBatch = 500
 
@@ -196,7 +196,9 @@ public final class PostgresTokenStore: TokenStore, Service {
     private func lookUp(_ id: String) async throws(TokenStoreError) -> TokenRecord? {
         guard Self.isCanonicalUUID(id) else { return nil }
         let rows = try await perform("looking up a token") { [client] in
-            try await Self.rows(client.query("SELECT \(unescaped: Self.columns) FROM macaroon_tokens WHERE id = \(id)::uuid"))
+            var rows: [StoredTokenRow] = []
+            for try await row in try await client.execute(TokenLookupStatement(id: id)) { rows.append(row) }
+            return rows
         }
         return try rows.first?.record(keyRing: keyRing)
     }
@@ -215,14 +217,17 @@ public final class PostgresTokenStore: TokenStore, Service {
 
     private static func rows(_ sequence: PostgresRowSequence) async throws -> [StoredTokenRow] {
         var rows: [StoredTokenRow] = []
-        for try await (id, userID, publisherID, name, created, lastUsed, expires, caveats, additional, keyID, rootKey) in sequence.decode(
-            (String, String?, String?, String, Int64, Int64?, Int64?, String, String?, String?, ByteBuffer).self
-        ) {
-            rows.append(StoredTokenRow(
-                id: id, userID: userID, publisherID: publisherID, name: name, created: created, lastUsed: lastUsed,
-                expires: expires, caveats: caveats, additional: additional, keyID: keyID, rootKey: Array(rootKey.readableBytesView)))
-        }
+        for try await row in sequence { rows.append(try storedRow(row)) }
         return rows
+    }
+
+    /// A row of ``columns`` as the shared row type.
+    static func storedRow(_ row: PostgresRow) throws -> StoredTokenRow {
+        let (id, userID, publisherID, name, created, lastUsed, expires, caveats, additional, keyID, rootKey) = try row.decode(
+            (String, String?, String?, String, Int64, Int64?, Int64?, String, String?, String?, ByteBuffer).self)
+        return StoredTokenRow(
+            id: id, userID: userID, publisherID: publisherID, name: name, created: created, lastUsed: lastUsed,
+            expires: expires, caveats: caveats, additional: additional, keyID: keyID, rootKey: Array(rootKey.readableBytesView))
     }
 
     /// Runs `body` within the operation timeout, mapping every failure to a ``TokenStoreError``.
