@@ -55,4 +55,9 @@ public struct MacaroonKey: Sendable {
     public static func generateSecret() -> [UInt8] {
         OpenSSLBackend.randomBytes(count: byteCount)
     }
+
+    /// The 32 signing-key bytes, for this package's token stores to seal and keep.
+    /// Never printed, never public.
+    package var signingKeyBytes: [UInt8] { signingKey.bytes }
+
 }

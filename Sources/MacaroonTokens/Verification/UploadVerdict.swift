@@ -20,4 +20,6 @@ extension DenialReason.Code {
     public static let malformedToken = DenialReason.Code("malformedToken")
     /// No key is stored for the token's identifier: unknown or revoked. Ends verification.
     public static let unknownIdentifier = DenialReason.Code("unknownIdentifier")
+    /// The token's owner may not use its tokens (a ``TokenOwnerPolicy`` said so).
+    public static let ownerDisabled = DenialReason.Code("ownerDisabled")
 }

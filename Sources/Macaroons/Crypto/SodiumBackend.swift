@@ -2,7 +2,8 @@ import CSodium
 
 // Every call into libsodium lives in this file: NaCl secretbox
 // (XSalsa20-Poly1305), which seals a third-party caveat's key into its
-// verification id. OpenSSL has no XSalsa20.
+// verification id, and (through ``SecretBox``) the root keys a token store
+// keeps sealed under a key-encryption key. OpenSSL has no XSalsa20.
 
 /// Verification ids: `nonce(24) || secretbox(caveatKey, nonce, key: signature)`, 72 bytes.
 enum SodiumBackend {
@@ -13,6 +14,9 @@ enum SodiumBackend {
 
     /// libsodium's one-time initialisation (idempotent and thread-safe), run on first use.
     private static let initialized: Bool = sodium_init() >= 0
+
+    /// Whether libsodium initialised (runs the initialisation on first use).
+    static var isInitialized: Bool { initialized }
 
     /// Seals `caveatKey` under `signature` with the given 24-byte nonce.
     ///
@@ -61,3 +65,35 @@ enum SodiumBackend {
         buffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
     }
 }
+
+/// NaCl secretbox (XSalsa20-Poly1305) for the rest of this package: token
+/// stores seal root keys with it. Sealed form: `nonce(24) || box`, with a
+/// fresh random nonce each time.
+package enum SecretBox {
+    /// The key length, 32 bytes.
+    package static let keyLength = Int(crypto_secretbox_KEYBYTES)
+    /// The bytes a sealed message adds to its plaintext: nonce and tag, 40.
+    package static let overhead = SodiumBackend.nonceLength + Int(crypto_secretbox_MACBYTES)
+
+    /// Seals `message` under the 32-byte `key` with a random nonce.
+    package static func seal(_ message: [UInt8], key: [UInt8]) -> [UInt8] {
+        precondition(SodiumBackend.isInitialized, "libsodium failed to initialise")
+        precondition(key.count == keyLength, "a secretbox key is 32 bytes")
+        let nonce = OpenSSLBackend.randomBytes(count: SodiumBackend.nonceLength)
+        var sealed = [UInt8](repeating: 0, count: message.count + Int(crypto_secretbox_MACBYTES))
+        let status = crypto_secretbox_easy(&sealed, message, UInt64(message.count), nonce, key)
+        precondition(status == 0, "crypto_secretbox_easy failed")
+        return nonce + sealed
+    }
+
+    /// Opens `nonce || box` with `key`; `nil` when it is too short or fails authentication.
+    package static func open(_ sealed: [UInt8], key: [UInt8]) -> [UInt8]? {
+        guard SodiumBackend.isInitialized, key.count == keyLength, sealed.count >= overhead else { return nil }
+        let nonce = Array(sealed.prefix(SodiumBackend.nonceLength))
+        let box = Array(sealed.dropFirst(SodiumBackend.nonceLength))
+        var opened = [UInt8](repeating: 0, count: sealed.count - overhead)
+        let status = crypto_secretbox_open_easy(&opened, box, UInt64(box.count), nonce, key)
+        return status == 0 ? opened : nil
+    }
+}
+
