@@ -1,4 +1,5 @@
-import Macaroons
+public import Macaroons
+import _MacaroonInternals
 
 /// A token row as every backend stores it, column for column (see Specs/token-store.md):
 /// the one place where tokens are minted for storage and rows are turned back into records.
@@ -54,7 +55,7 @@ package struct StoredTokenRow: Sendable, Hashable {
             }
             if let expires = new.expires { issued.append(try ExpirationCaveat(expiresAt: expires, notBefore: now)) }
         } catch {
-            throw TokenStoreError(.invalidArgument, detail: error.message)
+            throw TokenStoreError(.invalidArgument, detail: error.detail)
         }
         issued += new.caveats
         let id = randomUUID()
