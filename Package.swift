@@ -30,7 +30,7 @@ let package = Package(
     ],
     targets: [
         // OpenSSL's libcrypto: SHA-256, RAND_bytes, CRYPTO_memcmp. Used only by
-        // Sources/Macaroons/Crypto/OpenSSLBackend.swift.
+        // Sources/Macaroons/Crypto/HMACSHA256.swift and OpenSSLBackend.swift.
         .systemLibrary(
             name: "COpenSSL",
             pkgConfig: "libcrypto",
