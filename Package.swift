@@ -51,7 +51,7 @@ let package = Package(
         ),
         // libFuzzer targets (see scripts/fuzz); each is built with --sanitize=fuzzer.
         .executableTarget(name: "FuzzDecoders", dependencies: ["Macaroons"], path: "Sources/Fuzz/FuzzDecoders"),
-        .executableTarget(name: "FuzzTokens", dependencies: ["MacaroonTokens"], path: "Sources/Fuzz/FuzzTokens"),
+        .executableTarget(name: "FuzzTokens", dependencies: ["Macaroons", "MacaroonTokens"], path: "Sources/Fuzz/FuzzTokens"),
         .executableTarget(name: "FuzzCaveats", dependencies: ["Macaroons", "MacaroonTokens"], path: "Sources/Fuzz/FuzzCaveats"),
         .executableTarget(name: "FuzzRoundTrip", dependencies: ["Macaroons"], path: "Sources/Fuzz/FuzzRoundTrip"),
         .executableTarget(name: "FuzzDifferential", dependencies: ["Macaroons"], path: "Sources/Fuzz/FuzzDifferential"),
