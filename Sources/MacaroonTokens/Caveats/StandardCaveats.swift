@@ -78,7 +78,7 @@ public struct ProjectNamesCaveat: TaggedUploadCaveat, Hashable {
     }
 
     /// `projects: foo, bar` (escaped; see ``UploadCaveat/summary``).
-    public var summary: String { "projects: " + Summary.list(names) }
+    public var summary: String { "projects: " + CaveatSummary.list(names) }
 }
 
 /// Tag 2, `[2,["id",...]]`: the request's project id is one of these (exact: the same UTF-8 bytes).
@@ -114,7 +114,7 @@ public struct ProjectIDsCaveat: TaggedUploadCaveat, Hashable {
     }
 
     /// `project ids: …` (escaped).
-    public var summary: String { "project ids: " + Summary.list(ids) }
+    public var summary: String { "project ids: " + CaveatSummary.list(ids) }
 }
 
 /// Tag 3, `[3,"user-id"]`: the request is made by this user (the same UTF-8 bytes).
@@ -147,7 +147,7 @@ public struct RequestUserCaveat: TaggedUploadCaveat, Hashable {
     }
 
     /// `user: …` (escaped).
-    public var summary: String { "user: " + Summary.item(userID) }
+    public var summary: String { "user: " + CaveatSummary.item(userID) }
 }
 
 /// Tag 4, `[4,"publisher-id"]` (an optional claims object after the id is
@@ -194,7 +194,7 @@ public struct TrustedPublisherCaveat: TaggedUploadCaveat, Hashable {
     }
 
     /// `trusted publisher: …` (escaped).
-    public var summary: String { "trusted publisher: " + Summary.item(publisherID) }
+    public var summary: String { "trusted publisher: " + CaveatSummary.item(publisherID) }
 }
 
 /// The legacy `{"version":1,"permissions":"user"}` caveat of tokens minted
@@ -209,22 +209,4 @@ public struct LegacyUserCaveat: UploadCaveat, Hashable {
 
     /// `any user (legacy)`.
     public var summary: String { "any user (legacy user-scoped token)" }
-}
-
-/// How the standard caveats show the strings they hold in a ``UploadCaveat/summary``:
-/// escaped and capped (they come from whoever wrote the caveat), and unquoted
-/// for readability.
-enum Summary {
-    /// The longest string shown, in Unicode scalars.
-    static let limit = 128
-
-    static func item(_ text: String) -> String {
-        Printable.text(text, limit: limit, quoted: false)
-    }
-
-    /// At most 16 items, then how many more there are.
-    static func list(_ items: [String]) -> String {
-        let shown = items.prefix(16).map(item).joined(separator: ", ")
-        return items.count > 16 ? shown + ", … (\(items.count - 16) more)" : shown
-    }
 }
