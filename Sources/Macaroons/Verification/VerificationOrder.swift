@@ -37,7 +37,11 @@ enum VerificationOrder {
         if let trustedThirdPartyLocations { thirdPartyCaveats(trustedThirdPartyLocations, &reasons) }
         var index = 0
         firstPartyCaveats { evaluation in
-            if case .failed(let reason) = evaluation { reasons.append(reason.at(caveatIndex: index)) }
+            if case .failed(let reason) = evaluation {
+                // One allocation for the usual few reasons, rather than one per growth.
+                if reasons.isEmpty { reasons.reserveCapacity(4) }
+                reasons.append(reason.at(caveatIndex: index))
+            }
             index += 1
         }
         return reasons.isEmpty ? .allowed : .denied(reasons)
