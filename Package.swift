@@ -5,7 +5,7 @@ import PackageDescription
 /// the one list: scripts/fuzz and scripts/make-fuzz-corpus read it from `swift package dump-package`.
 let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
     ("FuzzDecoders", ["Macaroons"]),
-    ("FuzzTokens", ["MacaroonTokens"]),
+    ("FuzzTokens", ["Macaroons", "MacaroonTokens"]),
     ("FuzzCaveats", ["Macaroons", "MacaroonTokens"]),
     ("FuzzRoundTrip", ["Macaroons"]),
     ("FuzzDifferential", ["Macaroons"]),
@@ -45,7 +45,7 @@ let package = Package(
     ],
     targets: [
         // OpenSSL's libcrypto: SHA-256, RAND_bytes, CRYPTO_memcmp. Used only by
-        // Sources/Macaroons/Crypto/OpenSSLBackend.swift.
+        // Sources/Macaroons/Crypto/HMACSHA256.swift and OpenSSLBackend.swift.
         .systemLibrary(
             name: "COpenSSL",
             pkgConfig: "libcrypto",

@@ -27,7 +27,7 @@ public struct ServiceToken: Sendable, Hashable {
         self.macaroon = macaroon
     }
 
-    /// Parses the canonical text of a token.
+    /// Parses a token's text (its one spelling; see the type's documentation).
     ///
     /// - Parameters:
     ///   - text: the token, exactly (callers trim transport whitespace first).

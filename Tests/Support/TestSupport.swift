@@ -44,3 +44,12 @@ extension Verdict {
         reasons.first { $0.code == .invalidSignature }?.underlying
     }
 }
+
+/// The records of a JSON Lines file, by path from the repository root, each
+/// decoded as `Record` (a missing key or a wrong type is an error, not a default).
+public func loadRecords<Record: Decodable>(_ relativePath: String, as type: Record.Type = Record.self) throws -> [Record] {
+    let text = try String(contentsOf: repositoryRoot.appendingPathComponent(relativePath), encoding: .utf8)
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    return try text.split(separator: "\n").map { try decoder.decode(Record.self, from: Data($0.utf8)) }
+}

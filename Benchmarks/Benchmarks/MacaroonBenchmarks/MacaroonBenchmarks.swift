@@ -1,4 +1,5 @@
 import Benchmark
+import Foundation
 import BenchmarkFixtures
 @_spi(Instrumentation) import Macaroons
 import MacaroonTokens
@@ -91,6 +92,29 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // MARK: Hostile Unicode (issue 13.2)
+    // The same sizes in ASCII and in combining marks: each pair should cost about
+    // the same, and 32 KB about four times 8 KB (linear). Before the fix the
+    // combining-mark identifier took about 1000x its ASCII twin at 43 KB.
+
+    for kilobytes in [8, 32] {
+        for combining in [false, true] {
+            let text = Fixtures.hostileText(bytes: kilobytes * 1_024, combining: combining)
+            let kind = combining ? "combining" : "ascii"
+            let token = Fixtures.token(identifier: text)
+            Benchmark("Unicode-identifier-lookup-\(kind)-\(kilobytes)KB") { benchmark in
+                for _ in benchmark.scaledIterations {
+                    let parsed = try! Fixtures.uncappedVerifier.parse(token)
+                    blackHole(parsed.identifier.flatMap(Fixtures.keyStore.rootKey(forIdentifier:)))
+                }
+            }
+            let header = "Basic " + Data((text + ":" + Fixtures.uploadToken).utf8).base64EncodedString()
+            Benchmark("Unicode-basic-auth-user-\(kind)-\(kilobytes)KB") { benchmark in
+                for _ in benchmark.scaledIterations { blackHole(try? AuthorizationHeader.token(from: header)) }
+            }
+        }
+    }
+
     // MARK: Minting and attenuation
 
     Benchmark("Mint-macaroon") { benchmark in
@@ -134,3 +158,4 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 }
+

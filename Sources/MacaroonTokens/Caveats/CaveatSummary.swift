@@ -1,4 +1,3 @@
-import Macaroons
 import _MacaroonInternals
 
 /// How the standard caveats show the strings they hold in a ``UploadCaveat/summary``:
@@ -8,6 +7,7 @@ enum CaveatSummary {
     /// The longest string shown, in Unicode scalars.
     static let limit = 128
 
+    /// One string, escaped and cut at ``limit``.
     static func item(_ text: String) -> String {
         Printable.text(text, limit: limit, quoted: false)
     }

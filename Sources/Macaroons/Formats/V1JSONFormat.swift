@@ -1,7 +1,7 @@
 import _MacaroonInternals
 
-/// The v1 JSON format that pymacaroons, go-macaroon and libmacaroons write for
-/// v1 macaroons:
+/// The v1 JSON format that pymacaroons and go-macaroon write for v1 macaroons
+/// (libmacaroons has no JSON form):
 /// `{"location":..,"identifier":..,"caveats":[{"cid":..,"vid":..,"cl":..}],"signature":"<hex>"}`.
 ///
 /// Text fields are JSON strings, so they must be UTF-8 (the peers refuse to

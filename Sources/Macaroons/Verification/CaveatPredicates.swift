@@ -11,8 +11,8 @@ import _MacaroonInternals
 /// let verifier = MacaroonVerifier(predicates: [.exact("account = 3735928559")])
 /// ```
 public struct CaveatPredicates: CaveatPolicy {
-    private let exactCaveats: ExactPredicateTable
-    private let generalPredicates: [@Sendable (ArraySlice<UInt8>) -> Bool]
+    @usableFromInline let exactCaveats: ExactPredicateTable
+    @usableFromInline let generalPredicates: [@Sendable (ArraySlice<UInt8>) -> Bool]
 
     /// A policy that accepts a caveat when any of `predicates` does.
     public init(_ predicates: [CaveatPredicate]) {
@@ -34,11 +34,16 @@ public struct CaveatPredicates: CaveatPolicy {
     }
 
     /// Satisfied when a predicate accepts `caveat`; copies the bytes only when a general predicate must run.
+    ///
+    /// Inlinable, so that the exact-predicate lookup of the one-pass path runs in the caller's specialization.
+    @inlinable
     public func evaluate(borrowing caveat: UnsafeRawBufferPointer, in context: Void) -> CaveatEvaluation {
-        decide(caveat) { Array(caveat)[...] }
+        if exactCaveats.contains(caveat) { return .satisfied }
+        return decide(caveat) { Array(caveat)[...] }
     }
 
-    private func decide(_ caveat: UnsafeRawBufferPointer, slice: () -> ArraySlice<UInt8>) -> CaveatEvaluation {
+    @usableFromInline
+    func decide(_ caveat: UnsafeRawBufferPointer, slice: () -> ArraySlice<UInt8>) -> CaveatEvaluation {
         if exactCaveats.contains(caveat) { return .satisfied }
         if !generalPredicates.isEmpty {
             let bytes = slice()

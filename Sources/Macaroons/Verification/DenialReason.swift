@@ -14,7 +14,10 @@ public struct DenialReason: Sendable, Hashable, CustomStringConvertible {
     /// root, then of each discharge in order, when a caveat is concerned.
     public let caveatIndex: Int?
     /// The decoding or signature error behind the denial, when there is one.
-    public let underlying: MacaroonError?
+    public var underlying: MacaroonError? { underlyingBox?.error }
+    /// Boxed, so that a reason (and a ``CaveatEvaluation``) stays small: only
+    /// the rare reasons with an underlying error allocate.
+    private let underlyingBox: UnderlyingError?
 
     /// Creates a reason. Characters in `message` that could act on a terminal
     /// or a log are escaped, and it is cut at 2 KiB (caveat messages echo input).
@@ -22,7 +25,25 @@ public struct DenialReason: Sendable, Hashable, CustomStringConvertible {
         self.code = code
         self.message = Printable.message(message)
         self.caveatIndex = caveatIndex
-        self.underlying = underlying
+        self.underlyingBox = underlying.map(UnderlyingError.init)
+    }
+
+    /// Equal when code, message, caveat index and underlying error are.
+    public static func == (lhs: DenialReason, rhs: DenialReason) -> Bool {
+        lhs.code == rhs.code && lhs.message == rhs.message && lhs.caveatIndex == rhs.caveatIndex && lhs.underlying == rhs.underlying
+    }
+
+    /// Hashes what ``==`` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+        hasher.combine(message)
+        hasher.combine(caveatIndex)
+        hasher.combine(underlying)
+    }
+
+    private final class UnderlyingError: Sendable {
+        let error: MacaroonError
+        init(_ error: MacaroonError) { self.error = error }
     }
 
     /// The message.
@@ -70,14 +91,14 @@ extension DenialReason {
     /// This reason about the caveat at `index`.
     @usableFromInline
     func at(caveatIndex index: Int) -> DenialReason {
-        DenialReason(code: code, message: message, caveatIndex: index, underlying: underlying)
+        DenialReason(code: code, message: message, caveatIndex: index, underlyingBox: underlyingBox)
     }
 
     /// A reason from parts already checked (the message already escaped).
-    private init(code: Code, message: String, caveatIndex: Int?, underlying: MacaroonError?) {
+    private init(code: Code, message: String, caveatIndex: Int?, underlyingBox: UnderlyingError?) {
         self.code = code
         self.message = message
         self.caveatIndex = caveatIndex
-        self.underlying = underlying
+        self.underlyingBox = underlyingBox
     }
 }

@@ -14,7 +14,7 @@ import _MacaroonInternals
 /// let verdict = verifier.verify(macaroon, key: MacaroonKey(derivingFrom: secret))
 /// ```
 ///
-/// The order, written once in ``decide(signatures:location:thirdPartyCaveats:firstPartyCaveats:)``:
+/// The order, written once in `VerificationOrder` (VerificationOrder.swift):
 /// 1. the signature chain of the root and of every discharge, in constant time
 ///    (a failure ends verification: ``DenialReason/Code/invalidSignature``);
 /// 2. the root's ``location``, when one is required (a mismatch ends
@@ -51,7 +51,8 @@ public struct MacaroonVerifier<Policy: CaveatPolicy>: Sendable {
     @inlinable
     public func verify(_ macaroon: Macaroon, key: MacaroonKey, discharges: [Macaroon] = [], in context: Policy.Context) -> Verdict {
         var verified: VerifiedMacaroon?
-        return decide(
+        return VerificationOrder.decide(
+            requiredLocation: location, trustedThirdPartyLocations: trustedThirdPartyLocations,
             signatures: { () -> MacaroonError? in
                 do throws(MacaroonError) {
                     verified = try macaroon.verifySignature(key: key, discharges: discharges, limits: limits)
@@ -68,36 +69,6 @@ public struct MacaroonVerifier<Policy: CaveatPolicy>: Sendable {
                 guard let verified else { return }
                 for caveat in verified.firstPartyCaveats { evaluate(policy.evaluate(caveat, in: context)) }
             })
-    }
-
-    /// The verification order, written here and nowhere else; the two-step
-    /// path (``verify(_:key:discharges:in:)``) and the one-pass path
-    /// (``verify(encoded:key:in:)``) supply the steps for their representation.
-    ///
-    /// - Parameters:
-    ///   - signatures: verifies the root's chain and its discharges; the error, or `nil`.
-    ///   - location: the root's location when it differs from the expected bytes, else `nil`.
-    ///   - thirdPartyCaveats: appends a reason for every third-party caveat not at a trusted location.
-    ///   - firstPartyCaveats: hands the policy's evaluation of every first-party caveat, in order, to its argument.
-    @inlinable @inline(__always)
-    func decide(
-        signatures: () -> MacaroonError?,
-        location: (_ expected: UnsafeRawBufferPointer) -> ArraySlice<UInt8>?,
-        thirdPartyCaveats: (_ trusted: Set<[UInt8]>, _ reasons: inout [DenialReason]) -> Void,
-        firstPartyCaveats: (_ evaluate: (CaveatEvaluation) -> Void) -> Void
-    ) -> Verdict {
-        if let error = signatures() { return .denied([.invalidSignature(error)]) }
-        if let expected = self.location, let presented = expected.withUnsafeBytes({ location($0) }) {
-            return .denied([.wrongLocation(presented, expected: expected)])
-        }
-        var reasons: [DenialReason] = []
-        if let trustedThirdPartyLocations { thirdPartyCaveats(trustedThirdPartyLocations, &reasons) }
-        var index = 0
-        firstPartyCaveats { evaluation in
-            if case .failed(let reason) = evaluation { reasons.append(reason.at(caveatIndex: index)) }
-            index += 1
-        }
-        return reasons.isEmpty ? .allowed : .denied(reasons)
     }
 
     /// The macaroon's location when it is not exactly the bytes `expected`, else `nil`.

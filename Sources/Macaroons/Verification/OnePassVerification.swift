@@ -14,18 +14,41 @@ extension MacaroonVerifier {
     /// - Throws: the ``MacaroonError`` of decoding, when `input` is not a macaroon.
     @inlinable
     public func verify(encoded input: some Collection<UInt8>, key: MacaroonKey, in context: Policy.Context) throws(MacaroonError) -> Verdict {
-        try MacaroonDecoder.withContiguousBytes(input) { verifyEncoded($0, key: key, in: context) }.get()
+        // The policy is called through a closure made here, specialized for it; the
+        // reading and the chain are one non-generic body.
+        try MacaroonDecoder.withContiguousBytes(input) { bytes in
+            OnePassVerification(limits: limits, location: location, key: key).verify(
+                bytes, evaluate: { policy.evaluate(borrowing: $0, in: context) }, verifyDecoded: { verify($0, key: key, in: context) })
+        }.get()
+    }
+}
+
+/// The one-pass path of ``MacaroonVerifier``, for any policy: the policy's
+/// evaluation of a caveat, and the two-step verification for what this path
+/// does not handle (v2 JSON, third-party caveats), are passed in.
+@usableFromInline
+struct OnePassVerification {
+    let limits: MacaroonLimits
+    let location: [UInt8]?
+    let key: MacaroonKey
+
+    @usableFromInline
+    init(limits: MacaroonLimits, location: [UInt8]?, key: MacaroonKey) {
+        self.limits = limits
+        self.location = location
+        self.key = key
     }
 
     @usableFromInline
-    @_specialize(exported: true, where Policy == CaveatPredicates)
-    func verifyEncoded(_ bytes: UnsafeBufferPointer<UInt8>, key: MacaroonKey, in context: Policy.Context) -> Result<Verdict, MacaroonError> {
+    func verify(
+        _ bytes: UnsafeBufferPointer<UInt8>, evaluate: (UnsafeRawBufferPointer) -> CaveatEvaluation, verifyDecoded: (Macaroon) -> Verdict
+    ) -> Result<Verdict, MacaroonError> {
         Result { () throws(MacaroonError) -> Verdict in
             switch try MacaroonDecoder.binaryFormat(of: bytes, limits: limits) {
             case .v2Binary?:
-                return try verifyFields(bytes, format: .v2Binary, key: key, in: context)
+                return try verifyFields(bytes, format: .v2Binary, evaluate: evaluate, verifyDecoded: verifyDecoded)
             case let json?:
-                return verify(try MacaroonDecoder.decode(Array(bytes), as: json, limits: limits), key: key, in: context)
+                return verifyDecoded(try MacaroonDecoder.decode(Array(bytes), as: json, limits: limits))
             case nil:
                 return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Base64.maxDecodedCount(bytes.count)) { buffer in
                     Result { () throws(MacaroonError) -> Verdict in
@@ -38,7 +61,8 @@ extension MacaroonVerifier {
                             throw MacaroonError(error)
                         }
                         let decoded = UnsafeBufferPointer(rebasing: buffer[..<count])
-                        return try verifyFields(decoded, format: MacaroonDecoder.textFormat(of: decoded), key: key, in: context)
+                        return try verifyFields(
+                            decoded, format: MacaroonDecoder.textFormat(of: decoded), evaluate: evaluate, verifyDecoded: verifyDecoded)
                     }
                 }.get()
             }
@@ -46,13 +70,14 @@ extension MacaroonVerifier {
     }
 
     /// One pass computes the chain while validating and notes where the
-    /// first-party caveats are; ``decide(signatures:location:thirdPartyCaveats:firstPartyCaveats:)`` then runs the order.
+    /// first-party caveats are; ``VerificationOrder`` then runs the order.
     private func verifyFields(
-        _ bytes: UnsafeBufferPointer<UInt8>, format: MacaroonFormat, key: MacaroonKey, in context: Policy.Context
+        _ bytes: UnsafeBufferPointer<UInt8>, format: MacaroonFormat,
+        evaluate: (UnsafeRawBufferPointer) -> CaveatEvaluation, verifyDecoded: (Macaroon) -> Verdict
     ) throws(MacaroonError) -> Verdict {
         guard bytes.count <= UInt32.max else {
             // Beyond what `CaveatSpan` can point into (only with limits raised past 4 GiB).
-            return verify(try MacaroonDecoder.decode(Array(bytes), as: format, limits: limits), key: key, in: context)
+            return verifyDecoded(try MacaroonDecoder.decode(Array(bytes), as: format, limits: limits))
         }
         // Every caveat takes at least 3 bytes in v2 and 9 in v1, so valid input never fills
         // this buffer (and filling it fails closed); macaroons of up to a few dozen caveats
@@ -70,9 +95,10 @@ extension MacaroonVerifier {
                 }
                 guard !fields.hasThirdPartyCaveat else {
                     // Third-party caveats need discharges; take the general path for its exact outcome.
-                    return verify(try MacaroonDecoder.decode(Array(bytes), as: format, limits: limits), key: key, in: context)
+                    return verifyDecoded(try MacaroonDecoder.decode(Array(bytes), as: format, limits: limits))
                 }
-                return decide(
+                return VerificationOrder.decide(
+                    requiredLocation: location, trustedThirdPartyLocations: nil,
                     signatures: {
                         OpenSSLBackend.constantTimeEqual(fields.chain.signature, fields.presentedSignature) ? nil : .rootSignatureMismatch
                     },
@@ -81,9 +107,9 @@ extension MacaroonVerifier {
                         return location.hasSameBytes(as: expected) ? nil : Array(location)[...]
                     },
                     thirdPartyCaveats: { _, _ in },
-                    firstPartyCaveats: { evaluate in
+                    firstPartyCaveats: { report in
                         for span in caveats[..<fields.firstPartyCount] {
-                            evaluate(policy.evaluate(borrowing: bytes.raw(Int(span.start)..<Int(span.end)), in: context))
+                            report(evaluate(bytes.raw(Int(span.start)..<Int(span.end))))
                         }
                     })
             }

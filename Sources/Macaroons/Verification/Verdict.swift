@@ -7,7 +7,11 @@ public enum Verdict: Sendable, Hashable {
     case denied([DenialReason])
 
     /// Whether the verdict is ``allowed``.
-    public var isAllowed: Bool { self == .allowed }
+    @inlinable
+    public var isAllowed: Bool {
+        if case .allowed = self { return true }
+        return false
+    }
 
     /// The reasons for a denial (empty when allowed).
     public var reasons: [DenialReason] {
