@@ -7,20 +7,27 @@ let package = Package(
         .library(name: "Macaroons", targets: ["Macaroons"]),
         .library(name: "MacaroonTokens", targets: ["MacaroonTokens"]),
         .executable(name: "macaroon", targets: ["MacaroonTool"]),
+        // The token store in one SQLite file; needs the `SQLite` trait.
+        .library(name: "MacaroonSQLite", targets: ["MacaroonSQLite"]),
         // Framework adapters: enable the trait of the same name, e.g.
         // `.package(url: ..., from: ..., traits: ["Hummingbird"])`.
         .library(name: "MacaroonHummingbird", targets: ["MacaroonHummingbird"]),
         .library(name: "MacaroonVapor", targets: ["MacaroonVapor"]),
     ],
-    // No default traits: a consumer of the core fetches and builds no server package.
+    // Server-side products, each behind a trait. No trait is on by default: a package
+    // that uses only Macaroons and MacaroonTokens fetches and builds none of their
+    // dependencies (every reference to them below is trait-guarded).
     traits: [
+        .trait(name: "SQLite", description: "MacaroonSQLite: the token store in one SQLite file (GRDB, swift-log)."),
+        .trait(name: "PostgreSQL", description: "The token store on PostgreSQL (postgres-nio)."),
         .trait(name: "Hummingbird", description: "MacaroonHummingbird: a hummingbird-auth authenticator middleware over a TokenStore."),
         .trait(name: "Vapor", description: "MacaroonVapor: a Vapor 4 AsyncRequestAuthenticator over a TokenStore."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // Server integration (traits Hummingbird, Vapor): every reference below is trait-guarded.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Server integration (traits Hummingbird, Vapor): every reference below is trait-guarded.
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -53,6 +60,15 @@ let package = Package(
         .target(
             name: "MacaroonTokens",
             dependencies: ["Macaroons"]
+        ),
+        // TokenStore on SQLite (trait SQLite); its sources are empty without the trait.
+        .target(
+            name: "MacaroonSQLite",
+            dependencies: [
+                "MacaroonTokens",
+                .product(name: "GRDB", package: "GRDB.swift", condition: .when(traits: ["SQLite"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["SQLite"])),
+            ]
         ),
         // The `macaroon` command-line tool.
         .executableTarget(
@@ -115,13 +131,33 @@ let package = Package(
             dependencies: ["Macaroons"],
             path: "Tests/Support"
         ),
+        // The conformance suite every TokenStore backend runs (see Tests/TokenStoreConformance).
+        .target(
+            name: "TokenStoreConformance",
+            dependencies: ["MacaroonTokens", "Macaroons"],
+            path: "Tests/TokenStoreConformance"
+        ),
+        // Mints into an SQLite store until killed: the SQLite tests SIGKILL it mid-write.
+        .executableTarget(
+            name: "sqlite-mint-loop",
+            dependencies: ["MacaroonSQLite", "MacaroonTokens"],
+            path: "Tests/SQLiteMintLoop"
+        ),
+        .testTarget(
+            name: "MacaroonSQLiteTests",
+            dependencies: [
+                "MacaroonSQLite", "MacaroonTokens", "Macaroons", "TokenStoreConformance", "sqlite-mint-loop",
+                .product(name: "GRDB", package: "GRDB.swift", condition: .when(traits: ["SQLite"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["SQLite"])),
+            ]
+        ),
         .testTarget(
             name: "MacaroonToolTests",
             dependencies: ["MacaroonTool", "Macaroons", "MacaroonTokens"]
         ),
         .testTarget(
             name: "MacaroonTokensTests",
-            dependencies: ["MacaroonTokens", "Macaroons", "MacaroonTestSupport"]
+            dependencies: ["MacaroonTokens", "Macaroons", "MacaroonTestSupport", "TokenStoreConformance"]
         ),
         // Stores, tokens and a log capture shared by the adapter tests.
         .target(
