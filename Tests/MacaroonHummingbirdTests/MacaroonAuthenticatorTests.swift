@@ -137,6 +137,15 @@ struct MacaroonAuthenticatorTests {
             let missing = try await RawHTTP.statusLine(port: port, method: "POST", path: "/upload/x", headers: [])
             #expect(missing == "HTTP/1.1 401 Invalid or non-existent authentication information.")
         }
+        // Without the handler, Hummingbird's HTTP/1 codec writes the standard phrase.
+        let plain = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: LogCapture().logger())
+        try await plain.test(.live) { client in
+            let refused = try await RawHTTP.statusLine(
+                port: try #require(client.port), method: "POST", path: "/upload/\(Fixture.otherProject.name)",
+                headers: [("Authorization", "Bearer \(fixture.projectToken)")])
+            #expect(refused == "HTTP/1.1 403 Forbidden")
+        }
     }
 }
 #endif
