@@ -1,3 +1,4 @@
+import _MacaroonInternals
 import Macaroons
 
 /// The error type of every ``TokenStore``: an operational failure (the server
