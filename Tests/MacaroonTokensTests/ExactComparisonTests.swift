@@ -53,6 +53,34 @@ struct ExactComparisonTests {
         #expect(try Self.verdict(caveat, UploadRequest(project: .init(name: Self.nfd))) == .allowed)
     }
 
+    /// Adversarial review: the request's project name (an upload's form field) was normalized
+    /// `Character` by `Character`: quadratic on combining marks, and `_` followed by a combining
+    /// mark was not a separator, where Python's `re.sub(r"[-_.]+", "-", name).lower()` works on code points.
+    @Test("project names are normalized by Unicode scalars, in linear time")
+    func projectNameNormalization() {
+        #expect(UploadRequest.Project(name: "Foo_\u{301}Bar").normalizedName == "foo-\u{301}bar")
+        #expect(UploadRequest.Project(name: "A.-_b..C\u{130}").normalizedName == "a-b-ci\u{307}")
+        let marks = String(repeating: "\u{301}\u{316}", count: 16_000)
+        var normalized = ""
+        let elapsed = ContinuousClock().measure { normalized = UploadRequest.Project(name: "A" + marks).normalizedName }
+        #expect(UTF8Text.equal(normalized, "a" + marks))
+        #expect(elapsed < .milliseconds(500), "\(elapsed)")
+    }
+
+    /// Adversarial review: a token holder's legacy caveat was matched with `String`'s `==`.
+    @Test("the legacy permissions string is compared as bytes, in linear time")
+    func legacyPermissions() throws {
+        #expect(try CaveatLanguage.pypi.decode(Array(#"{"version":1,"permissions":"us\u0065r"}"#.utf8)[...]) is LegacyUserCaveat)
+        let marks = String(repeating: "\u{301}\u{316}", count: 15_000)
+        let caveat = Array(#"{"version":1,"permissions":"u\#(marks)"}"#.utf8)
+        var failure: CaveatError?
+        let elapsed = ContinuousClock().measure {
+            do { _ = try CaveatLanguage.pypi.decode(caveat[...]) } catch { failure = error as? CaveatError }
+        }
+        #expect(failure?.code == .invalidArguments)
+        #expect(elapsed < .milliseconds(500), "\(elapsed)")
+    }
+
     @Test("publisher ids and the publisher's project ids")
     func publishers() throws {
         for (written, presented) in Self.equivalentPairs {
