@@ -61,4 +61,20 @@ package enum UTF8Text {
         var rhs = rhs
         return rhs.withUTF8 { bytes($0, equal: lhs) }
     }
+
+    /// Whether two lists of strings are the same length and pairwise ``equal(_:_:)``.
+    package static func equal(_ lhs: [String], _ rhs: [String]) -> Bool {
+        lhs.count == rhs.count && zip(lhs, rhs).allSatisfy { equal($0, $1) }
+    }
+
+    /// Feeds the UTF-8 bytes of `text` to `hasher` (linear; `String`'s own hashing
+    /// normalizes, quadratically on runs of combining marks), with its length so that
+    /// lists of strings hash unambiguously. The hash that goes with ``equal(_:_:)``.
+    package static func hash(_ text: String, into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { bytes in
+            hasher.combine(bytes.count)
+            hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+        }
+    }
 }

@@ -81,6 +81,31 @@ struct ExactComparisonTests {
         #expect(elapsed < .milliseconds(500), "\(elapsed)")
     }
 
+    /// Adversarial review: the caveats' synthesized `==` and `hash(into:)` compared and hashed
+    /// their strings as `String`s: a server checking `caveats.contains(RequestUserCaveat(userID: owner))`
+    /// was fooled by a Kelvin sign, and hashing a holder's caveat of combining marks was quadratic.
+    @Test("caveats and their arguments are equal, and hash alike, only when their bytes are")
+    func caveatEquality() throws {
+        for (written, presented) in Self.equivalentPairs {
+            #expect(try RequestUserCaveat(userID: written) != RequestUserCaveat(userID: presented))
+            #expect(try TrustedPublisherCaveat(publisherID: written) != TrustedPublisherCaveat(publisherID: presented))
+            #expect(try ProjectIDsCaveat([written]) != ProjectIDsCaveat([presented]))
+            #expect(try ProjectNamesCaveat(arguments: CaveatArguments([.array([.string(written)])]))
+                != ProjectNamesCaveat(arguments: CaveatArguments([.array([.string(presented)])])))
+            #expect(CaveatArgument.string(written) != .string(presented))
+            #expect(CaveatArgument.strings([written]) != .strings([presented]))
+            #expect(Set([try RequestUserCaveat(userID: written), try RequestUserCaveat(userID: presented)]).count == 2)
+            #expect(try RequestUserCaveat(userID: written) == RequestUserCaveat(userID: written))
+            #expect(Set([try ProjectIDsCaveat([written, presented]), try ProjectIDsCaveat([written, presented])]).count == 1)
+        }
+        let marks = String(repeating: "\u{301}\u{316}", count: 16_000)
+        let caveats = [try RequestUserCaveat(userID: "u" + marks), try RequestUserCaveat(userID: "v" + marks)]
+        var set: Set<RequestUserCaveat> = []
+        let elapsed = ContinuousClock().measure { set = Set(caveats + caveats) }
+        #expect(set.count == 2)
+        #expect(elapsed < .milliseconds(500), "\(elapsed)")
+    }
+
     @Test("publisher ids and the publisher's project ids")
     func publishers() throws {
         for (written, presented) in Self.equivalentPairs {
