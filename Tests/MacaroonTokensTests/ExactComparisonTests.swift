@@ -106,6 +106,32 @@ struct ExactComparisonTests {
         #expect(elapsed < .milliseconds(500), "\(elapsed)")
     }
 
+    /// Adversarial review: requests compared and hashed their strings as `String`s, so a cache of
+    /// verdicts keyed by requests took an NFD project name for the NFC one the verifier tells apart.
+    @Test("requests are equal, and hash alike, only when their strings' bytes are")
+    func requestEquality() throws {
+        for (written, presented) in Self.equivalentPairs {
+            #expect(UploadRequest(project: .init(name: written), now: 0) != UploadRequest(project: .init(name: presented), now: 0))
+            #expect(UploadRequest.Project(name: "p", id: written) != UploadRequest.Project(name: "p", id: presented))
+            #expect(UploadRequest.Identity.user(id: written) != .user(id: presented))
+            #expect(UploadRequest.Identity.trustedPublisher(id: written, projectIDs: []) != .trustedPublisher(id: presented, projectIDs: []))
+            #expect(UploadRequest.Identity.trustedPublisher(id: "p", projectIDs: [written]) != .trustedPublisher(id: "p", projectIDs: [presented]))
+            #expect(UploadRequest(now: 0, attributes: [written: "v"]) != UploadRequest(now: 0, attributes: [presented: "v"]))
+            #expect(Set([UploadRequest.Project(name: written), UploadRequest.Project(name: presented)]).count == 2)
+        }
+        let publisher = UploadRequest.Identity.trustedPublisher(id: "p", projectIDs: ["a", "b", "c"])
+        #expect(publisher == .trustedPublisher(id: "p", projectIDs: ["c", "b", "a"]))
+        #expect(Set([publisher, .trustedPublisher(id: "p", projectIDs: ["c", "b", "a"])]).count == 1)
+        let request = UploadRequest(project: .init(name: "Foo", id: "1"), identity: .user(id: "u"), now: 5, attributes: ["k": "v"])
+        #expect(Set([request, request, UploadRequest(project: .init(name: "Foo", id: "1"), identity: .user(id: "u"), now: 6)]).count == 2)
+        let marks = String(repeating: "\u{301}\u{316}", count: 16_000)
+        let requests = [UploadRequest(project: .init(name: "u" + marks), now: 0), UploadRequest(project: .init(name: "v" + marks), now: 0)]
+        var set: Set<UploadRequest> = []
+        let elapsed = ContinuousClock().measure { set = Set(requests + requests) }
+        #expect(set.count == 2)
+        #expect(elapsed < .milliseconds(500), "\(elapsed)")
+    }
+
     @Test("publisher ids and the publisher's project ids")
     func publishers() throws {
         for (written, presented) in Self.equivalentPairs {
