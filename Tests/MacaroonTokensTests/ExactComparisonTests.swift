@@ -79,6 +79,11 @@ struct ExactComparisonTests {
         }
         #expect(failure?.code == .invalidArguments)
         #expect(elapsed < .milliseconds(500), "\(elapsed)")
+        // A value quoted in an error is cut by scalars, not by `Character`s (one holds every mark).
+        var quoted: CaveatError?
+        do { _ = try CaveatLanguage.pypi.decode(Array("[0,\"u\(marks)\",1]".utf8)[...]) } catch { quoted = error as? CaveatError }
+        #expect(quoted?.code == .invalidArguments)
+        #expect((quoted?.detail.utf8.count ?? .max) < 300, "\(quoted?.detail.utf8.count ?? 0) bytes")
     }
 
     /// Adversarial review: the caveats' synthesized `==` and `hash(into:)` compared and hashed
