@@ -14,8 +14,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     do {
         let token = try ServiceToken(parsing: text)
-        // Whatever parses has exactly one spelling.
-        precondition(token.string == text, "a token parsed from a non-canonical spelling")
+        // Whatever parses has exactly one spelling, but for one tolerated form: an empty
+        // location field (pymacaroons writes one), which `string` leaves out.
+        let v2 = (try? token.macaroon.encoded(as: .v2Binary)) ?? []
+        let withEmptyLocation = token.prefix + "-" + Base64.encode([0x02, 0x01, 0x00] + v2.dropFirst())
+        precondition(token.string == text || (token.macaroon.location.isEmpty && text == withEmptyLocation),
+                     "a token parsed from a non-canonical spelling")
     } catch {
         requireSafe(error)
     }
