@@ -61,4 +61,54 @@ package enum UTF8Text {
         var rhs = rhs
         return rhs.withUTF8 { bytes($0, equal: lhs) }
     }
+
+    /// Whether two lists of strings are the same length and pairwise ``equal(_:_:)``.
+    package static func equal(_ lhs: [String], _ rhs: [String]) -> Bool {
+        lhs.count == rhs.count && zip(lhs, rhs).allSatisfy { equal($0, $1) }
+    }
+
+    /// Feeds the UTF-8 bytes of `text` to `hasher` (linear; `String`'s own hashing
+    /// normalizes, quadratically on runs of combining marks), with its length so that
+    /// lists of strings hash unambiguously. The hash that goes with ``equal(_:_:)``.
+    package static func hash(_ text: String, into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { bytes in
+            hasher.combine(bytes.count)
+            hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+        }
+    }
+
+    /// Whether two sets hold the same strings as UTF-8 bytes (a `Set<String>` holds
+    /// one of each canonically equivalent group, so equal counts and a byte-equal
+    /// partner for each element mean the same strings).
+    package static func equal(_ lhs: Set<String>, _ rhs: Set<String>) -> Bool {
+        lhs.count == rhs.count && lhs.allSatisfy { element in rhs.contains { equal($0, element) } }
+    }
+
+    /// Whether two dictionaries map the same keys to the same values, all as UTF-8 bytes.
+    package static func equal(_ lhs: [String: String], _ rhs: [String: String]) -> Bool {
+        lhs.count == rhs.count
+            && lhs.allSatisfy { entry in rhs.contains { equal($0.key, entry.key) && equal($0.value, entry.value) } }
+    }
+
+    /// Hashes a set's strings as UTF-8 bytes, whatever their order.
+    package static func hash(_ set: Set<String>, into hasher: inout Hasher) {
+        hasher.combine(set.count)
+        hasher.combine(set.reduce(0) { sum, element in
+            var elementHasher = Hasher()
+            hash(element, into: &elementHasher)
+            return sum &+ elementHasher.finalize()
+        })
+    }
+
+    /// Hashes a dictionary's keys and values as UTF-8 bytes, whatever their order.
+    package static func hash(_ dictionary: [String: String], into hasher: inout Hasher) {
+        hasher.combine(dictionary.count)
+        hasher.combine(dictionary.reduce(0) { sum, entry in
+            var entryHasher = Hasher()
+            hash(entry.key, into: &entryHasher)
+            hash(entry.value, into: &entryHasher)
+            return sum &+ entryHasher.finalize()
+        })
+    }
 }

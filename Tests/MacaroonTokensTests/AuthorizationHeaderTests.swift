@@ -18,6 +18,28 @@ struct AuthorizationHeaderTests {
             #expect(tokenError { try AuthorizationHeader.token(from: header) }?.code == .invalidAuthorizationHeader, "\(header)")
         }
     }
+
+    /// Adversarial review: the header came from a stranger and was searched and compared as
+    /// `Character`s, which puts a run of combining marks in canonical order (quadratic: 4 s for 64 KB).
+    @Test("the scheme is found and compared as ASCII bytes: 64 KB of combining marks is refused at once")
+    func hostileScheme() throws {
+        let marks = String(repeating: "\u{301}\u{316}", count: 16_000)
+        let token = ServiceTokenTests.canonical
+        let clock = ContinuousClock()
+        // (U+0600 is a prepended concatenation mark: no Character boundary after it, so a space
+        // found among the bytes may sit inside a Character.)
+        for header in ["a" + marks + " " + token, "a" + marks, "Bearer" + marks + " " + token,
+                       "Bearer\u{600} " + token, "\u{600} Bearer " + token] {
+            var error: TokenError?
+            let elapsed = clock.measure { error = tokenError { try AuthorizationHeader.token(from: header) } }
+            #expect(error?.code == .invalidAuthorizationHeader)
+            #expect(elapsed < .milliseconds(500), "\(elapsed)")
+        }
+        #expect(try AuthorizationHeader.token(from: "Bearer \u{600}" + marks) == "\u{600}" + marks)
+        // A scheme is ASCII (RFC 9110 token): a KELVIN SIGN is not a "k", even though "\u{212A}".lowercased() == "k".
+        #expect(tokenError { try AuthorizationHeader.token(from: "to\u{212A}en " + token) }?.code == .invalidAuthorizationHeader)
+        #expect(try AuthorizationHeader.token(from: "ToKeN " + token) == token[...])
+    }
 }
 
 @Suite("Verifying from the Authorization header")

@@ -53,6 +53,90 @@ struct ExactComparisonTests {
         #expect(try Self.verdict(caveat, UploadRequest(project: .init(name: Self.nfd))) == .allowed)
     }
 
+    /// Adversarial review: the request's project name (an upload's form field) was normalized
+    /// `Character` by `Character`: quadratic on combining marks, and `_` followed by a combining
+    /// mark was not a separator, where Python's `re.sub(r"[-_.]+", "-", name).lower()` works on code points.
+    @Test("project names are normalized by Unicode scalars, in linear time")
+    func projectNameNormalization() {
+        #expect(UploadRequest.Project(name: "Foo_\u{301}Bar").normalizedName == "foo-\u{301}bar")
+        #expect(UploadRequest.Project(name: "A.-_b..C\u{130}").normalizedName == "a-b-ci\u{307}")
+        let marks = String(repeating: "\u{301}\u{316}", count: 16_000)
+        var normalized = ""
+        let elapsed = ContinuousClock().measure { normalized = UploadRequest.Project(name: "A" + marks).normalizedName }
+        #expect(UTF8Text.equal(normalized, "a" + marks))
+        #expect(elapsed < .milliseconds(500), "\(elapsed)")
+    }
+
+    /// Adversarial review: a token holder's legacy caveat was matched with `String`'s `==`.
+    @Test("the legacy permissions string is compared as bytes, in linear time")
+    func legacyPermissions() throws {
+        #expect(try CaveatLanguage.pypi.decode(Array(#"{"version":1,"permissions":"us\u0065r"}"#.utf8)[...]) is LegacyUserCaveat)
+        let marks = String(repeating: "\u{301}\u{316}", count: 15_000)
+        let caveat = Array(#"{"version":1,"permissions":"u\#(marks)"}"#.utf8)
+        var failure: CaveatError?
+        let elapsed = ContinuousClock().measure {
+            do { _ = try CaveatLanguage.pypi.decode(caveat[...]) } catch { failure = error as? CaveatError }
+        }
+        #expect(failure?.code == .invalidArguments)
+        #expect(elapsed < .milliseconds(500), "\(elapsed)")
+        // A value quoted in an error is cut by scalars, not by `Character`s (one holds every mark).
+        var quoted: CaveatError?
+        do { _ = try CaveatLanguage.pypi.decode(Array("[0,\"u\(marks)\",1]".utf8)[...]) } catch { quoted = error as? CaveatError }
+        #expect(quoted?.code == .invalidArguments)
+        #expect((quoted?.detail.utf8.count ?? .max) < 300, "\(quoted?.detail.utf8.count ?? 0) bytes")
+    }
+
+    /// Adversarial review: the caveats' synthesized `==` and `hash(into:)` compared and hashed
+    /// their strings as `String`s: a server checking `caveats.contains(RequestUserCaveat(userID: owner))`
+    /// was fooled by a Kelvin sign, and hashing a holder's caveat of combining marks was quadratic.
+    @Test("caveats and their arguments are equal, and hash alike, only when their bytes are")
+    func caveatEquality() throws {
+        for (written, presented) in Self.equivalentPairs {
+            #expect(try RequestUserCaveat(userID: written) != RequestUserCaveat(userID: presented))
+            #expect(try TrustedPublisherCaveat(publisherID: written) != TrustedPublisherCaveat(publisherID: presented))
+            #expect(try ProjectIDsCaveat([written]) != ProjectIDsCaveat([presented]))
+            #expect(try ProjectNamesCaveat(arguments: CaveatArguments([.array([.string(written)])]))
+                != ProjectNamesCaveat(arguments: CaveatArguments([.array([.string(presented)])])))
+            #expect(CaveatArgument.string(written) != .string(presented))
+            #expect(CaveatArgument.strings([written]) != .strings([presented]))
+            #expect(Set([try RequestUserCaveat(userID: written), try RequestUserCaveat(userID: presented)]).count == 2)
+            #expect(try RequestUserCaveat(userID: written) == RequestUserCaveat(userID: written))
+            #expect(Set([try ProjectIDsCaveat([written, presented]), try ProjectIDsCaveat([written, presented])]).count == 1)
+        }
+        let marks = String(repeating: "\u{301}\u{316}", count: 16_000)
+        let caveats = [try RequestUserCaveat(userID: "u" + marks), try RequestUserCaveat(userID: "v" + marks)]
+        var set: Set<RequestUserCaveat> = []
+        let elapsed = ContinuousClock().measure { set = Set(caveats + caveats) }
+        #expect(set.count == 2)
+        #expect(elapsed < .milliseconds(500), "\(elapsed)")
+    }
+
+    /// Adversarial review: requests compared and hashed their strings as `String`s, so a cache of
+    /// verdicts keyed by requests took an NFD project name for the NFC one the verifier tells apart.
+    @Test("requests are equal, and hash alike, only when their strings' bytes are")
+    func requestEquality() throws {
+        for (written, presented) in Self.equivalentPairs {
+            #expect(UploadRequest(project: .init(name: written), now: 0) != UploadRequest(project: .init(name: presented), now: 0))
+            #expect(UploadRequest.Project(name: "p", id: written) != UploadRequest.Project(name: "p", id: presented))
+            #expect(UploadRequest.Identity.user(id: written) != .user(id: presented))
+            #expect(UploadRequest.Identity.trustedPublisher(id: written, projectIDs: []) != .trustedPublisher(id: presented, projectIDs: []))
+            #expect(UploadRequest.Identity.trustedPublisher(id: "p", projectIDs: [written]) != .trustedPublisher(id: "p", projectIDs: [presented]))
+            #expect(UploadRequest(now: 0, attributes: [written: "v"]) != UploadRequest(now: 0, attributes: [presented: "v"]))
+            #expect(Set([UploadRequest.Project(name: written), UploadRequest.Project(name: presented)]).count == 2)
+        }
+        let publisher = UploadRequest.Identity.trustedPublisher(id: "p", projectIDs: ["a", "b", "c"])
+        #expect(publisher == .trustedPublisher(id: "p", projectIDs: ["c", "b", "a"]))
+        #expect(Set([publisher, .trustedPublisher(id: "p", projectIDs: ["c", "b", "a"])]).count == 1)
+        let request = UploadRequest(project: .init(name: "Foo", id: "1"), identity: .user(id: "u"), now: 5, attributes: ["k": "v"])
+        #expect(Set([request, request, UploadRequest(project: .init(name: "Foo", id: "1"), identity: .user(id: "u"), now: 6)]).count == 2)
+        let marks = String(repeating: "\u{301}\u{316}", count: 16_000)
+        let requests = [UploadRequest(project: .init(name: "u" + marks), now: 0), UploadRequest(project: .init(name: "v" + marks), now: 0)]
+        var set: Set<UploadRequest> = []
+        let elapsed = ContinuousClock().measure { set = Set(requests + requests) }
+        #expect(set.count == 2)
+        #expect(elapsed < .milliseconds(500), "\(elapsed)")
+    }
+
     @Test("publisher ids and the publisher's project ids")
     func publishers() throws {
         for (written, presented) in Self.equivalentPairs {

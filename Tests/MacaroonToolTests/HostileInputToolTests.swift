@@ -150,4 +150,26 @@ struct HostileInputToolTests {
         #expect(restricted.standardOutput.unicodeScalars.allSatisfy { $0.isASCII && ($0.value >= 0x20 || $0 == "\n") })
         #expect(try Macaroon(decoding: restricted.standardOutput.trimmingCharacters(in: .newlines).utf8).location == ArraySlice(attack.utf8))
     }
+
+    /// Adversarial review: a token or key given in the wrong place came back in full in the error
+    /// line (ArgumentParser's "Unexpected argument '…'", "'…' is not a time"), so into CI logs.
+    @Test("error lines never echo a token or a key given in the wrong place")
+    func errorsRedactSecrets() throws {
+        let token = try ToolTests.mint()
+        let key = ToolTests.keyHex
+        let plain = try Macaroon(key: MacaroonKey(derivingFrom: Array(repeating: 1, count: 32)), identifier: "i".utf8).encodedString(as: .v2)
+        for arguments in [["inspect", token, token], ["verify", "--key-hex", key, "--now", token, token], ["verify", key, token],
+                          ["inspect", plain, plain], ["verify", "--key-hex", key, "--now", key, token]] {
+            let result = try ToolRunner.run(arguments)
+            #expect(result.status == 2)
+            for secret in [token, key, plain] {
+                #expect(!result.standardError.contains(String(secret.suffix(30))), "\(result.standardError)")
+            }
+            #expect(result.standardError.contains("<redacted"), "\(result.standardError)")
+        }
+        // Short values and paths are still named.
+        let missing = try ToolRunner.run(["inspect", "--file", "/no/such/dir/token-file.txt"])
+        #expect(missing.standardError.contains("/no/such/dir/token-file.txt"))
+        #expect(try ToolRunner.run(["verify", "--key-hex", key, "--now", "tomorrow", token]).standardError.contains("'tomorrow'"))
+    }
 }

@@ -41,7 +41,7 @@ struct ToolTests {
         #expect(custom.hasPrefix("testpypi2-AgEI"))
         #expect(ToolRunner.json(try ToolRunner.run(["inspect", "--json", custom]))["prefix"] as? String == "testpypi2")
         #expect(try ToolRunner.run(["verify", "--key-hex", Self.keyHex, custom]).status == 0)
-        let json = ToolRunner.json(try ToolRunner.run(["inspect", "--json", token]))
+        let json = ToolRunner.json(try ToolRunner.run(["inspect", "--json", "--show-signature", token]))
         #expect(json["prefix"] as? String == "pypi")
         #expect(json["format"] as? String == "service-token")
         #expect(json["location"] as? String == "pypi.org")
@@ -65,6 +65,25 @@ struct ToolTests {
         let signature = json["signature_hex"] as? String ?? ""
         #expect(signature.count == 64)
         #expect(try ServiceToken(parsing: token).macaroon.signature.hexString == signature)
+    }
+
+    /// Adversarial review: `inspect` printed the signature, and with the identifier and caveats it
+    /// also printed, that is the bearer token itself, in a form (hex) that CI log masking and
+    /// secret scanning do not recognise. It is redacted unless asked for.
+    @Test("inspect does not print the signature unless --show-signature")
+    func inspectRedactsSignature() throws {
+        let token = try Self.mint(["--project", "foo"])
+        let signature = try ServiceToken(parsing: token).macaroon.signature.hexString
+        for arguments in [["inspect", token], ["inspect", "--json", token]] {
+            let result = try ToolRunner.run(arguments)
+            #expect(result.status == 0)
+            #expect(!result.standardOutput.contains(signature) && !result.standardOutput.contains(String(signature.prefix(16))))
+            #expect(!result.standardOutput.contains(token))
+        }
+        #expect(ToolRunner.json(try ToolRunner.run(["inspect", "--json", token]))["signature_hex"] is NSNull)
+        #expect(try ToolRunner.run(["inspect", token]).standardOutput.contains("signature:  <redacted>"))
+        #expect(try ToolRunner.run(["inspect", "--show-signature", token]).standardOutput.contains(signature))
+        #expect(ToolRunner.json(try ToolRunner.run(["inspect", "--json", "--show-signature", token]))["signature_hex"] as? String == signature)
     }
 
     @Test("inspect in words, from an argument, '-' and standard input")

@@ -99,7 +99,8 @@ public struct CaveatLanguage: Sendable {
                 throw CaveatError(.invalidArguments, "version must be the integer 1, got \(object["version"].map(JSONWriter.describe) ?? "nothing")")
             }
             switch object["permissions"] {
-            case .string("user")?:
+            case .string(let permissions)? where UTF8Text.equal(permissions, "user"):
+                // Bytes, not `String`'s `==`: a holder's caveat may hold any run of combining marks.
                 return LegacyUserCaveat()
             case .object(let permissions)? where permissions.keys == ["projects"]:
                 return try ProjectNamesCaveat(arguments: CaveatArguments([permissions["projects"] ?? .null]))

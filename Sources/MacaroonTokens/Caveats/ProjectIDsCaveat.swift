@@ -38,4 +38,12 @@ public struct ProjectIDsCaveat: TaggedUploadCaveat, Hashable {
 
     /// `project ids: …` (escaped).
     public var summary: String { "project ids: " + CaveatSummary.list(ids) }
+
+    /// Equal when the ids are the same UTF-8 bytes, in the same order.
+    public static func == (lhs: Self, rhs: Self) -> Bool { UTF8Text.equal(lhs.ids, rhs.ids) }
+
+    /// Hashes the ids' UTF-8 bytes.
+    public func hash(into hasher: inout Hasher) {
+        for id in ids { UTF8Text.hash(id, into: &hasher) }
+    }
 }

@@ -41,4 +41,12 @@ public struct ProjectNamesCaveat: TaggedUploadCaveat, Hashable {
 
     /// `projects: foo, bar` (escaped; see ``UploadCaveat/summary``).
     public var summary: String { "projects: " + CaveatSummary.list(names) }
+
+    /// Equal when the names are the same UTF-8 bytes, in the same order.
+    public static func == (lhs: Self, rhs: Self) -> Bool { UTF8Text.equal(lhs.names, rhs.names) }
+
+    /// Hashes the names' UTF-8 bytes.
+    public func hash(into hasher: inout Hasher) {
+        for name in names { UTF8Text.hash(name, into: &hasher) }
+    }
 }

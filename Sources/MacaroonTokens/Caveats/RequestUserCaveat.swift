@@ -35,4 +35,10 @@ public struct RequestUserCaveat: TaggedUploadCaveat, Hashable {
 
     /// `user: …` (escaped).
     public var summary: String { "user: " + CaveatSummary.item(userID) }
+
+    /// Equal when the user ids are the same UTF-8 bytes.
+    public static func == (lhs: Self, rhs: Self) -> Bool { UTF8Text.equal(lhs.userID, rhs.userID) }
+
+    /// Hashes the user id's UTF-8 bytes.
+    public func hash(into hasher: inout Hasher) { UTF8Text.hash(userID, into: &hasher) }
 }

@@ -55,4 +55,10 @@ public struct TrustedPublisherCaveat: TaggedUploadCaveat, Hashable {
 
     /// `trusted publisher: …` (escaped).
     public var summary: String { "trusted publisher: " + CaveatSummary.item(publisherID) }
+
+    /// Equal when the publisher ids are the same UTF-8 bytes.
+    public static func == (lhs: Self, rhs: Self) -> Bool { UTF8Text.equal(lhs.publisherID, rhs.publisherID) }
+
+    /// Hashes the publisher id's UTF-8 bytes.
+    public func hash(into hasher: inout Hasher) { UTF8Text.hash(publisherID, into: &hasher) }
 }

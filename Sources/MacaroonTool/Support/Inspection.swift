@@ -6,6 +6,10 @@ import _MacaroonInternals
 struct Inspection {
     let token: PresentedToken
     let now: Int64
+    /// Whether the signature is shown. With the identifier and caveats it is the
+    /// bearer token itself (in hex, which log masking and secret scanning miss),
+    /// so it is redacted unless asked for.
+    var showsSignature = false
 
     /// The stable JSON object.
     var json: JSONValue {
@@ -17,7 +21,7 @@ struct Inspection {
         members += Self.bytesMembers("location", macaroon.location)
         members += Self.bytesMembers("identifier", macaroon.identifier)
         members.append(("caveats", .array(macaroon.caveats.map { caveatJSON($0) })))
-        members.append(("signature_hex", .string(macaroon.signature.hexString)))
+        members.append(("signature_hex", showsSignature ? .string(macaroon.signature.hexString) : .null))
         return .object(JSONObject(members))
     }
 
@@ -78,7 +82,7 @@ struct Inspection {
                 lines.append("     " + Terminal.styled("third-party at \(Printable.display(location))", .dim))
             }
         }
-        field("signature", macaroon.signature.hexString)
+        field("signature", showsSignature ? macaroon.signature.hexString : "<redacted> (--show-signature prints it)")
         return lines.joined(separator: "\n")
     }
 

@@ -55,9 +55,40 @@ enum Terminal {
         return output
     }
 
-    /// Writes one line to standard error, made ``safe(_:)``.
+    /// The shortest run of base64 or hex characters taken for a secret in an error line:
+    /// longer than a UUID (36), shorter than a 32-byte key in base64 (43) or hex (64).
+    static let secretRunLength = 40
+
+    /// `text` with every run of at least ``secretRunLength`` characters from the base64
+    /// and hex alphabets (what tokens, keys and signatures are written in) replaced by
+    /// `<redacted N characters>`: a token or key given in the wrong place must not come
+    /// back in an error line (and from there into a CI log).
+    static func redactingSecrets(_ text: String) -> String {
+        var output = String.UnicodeScalarView()
+        var run = String.UnicodeScalarView()
+        func endRun() {
+            if run.count >= secretRunLength {
+                output.append(contentsOf: "<redacted \(run.count) characters>".unicodeScalars)
+            } else {
+                output.append(contentsOf: run)
+            }
+            run.removeAll(keepingCapacity: true)
+        }
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_+=".unicodeScalars.contains(scalar)) {
+                run.append(scalar)
+            } else {
+                endRun()
+                output.append(scalar)
+            }
+        }
+        endRun()
+        return String(output)
+    }
+
+    /// Writes one line to standard error, made ``safe(_:)``, with secrets redacted (``redactingSecrets(_:)``).
     static func standardError(_ line: String) {
-        let bytes = Array((safe(line) + "\n").utf8)
+        let bytes = Array((safe(redactingSecrets(line)) + "\n").utf8)
         var written = 0
         while written < bytes.count {
             let count = bytes[written...].withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }

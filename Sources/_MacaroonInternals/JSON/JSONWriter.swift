@@ -96,6 +96,8 @@ extension JSONWriter {
     /// A short rendering of a value for error messages (at most 40 characters).
     package static func describe(_ value: JSONValue) -> String {
         let text = String(decoding: write(value), as: UTF8.self)
-        return text.count > 40 ? String(text.prefix(37)) + "..." : text
+        // Cut by Unicode scalars: one `Character` can hold any number of combining marks.
+        let scalars = text.unicodeScalars
+        return scalars.count > 40 ? String(String.UnicodeScalarView(scalars.prefix(37))) + "..." : text
     }
 }
