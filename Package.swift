@@ -222,7 +222,7 @@ let package = Package(
         .testTarget(
             name: "MacaroonHummingbirdTests",
             dependencies: [
-                "MacaroonHummingbird", "MacaroonServerSupport", "MacaroonServerTestSupport", "MacaroonTokens",
+                "MacaroonHummingbird", "MacaroonServerSupport", "MacaroonServerTestSupport", "MacaroonTokens", "Macaroons",
                 .product(name: "HummingbirdTesting", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
                 .product(name: "MetricsTestKit", package: "swift-metrics", condition: .when(traits: ["Hummingbird"])),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing", condition: .when(traits: ["Hummingbird"])),

@@ -1,5 +1,6 @@
 #if Hummingbird
 @testable import MacaroonServerSupport
+import Macaroons
 import MacaroonTokens
 import Testing
 

@@ -1,6 +1,7 @@
 #if Hummingbird || Vapor
 import InMemoryTracing
 import MacaroonServerSupport
+import Macaroons
 import MacaroonTokens
 import MetricsTestKit
 import Testing
@@ -36,10 +37,14 @@ public enum AdapterChecks {
         #expect(count(verifications, [("stage", "authenticate"), ("outcome", "unavailable")]) == Int64(scenarios.filter { $0.status == 503 }.count), sourceLocation: sourceLocation)
         #expect(count(verifications, [("stage", "authorize"), ("outcome", "allowed")]) == Int64(scenarios.filter { $0.status == 200 }.count), sourceLocation: sourceLocation)
         #expect(count(verifications, [("stage", "authorize"), ("outcome", "denied")]) == Int64(authenticated.count - scenarios.filter { $0.status == 200 }.count), sourceLocation: sourceLocation)
-        for code in DenialReason.Code.allCases {
+        let codes: [DenialReason.Code] = [
+            .malformedToken, .unknownIdentifier, .invalidSignature, .wrongLocation,
+            .thirdPartyCaveatNotAccepted, .invalidCaveat, .caveatNotSatisfied, .ownerDisabled,
+        ]
+        for code in codes {
             let stage = deferred.contains(code) ? "authorize" : "authenticate"
             let expected = scenarios.filter { $0.reasons.contains(code) }.count
-            #expect(count("macaroon_token_denials_total", [("stage", stage), ("reason", code.rawValue)]) == Int64(expected), "\(code)", sourceLocation: sourceLocation)
+            #expect(count("macaroon_token_denials_total", [("stage", stage), ("reason", code.description)]) == Int64(expected), "\(code)", sourceLocation: sourceLocation)
         }
         for scheme in AuthorizationScheme.allCases {
             let expected = scenarios.filter { AuthorizationScheme(header: $0.authorization) == scheme }.count

@@ -1,4 +1,5 @@
 #if Hummingbird || Vapor
+import Macaroons
 import MacaroonTokens
 
 /// One request of the adapter tests and the answer expected, the same for every framework:

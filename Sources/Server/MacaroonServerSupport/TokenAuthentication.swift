@@ -98,7 +98,7 @@ public struct TokenAuthentication: Sendable {
                 span.attributes["macaroon.outcome"] = "authenticated"
             case .failure(let refusal):
                 span.attributes["macaroon.outcome"] = refusal.statusCode == 503 ? "unavailable" : "denied"
-                span.attributes["macaroon.denial.reasons"] = refusal.reasons.map(\.code.rawValue)
+                span.attributes["macaroon.denial.reasons"] = refusal.reasons.map(\.code.description)
                 if refusal.statusCode == 503 { span.setStatus(SpanStatus(code: .error)) }
             }
             return result
@@ -163,7 +163,7 @@ public struct TokenAuthentication: Sendable {
             let verdict = verifier.verify(
                 token.token, record: token.record, ownerStatus: token.ownerStatus, request: request, usage: usage)
             span.attributes["macaroon.outcome"] = verdict.isAllowed ? "allowed" : "denied"
-            span.attributes["macaroon.denial.reasons"] = verdict.verdict.reasons.map(\.code.rawValue)
+            span.attributes["macaroon.denial.reasons"] = verdict.verdict.reasons.map(\.code.description)
             return verdict
         }
         guard verdict.isAllowed else {
@@ -185,7 +185,7 @@ public struct TokenAuthentication: Sendable {
         metrics.record(stage, .denied, reasons: reasons)
         var metadata: Logger.Metadata = [
             "macaroon.stage": "\(stage.rawValue)", "macaroon.auth.scheme": "\(scheme.rawValue)",
-            "macaroon.denial.reasons": .array(reasons.map { .string($0.code.rawValue) }),
+            "macaroon.denial.reasons": .array(reasons.map { .string($0.code.description) }),
             "macaroon.denial.messages": .array(reasons.filter { $0.code != .malformedToken }.map { .string($0.message) }),
         ]
         if let record {

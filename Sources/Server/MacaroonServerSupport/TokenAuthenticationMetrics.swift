@@ -1,4 +1,5 @@
 #if Hummingbird || Vapor
+import Macaroons
 import MacaroonTokens
 import Metrics
 
@@ -29,6 +30,14 @@ struct TokenAuthenticationMetrics: Sendable {
     private let verifications: [Stage: [Outcome: Counter]]
     private let denials: [Stage: [DenialReason.Code: Counter]]
     private let schemes: [AuthorizationScheme: Counter]
+    private let factory: any MetricsFactory
+
+    /// The library's denial codes, whose counters exist from the start; a code a
+    /// server adds gets its counter on its first denial.
+    static let knownCodes: [DenialReason.Code] = [
+        .malformedToken, .unknownIdentifier, .invalidSignature, .wrongLocation,
+        .thirdPartyCaveatNotAccepted, .invalidCaveat, .caveatNotSatisfied, .ownerDisabled,
+    ]
     /// Store lookup latency.
     let lookupDuration: Metrics.Timer
 
@@ -41,9 +50,9 @@ struct TokenAuthenticationMetrics: Sendable {
                     label: Self.verificationsLabel,
                     dimensions: [("stage", stage.rawValue), ("outcome", outcome.rawValue)], factory: factory)
             }
-            for code in DenialReason.Code.allCases {
+            for code in Self.knownCodes {
                 denials[stage, default: [:]][code] = Counter(
-                    label: Self.denialsLabel, dimensions: [("stage", stage.rawValue), ("reason", code.rawValue)], factory: factory)
+                    label: Self.denialsLabel, dimensions: [("stage", stage.rawValue), ("reason", code.description)], factory: factory)
             }
         }
         var schemes: [AuthorizationScheme: Counter] = [:]
@@ -53,13 +62,19 @@ struct TokenAuthenticationMetrics: Sendable {
         self.verifications = verifications
         self.denials = denials
         self.schemes = schemes
+        self.factory = factory
         self.lookupDuration = Metrics.Timer(label: Self.lookupDurationLabel, dimensions: [], factory: factory)
     }
 
     func record(_ stage: Stage, _ outcome: Outcome, reasons: [DenialReason] = []) {
         verifications[stage]?[outcome]?.increment()
         for reason in reasons {
-            denials[stage]?[reason.code]?.increment()
+            if let counter = denials[stage]?[reason.code] {
+                counter.increment()
+            } else {
+                Counter(label: Self.denialsLabel, dimensions: [("stage", stage.rawValue), ("reason", reason.code.description)], factory: factory)
+                    .increment()
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 #if Hummingbird || Vapor
+import Macaroons
 import MacaroonTokens
 
 /// An HTTP answer refusing a request, as Warehouse (PyPI) gives it; the framework
@@ -67,7 +68,7 @@ public struct TokenRefusal: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// The status and the reason codes: no client-supplied text.
     public var description: String {
-        reasons.isEmpty ? "TokenRefusal(\(statusCode))" : "TokenRefusal(\(statusCode): \(reasons.map(\.code.rawValue).joined(separator: ", ")))"
+        reasons.isEmpty ? "TokenRefusal(\(statusCode))" : "TokenRefusal(\(statusCode): \(reasons.map(\.code.description).joined(separator: ", ")))"
     }
 
     /// `message` as an HTTP/1.1 reason phrase: control characters become spaces and other
