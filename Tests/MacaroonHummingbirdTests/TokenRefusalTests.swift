@@ -13,7 +13,9 @@ struct TokenRefusalTests {
         let refusal = TokenRefusal.invalidToken([
             DenialReason(.caveatNotSatisfied, "project-scoped token is not valid for project: 'evil\r\nSet-Cookie: a=b\u{7F}\tç🙂'")
         ])
-        #expect(refusal.reasonPhrase == "Invalid API Token: project-scoped token is not valid for project: 'evil  Set-Cookie: a=b  ??'")
+        // DenialReason already escapes control characters as text (`\u{D}`); the phrase
+        // keeps that text and turns what is left outside printable ASCII into '?'.
+        #expect(refusal.reasonPhrase == #"Invalid API Token: project-scoped token is not valid for project: 'evil\u{D}\u{A}Set-Cookie: a=b\u{7F}\u{9}??'"#)
         #expect(refusal.message.contains("ç🙂"), "the body keeps the message as it is")
         #expect(refusal.reasonPhrase.utf8.allSatisfy { (0x20..<0x7F).contains($0) })
     }
