@@ -110,6 +110,17 @@ struct SQLiteFixture: TokenStoreFixture {
         }
     }
 
+    @Test func storesOpeningANewFileAtOnceMigrateItOnce() async throws {
+        let fixture = SQLiteFixture()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<6 {
+                group.addTask { _ = try SQLiteTokenStore(path: fixture.path, keyRing: .unsealed, logger: quietLogger) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try sqlite(fixture.path, "SELECT version FROM token_store_migrations") == "1\n")
+    }
+
     @Test func aProcessKilledWhileMintingLeavesNoHalfWrittenToken() async throws {
         let fixture = SQLiteFixture()
         let process = Process()
