@@ -120,20 +120,22 @@ public final class SQLiteTokenStore: TokenStore {
         var total = 0
         // Short transactions of at most 256 rows, so that other writers interleave.
         while true {
-            let count = try await write { db in
+            let rewrapped = try await write { db in
                 let rows = try Row.fetchAll(
                     db, sql: "SELECT \(Self.columns) FROM tokens WHERE key_id IS NOT ? LIMIT 256", arguments: [current.id]
                 ).map(Self.row)
+                var rewrapped = 0
                 for row in rows {
                     guard let new = try row.rewrapped(keyRing: keyRing) else { continue }
                     try db.execute(
                         sql: "UPDATE tokens SET key_id = ?, root_key = ? WHERE id = ?",
                         arguments: [new.keyID, Data(new.rootKey), new.id])
+                    rewrapped += 1
                 }
-                return rows.count
+                return rewrapped
             }
-            total += count
-            if count == 0 { break }
+            total += rewrapped
+            if rewrapped == 0 { break }
         }
         if total > 0 {
             // Move the new pages into the main file and empty the log, so no old key stays on disk.
