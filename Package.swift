@@ -9,18 +9,22 @@ let package = Package(
         .executable(name: "macaroon", targets: ["MacaroonTool"]),
         // The token store in one SQLite file; needs the `SQLite` trait.
         .library(name: "MacaroonSQLite", targets: ["MacaroonSQLite"]),
+        // The token store on PostgreSQL; needs the `PostgreSQL` trait.
+        .library(name: "MacaroonPostgres", targets: ["MacaroonPostgres"]),
     ],
     // Server-side products, each behind a trait. No trait is on by default: a package
     // that uses only Macaroons and MacaroonTokens fetches and builds none of their
     // dependencies (every reference to them below is trait-guarded).
     traits: [
         .trait(name: "SQLite", description: "MacaroonSQLite: the token store in one SQLite file (GRDB, swift-log)."),
-        .trait(name: "PostgreSQL", description: "The token store on PostgreSQL (postgres-nio)."),
+        .trait(name: "PostgreSQL", description: "MacaroonPostgres: the token store on PostgreSQL (postgres-nio, swift-service-lifecycle)."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // OpenSSL's libcrypto: SHA-256, RAND_bytes, CRYPTO_memcmp. Used only by
@@ -53,6 +57,15 @@ let package = Package(
                 "MacaroonTokens",
                 .product(name: "GRDB", package: "GRDB.swift", condition: .when(traits: ["SQLite"])),
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["SQLite"])),
+            ]
+        ),
+        // TokenStore on PostgreSQL (trait PostgreSQL); its sources are empty without the trait.
+        .target(
+            name: "MacaroonPostgres",
+            dependencies: [
+                "Macaroons", "MacaroonTokens",
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["PostgreSQL"])),
             ]
         ),
         // The `macaroon` command-line tool.
@@ -108,6 +121,13 @@ let package = Package(
         .testTarget(
             name: "MacaroonTokensTests",
             dependencies: ["MacaroonTokens", "Macaroons", "MacaroonTestSupport", "TokenStoreConformance"]
+        ),
+        .testTarget(
+            name: "MacaroonPostgresTests",
+            dependencies: [
+                "MacaroonPostgres", "MacaroonTokens", "Macaroons", "TokenStoreConformance",
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
+            ]
         ),
         .testTarget(
             name: "MacaroonsTests",
