@@ -25,9 +25,9 @@ struct Serve: AsyncParsableCommand {
         let logger = storeOptions.logger()
         let configuration = RegistryServer.Configuration(
             host: host, port: port, dataDirectory: storeOptions.data, maximumUploadBytes: maxUploadMiB << 20)
-        try await storeOptions.withStore(logger: logger) { store in
+        try await storeOptions.withStore(cacheLookups: true, logger: logger) { store in
             let server = try RegistryServer(configuration: configuration, store: store, logger: logger)
-            let application = server.application(routeGroups: routeGroups(server.context)) { host, port in
+            let application = server.application(routeGroups: routeGroups(server.context), services: store.services) { host, port in
                 FileHandle.standardOutput.write(Data("http://\(host):\(port)\n".utf8))
             }
             try await application.runService()
