@@ -11,6 +11,10 @@ let package = Package(
         .library(name: "MacaroonSQLite", targets: ["MacaroonSQLite"]),
         // The token store on PostgreSQL; needs the `PostgreSQL` trait.
         .library(name: "MacaroonPostgres", targets: ["MacaroonPostgres"]),
+        // Framework adapters: enable the trait of the same name, e.g.
+        // `.package(url: ..., from: ..., traits: ["Hummingbird"])`.
+        .library(name: "MacaroonHummingbird", targets: ["MacaroonHummingbird"]),
+        .library(name: "MacaroonVapor", targets: ["MacaroonVapor"]),
     ],
     // Server-side products, each behind a trait. No trait is on by default: a package
     // that uses only Macaroons and MacaroonTokens fetches and builds none of their
@@ -18,13 +22,24 @@ let package = Package(
     traits: [
         .trait(name: "SQLite", description: "MacaroonSQLite: the token store in one SQLite file (GRDB, swift-log)."),
         .trait(name: "PostgreSQL", description: "MacaroonPostgres: the token store on PostgreSQL (postgres-nio, swift-service-lifecycle)."),
+        .trait(name: "Hummingbird", description: "MacaroonHummingbird: a hummingbird-auth authenticator middleware over a TokenStore."),
+        .trait(name: "Vapor", description: "MacaroonVapor: a Vapor 4 AsyncRequestAuthenticator over a TokenStore."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Server-side packages: every reference below is trait-guarded.
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/vapor", from: "4.122.3"),
     ],
     targets: [
         // OpenSSL's libcrypto: SHA-256, RAND_bytes, CRYPTO_memcmp. Used only by
@@ -88,6 +103,41 @@ let package = Package(
         .executableTarget(name: "FuzzCaveats", dependencies: ["Macaroons", "MacaroonTokens"], path: "Sources/Fuzz/FuzzCaveats"),
         .executableTarget(name: "FuzzRoundTrip", dependencies: ["Macaroons"], path: "Sources/Fuzz/FuzzRoundTrip"),
         .executableTarget(name: "FuzzDifferential", dependencies: ["Macaroons"], path: "Sources/Fuzz/FuzzDifferential"),
+        // What both framework adapters share: Authorization header to verdict to HTTP answer,
+        // logs, metrics and spans. Framework-neutral; compiled only with a server trait.
+        .target(
+            name: "MacaroonServerSupport",
+            dependencies: [
+                "Macaroons", "MacaroonTokens",
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Hummingbird", "Vapor"])),
+                .product(name: "Metrics", package: "swift-metrics", condition: .when(traits: ["Hummingbird", "Vapor"])),
+                .product(name: "Tracing", package: "swift-distributed-tracing", condition: .when(traits: ["Hummingbird", "Vapor"])),
+            ],
+            path: "Sources/Server/MacaroonServerSupport"
+        ),
+        .target(
+            name: "MacaroonHummingbird",
+            dependencies: [
+                "MacaroonServerSupport", "MacaroonTokens",
+                .product(name: "Hummingbird", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth", condition: .when(traits: ["Hummingbird"])),
+                // Already in Hummingbird's graph: no extra build.
+                .product(name: "HTTPTypes", package: "swift-http-types", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "NIOHTTP1", package: "swift-nio", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras", condition: .when(traits: ["Hummingbird"])),
+            ],
+            path: "Sources/Server/MacaroonHummingbird"
+        ),
+        .target(
+            name: "MacaroonVapor",
+            dependencies: [
+                "MacaroonServerSupport", "MacaroonTokens",
+                .product(name: "Vapor", package: "vapor", condition: .when(traits: ["Vapor"])),
+            ],
+            path: "Sources/Server/MacaroonVapor"
+        ),
         // Helpers shared by the test targets.
         .target(
             name: "MacaroonTestSupport",
@@ -127,6 +177,38 @@ let package = Package(
             dependencies: [
                 "MacaroonPostgres", "MacaroonTokens", "Macaroons", "TokenStoreConformance",
                 .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
+            ]
+        ),
+        // Stores, tokens and a log capture shared by the adapter tests.
+        .target(
+            name: "MacaroonServerTestSupport",
+            dependencies: [
+                "MacaroonServerSupport", "MacaroonTokens", "Macaroons",
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Hummingbird", "Vapor"])),
+                .product(name: "Metrics", package: "swift-metrics", condition: .when(traits: ["Hummingbird", "Vapor"])),
+                .product(name: "MetricsTestKit", package: "swift-metrics", condition: .when(traits: ["Hummingbird", "Vapor"])),
+                .product(name: "Tracing", package: "swift-distributed-tracing", condition: .when(traits: ["Hummingbird", "Vapor"])),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing", condition: .when(traits: ["Hummingbird", "Vapor"])),
+                .product(name: "NIOPosix", package: "swift-nio", condition: .when(traits: ["Hummingbird", "Vapor"])),
+            ],
+            path: "Tests/ServerSupport"
+        ),
+        .testTarget(
+            name: "MacaroonHummingbirdTests",
+            dependencies: [
+                "MacaroonHummingbird", "MacaroonServerSupport", "MacaroonServerTestSupport", "MacaroonTokens",
+                .product(name: "HummingbirdTesting", package: "hummingbird", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "MetricsTestKit", package: "swift-metrics", condition: .when(traits: ["Hummingbird"])),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing", condition: .when(traits: ["Hummingbird"])),
+            ]
+        ),
+        .testTarget(
+            name: "MacaroonVaporTests",
+            dependencies: [
+                "MacaroonVapor", "MacaroonServerSupport", "MacaroonServerTestSupport", "MacaroonTokens",
+                .product(name: "VaporTesting", package: "vapor", condition: .when(traits: ["Vapor"])),
+                .product(name: "MetricsTestKit", package: "swift-metrics", condition: .when(traits: ["Vapor"])),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing", condition: .when(traits: ["Vapor"])),
             ]
         ),
         .testTarget(
