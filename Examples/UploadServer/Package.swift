@@ -9,9 +9,10 @@ let package = Package(
     name: "UploadServer",
     platforms: [.macOS(.v15)],
     dependencies: [
-        // The token stores; further traits (Hummingbird) as their products land.
-        .package(name: "swift-macaroons", path: "../..", traits: ["SQLite", "PostgreSQL"]),
+        // The token stores and the Hummingbird authenticator.
+        .package(name: "swift-macaroons", path: "../..", traits: ["SQLite", "PostgreSQL", "Hummingbird"]),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -31,6 +32,8 @@ let package = Package(
                 .product(name: "MacaroonTokens", package: "swift-macaroons"),
                 .product(name: "MacaroonSQLite", package: "swift-macaroons"),
                 .product(name: "MacaroonPostgres", package: "swift-macaroons"),
+                .product(name: "MacaroonHummingbird", package: "swift-macaroons"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

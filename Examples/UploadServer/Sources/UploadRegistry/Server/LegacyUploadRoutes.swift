@@ -1,5 +1,6 @@
 import Crypto
 import Hummingbird
+import MacaroonHummingbird
 import Logging
 import MacaroonTokens
 import NIOPosix
@@ -11,13 +12,14 @@ struct LegacyUploadRoutes: RegistryRouteGroup {
     let context: RegistryServerContext
 
     func addRoutes(to router: Router<RegistryRequestContext>) {
-        router.post("legacy") { request, _ in try await upload(request) }
+        // The token is authenticated before the body is read; its caveats are checked once the project is known.
+        router.group("legacy").add(middleware: context.authenticator).post { request, requestContext in
+            try await upload(request, requestContext)
+        }
     }
 
-    func upload(_ request: Request) async throws -> Response {
+    func upload(_ request: Request, _ requestContext: RegistryRequestContext) async throws -> Response {
         var request = request
-        // Without credentials, answer before reading the body.
-        guard request.headers[.authorization] != nil else { throw UploadAuthenticator.noCredentials }
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: context.configuration.maximumUploadBytes)
@@ -48,8 +50,8 @@ struct LegacyUploadRoutes: RegistryRouteGroup {
 
         let registry = context.store.registry
         let existing = try await context.operational { try await registry.project(named: name) }
-        let userID = try await context.authenticator.authenticate(
-            request, project: UploadRequest.Project(name: existing?.name ?? name, id: existing?.id))
+        let userID = try context.authorizedUser(
+            requestContext, project: UploadRequest.Project(name: existing?.name ?? name, id: existing?.id))
         let project: RegistryProject
         if let existing {
             project = existing

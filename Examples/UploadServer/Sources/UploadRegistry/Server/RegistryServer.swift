@@ -1,11 +1,14 @@
 import Hummingbird
+import HummingbirdAuth
 import Logging
+import MacaroonHummingbird
 import MacaroonTokens
 import NIOCore
 import ServiceLifecycle
 
-/// The request context of every registry route.
-public typealias RegistryRequestContext = BasicRequestContext
+/// The request context of every registry route: `identity` is the token that
+/// ``RegistryServerContext/authenticator`` authenticated, if the route has one.
+public typealias RegistryRequestContext = BasicAuthRequestContext<AuthenticatedToken>
 
 /// A group of routes of the registry. The server is the list of its groups:
 /// ``RegistryServer/standardRouteGroups(_:)`` plus any a feature adds (trusted
@@ -23,9 +26,26 @@ public struct RegistryServerContext: Sendable {
     public let store: RegistryStore
     /// The log (never a token, key or secret in it).
     public let logger: Logger
+    /// Token authentication (Warehouse's 401/403/503 answers), shared by the authenticators.
+    public let authentication: TokenAuthentication
     let storage: FileStorage
-    let authenticator: UploadAuthenticator
     let issuer: TokenIssuer
+
+    /// The middleware that requires a valid token (401 without credentials).
+    public var authenticator: MacaroonAuthenticator<RegistryRequestContext> { MacaroonAuthenticator(authentication) }
+
+    /// The user a request's token authenticates, after checking every caveat against `project`
+    /// (`nil`: no project, so project-scoped tokens are refused).
+    ///
+    /// - Throws: `TokenRefusalResponse` (403 with every reason); ``UploadFailure`` 403 for a token
+    ///   that is not a user's.
+    public func authorizedUser(_ context: RegistryRequestContext, project: UploadRequest.Project?) throws -> String {
+        let verdict = try context.authorizeUpload(project: project)
+        guard case .user(let id)? = verdict.owner else {
+            throw UploadFailure(.forbidden, "Invalid API Token: only user tokens are accepted here")
+        }
+        return id
+    }
 
     /// Runs a registry operation; an operational failure becomes a 503, a refusal a 400.
     func operational<T>(_ body: () async throws -> T) async throws(UploadFailure) -> T {
@@ -99,12 +119,12 @@ public struct RegistryServer: Sendable {
         let storage = FileStorage(root: configuration.dataDirectory)
         try storage.prepare()
         let usage = TokenUsageRecorder(store: store.tokens)
-        let authenticator = UploadAuthenticator(
-            verifier: UploadTokenVerifier(prefix: "pypi", location: TokenIssuer.location), tokens: store.tokens,
+        let authentication = TokenAuthentication(
+            verifier: UploadTokenVerifier(prefix: "pypi", location: TokenIssuer.location), store: store.tokens,
             owners: RegistryOwnerPolicy(registry: store.registry), usage: usage, logger: logger)
         self.usage = usage
         self.context = RegistryServerContext(
-            configuration: configuration, store: store, logger: logger, storage: storage, authenticator: authenticator,
+            configuration: configuration, store: store, logger: logger, authentication: authentication, storage: storage,
             issuer: TokenIssuer(store: store))
     }
 
@@ -125,6 +145,8 @@ public struct RegistryServer: Sendable {
         let recorder = UsageRecorderService(recorder: usage, logger: context.logger)
         return Application(
             router: router,
+            // Keeps Warehouse's reason phrases ("Invalid API Token: …") on the status line: twine prints them.
+            server: .http1(configuration: .init(additionalChannelHandlers: [ReasonPhrases.channelHandler()])),
             configuration: .init(address: .hostname(host, port: context.configuration.port), serverName: "upload-server"),
             services: [recorder] + services,
             onServerRunning: { channel in await onReady(host, channel.localAddress?.port ?? 0) },
