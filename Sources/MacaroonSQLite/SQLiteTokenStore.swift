@@ -60,8 +60,12 @@ public final class SQLiteTokenStore: TokenStore {
 
     public func mint(_ token: NewToken, now: Int64) async throws(TokenStoreError) -> MintedStoredToken {
         let (row, minted) = try StoredTokenRow.mint(token, now: now, keyRing: keyRing)
-        try await write { db in
-            try db.execute(sql: Self.insert, arguments: Self.arguments(row))
+        do {
+            try await write { db in
+                try db.execute(sql: Self.insert, arguments: Self.arguments(row))
+            }
+        } catch where error.code == .duplicateName {
+            throw TokenStoreError.duplicateName(token.name, owner: token.owner)
         }
         return minted
     }
@@ -87,7 +91,7 @@ public final class SQLiteTokenStore: TokenStore {
             try db.execute(sql: "DELETE FROM tokens WHERE id = ? AND \(Self.ownerColumn(owner)) = ?", arguments: [id, owner.id])
             return db.changesCount
         }
-        guard deleted == 1 else { throw TokenStoreError(.notFound, detail: "\(owner) has no token \(id)") }
+        guard deleted == 1 else { throw TokenStoreError.notFound(id: id, owner: owner) }
     }
 
     public func deleteAll(ownedBy owner: TokenOwner) async throws(TokenStoreError) -> Int {

@@ -84,6 +84,32 @@ struct SQLiteFixture: TokenStoreFixture {
         #expect(try sqlite(fixture.path, "PRAGMA journal_mode") == "wal\n")
     }
 
+    @Test func twoStoresOnOneFileWriteTogetherAndSeeEachOthersDeletes() async throws {
+        let fixture = SQLiteFixture()
+        let kek = try KeyEncryptionKey(id: "kek-1", bytes: [UInt8](repeating: 0x11, count: 32))
+        let stores = try (0..<2).map { _ in try SQLiteTokenStore(path: fixture.path, keyRing: KeyRing(kek), logger: quietLogger) }
+        let minted = try await withThrowingTaskGroup(of: [MintedStoredToken].self) { group in
+            for task in 0..<4 {
+                group.addTask {
+                    var minted: [MintedStoredToken] = []
+                    for index in 0..<50 {
+                        minted.append(try await stores[(task + index) % 2].mint(
+                            NewToken(owner: .user(id: "alice"), name: "task \(task) token \(index)", location: "pypi.org")))
+                    }
+                    return minted
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(try stores[0].tokens(ownedBy: .user(id: "alice")).count == 200)
+        let verifier = UploadTokenVerifier(location: "pypi.org")
+        for token in minted.prefix(20) {
+            try await stores[1].delete(id: token.info.id, ownedBy: .user(id: "alice"))
+            let verdict = try await verifier.verify(token: token.token, request: UploadRequest(), store: stores[0], owners: ActiveOwners())
+            #expect(verdict.verdict.reasons.map(\.code) == [.unknownIdentifier])
+        }
+    }
+
     @Test func aProcessKilledWhileMintingLeavesNoHalfWrittenToken() async throws {
         let fixture = SQLiteFixture()
         let process = Process()
@@ -115,6 +141,11 @@ struct SQLiteFixture: TokenStoreFixture {
             #expect(record.caveats.count == 1 && record.keyID == "kek-1")
         }
     }
+}
+
+/// Every owner active.
+struct ActiveOwners: TokenOwnerPolicy {
+    func status(of owner: TokenOwner) async -> TokenOwnerStatus { .active() }
 }
 
 /// The tests open many unsealed stores on purpose: keep their warning out of the output.

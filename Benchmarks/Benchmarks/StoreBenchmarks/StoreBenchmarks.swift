@@ -59,9 +59,9 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 200_000
     )
     let fixture = StoreFixture.shared
-    let setUp: Benchmark.BenchmarkSetupHook = { try await fixture.setUp() }
+    Benchmark.setup = { try await fixture.setUp() }
 
-    Benchmark("Store-verify-in-memory", setup: setUp) { benchmark async throws in
+    Benchmark("Store-verify-in-memory") { benchmark async throws in
         let store = fixture.memory!
         for _ in benchmark.scaledIterations {
             let result = try await StoreFixture.verifier.verify(
@@ -70,7 +70,7 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(result)
         }
     }
-    Benchmark("Store-verify-SQLite", setup: setUp) { benchmark async throws in
+    Benchmark("Store-verify-SQLite") { benchmark async throws in
         let store = fixture.sqlite!
         for _ in benchmark.scaledIterations {
             let result = try await StoreFixture.verifier.verify(
@@ -79,12 +79,12 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(result)
         }
     }
-    Benchmark("Store-lookup-in-memory", setup: setUp) { benchmark async throws in
+    Benchmark("Store-lookup-in-memory") { benchmark async throws in
         let store = fixture.memory!
         let id = try StoreFixture.verifier.parse(fixture.memoryToken).identifier!
         for _ in benchmark.scaledIterations { blackHole(try await store.token(id: id)) }
     }
-    Benchmark("Store-lookup-SQLite", setup: setUp) { benchmark async throws in
+    Benchmark("Store-lookup-SQLite") { benchmark async throws in
         let store = fixture.sqlite!
         let id = try StoreFixture.verifier.parse(fixture.sqliteToken).identifier!
         for _ in benchmark.scaledIterations { blackHole(try await store.token(id: id)) }

@@ -41,7 +41,7 @@ public final class InMemoryTokenStore: TokenStore {
         let (row, minted) = try StoredTokenRow.mint(token, now: now, keyRing: keyRing)
         try state.withLock { (state) throws(TokenStoreError) in
             guard state.names.insert(OwnerName(owner: token.owner, name: token.name)).inserted else {
-                throw TokenStoreError(.duplicateName, detail: "\(token.owner) already has a token named '\(token.name)'")
+                throw TokenStoreError.duplicateName(token.name, owner: token.owner)
             }
             state.rows[row.id] = row
         }
@@ -66,7 +66,7 @@ public final class InMemoryTokenStore: TokenStore {
     public func delete(id: String, ownedBy owner: TokenOwner) async throws(TokenStoreError) {
         try state.withLock { (state) throws(TokenStoreError) in
             guard let row = state.rows[id], row.userID == owner.userID, row.publisherID == owner.publisherID else {
-                throw TokenStoreError(.notFound, detail: "\(owner) has no token \(id)")
+                throw TokenStoreError.notFound(id: id, owner: owner)
             }
             state.rows[id] = nil
             state.names.remove(OwnerName(owner: owner, name: row.name))
