@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "MacaroonPostgres",
             dependencies: [
-                "Macaroons", "MacaroonTokens",
+                "MacaroonTokens",
                 .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["PostgreSQL"])),
             ]

@@ -1,5 +1,4 @@
 #if PostgreSQL
-import Macaroons
 import MacaroonTokens
 import PostgresNIO
 import ServiceLifecycle
@@ -78,7 +77,7 @@ public final class PostgresTokenStore: TokenStore, Service {
                     """)
             }
         } catch where error.code == .duplicateName {
-            throw TokenStoreError(.duplicateName, detail: "\(token.owner) already has a token named '\(token.name)'")
+            throw TokenStoreError.duplicateName(token.name, owner: token.owner)
         }
         return minted
     }
@@ -119,7 +118,7 @@ public final class PostgresTokenStore: TokenStore, Service {
             deleted = []
         }
         guard !deleted.isEmpty else {
-            throw TokenStoreError(.notFound, detail: "\(owner) has no token \(Printable.bytes(ArraySlice(id.utf8), limit: 64))")
+            throw TokenStoreError.notFound(id: id, owner: owner)
         }
     }
 
