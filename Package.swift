@@ -183,7 +183,7 @@ let package = Package(
         .target(
             name: "MacaroonServerTestSupport",
             dependencies: [
-                "MacaroonServerSupport", "MacaroonTokens", "Macaroons",
+                "MacaroonServerSupport", "MacaroonTokens", "Macaroons", "MacaroonSQLite",
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Hummingbird", "Vapor"])),
                 .product(name: "Metrics", package: "swift-metrics", condition: .when(traits: ["Hummingbird", "Vapor"])),
                 .product(name: "MetricsTestKit", package: "swift-metrics", condition: .when(traits: ["Hummingbird", "Vapor"])),

@@ -40,10 +40,11 @@ struct MacaroonAuthenticatorTests {
             wwwAuthenticate: response.headers[.wwwAuthenticate], contentType: response.headers[.contentType])
     }
 
-    @Test("every scenario: answers, logs without secrets, metrics")
-    func everyScenario() async throws {
-        let fixture = try await Fixture()
+    @Test("every scenario: answers, logs without secrets (the store's too), metrics", arguments: Backend.available)
+    func everyScenario(backend: Backend) async throws {
         let logs = LogCapture()
+        let fixture = try await Fixture(backend: backend, logger: logs.logger(label: "store"))
+        defer { fixture.removeFiles() }
         let metrics = TestMetrics()
         let authentication = fixture.authentication(logger: logs.logger(), metrics: metrics)
         let scenarios = Scenario.all(fixture)
@@ -135,6 +136,15 @@ struct MacaroonAuthenticatorTests {
             #expect(allowed == "HTTP/1.1 200 OK")
             let missing = try await RawHTTP.statusLine(port: port, method: "POST", path: "/upload/x", headers: [])
             #expect(missing == "HTTP/1.1 401 Invalid or non-existent authentication information.")
+        }
+        // Without the handler, Hummingbird's HTTP/1 codec writes the standard phrase.
+        let plain = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: LogCapture().logger())
+        try await plain.test(.live) { client in
+            let refused = try await RawHTTP.statusLine(
+                port: try #require(client.port), method: "POST", path: "/upload/\(Fixture.otherProject.name)",
+                headers: [("Authorization", "Bearer \(fixture.projectToken)")])
+            #expect(refused == "HTTP/1.1 403 Forbidden")
         }
     }
 }

@@ -32,10 +32,11 @@ struct MacaroonTokenAuthenticatorTests {
         return try #require(answer)
     }
 
-    @Test("every scenario: answers, logs without secrets, metrics")
-    func everyScenario() async throws {
-        let fixture = try await Fixture()
+    @Test("every scenario: answers, logs without secrets (the store's too), metrics", arguments: Backend.available)
+    func everyScenario(backend: Backend) async throws {
         let logs = LogCapture()
+        let fixture = try await Fixture(backend: backend, logger: logs.logger(label: "store"))
+        defer { fixture.removeFiles() }
         let metrics = TestMetrics()
         let authentication = fixture.authentication(logger: logs.logger(), metrics: metrics)
         let scenarios = Scenario.all(fixture)

@@ -1,6 +1,14 @@
 #if Hummingbird || Vapor
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Logging
 import Macaroons
+#if SQLite
+import MacaroonSQLite
+#endif
 import MacaroonServerSupport
 import MacaroonTokens
 import Metrics
@@ -38,6 +46,22 @@ public struct UnreachableStore: TokenStore {
     public func rewrap() async throws(TokenStoreError) -> Int { throw Self.error }
 }
 
+/// Where the fixture's tokens are stored.
+public enum Backend: String, Sendable, CaseIterable, CustomStringConvertible {
+    case memory, sqlite
+
+    /// The backends built in: SQLite with the `SQLite` trait.
+    public static var available: [Backend] {
+        #if SQLite
+        [.memory, .sqlite]
+        #else
+        [.memory]
+        #endif
+    }
+
+    public var description: String { rawValue }
+}
+
 /// A token store with one token of every kind the adapter tests present, and every
 /// secret they used (to look for in logs).
 public struct Fixture: Sendable {
@@ -50,7 +74,9 @@ public struct Fixture: Sendable {
     /// Another project.
     public static let otherProject = UploadRequest.Project(name: "other-project", id: "3f1d2e4b-project-other")
 
-    public let store: InMemoryTokenStore
+    public let store: any TokenStore
+    /// The directory of the SQLite file, if any.
+    public let directory: String?
     public let verifier = UploadTokenVerifier(prefix: "pypi", location: Fixture.location)
     /// Account-wide token of ``user``.
     public let accountToken: String
@@ -78,10 +104,26 @@ public struct Fixture: Sendable {
     /// their base64 bodies, `Authorization` values, root keys and signatures in hex.
     public let secrets: [String]
 
-    public init() async throws {
+    /// Mints every token into a new store of `backend`, which logs to `logger`.
+    public init(backend: Backend = .memory, logger: Logger = Logger(label: "fixture", factory: { _ in SwiftLogNoOpLogHandler() })) async throws {
         kekHex = Self.hex(Array(MacaroonKey.generateSecret().prefix(32)))
         let kek = try KeyEncryptionKey(id: "kek-test", hex: kekHex)
-        let store = InMemoryTokenStore(keyRing: KeyRing(kek))
+        let store: any TokenStore
+        switch backend {
+        case .memory:
+            store = InMemoryTokenStore(keyRing: KeyRing(kek))
+            directory = nil
+        case .sqlite:
+            #if SQLite
+            var template = Array("/tmp/macaroon-adapter-XXXXXX".utf8CString)
+            guard let made = mkdtemp(&template) else { throw TokenStoreError(.unavailable, detail: "mkdtemp failed") }
+            let path = String(cString: made)
+            directory = path
+            store = try SQLiteTokenStore(path: path + "/tokens.sqlite", keyRing: KeyRing(kek), logger: logger)
+            #else
+            fatalError("SQLite needs the SQLite trait")
+            #endif
+        }
         self.store = store
         func mint(_ owner: String, _ name: String, caveats: [any TaggedUploadCaveat] = [], location: String = Fixture.location,
                   now: Int64? = nil, expires: Int64? = nil) async throws -> MintedStoredToken {
@@ -126,6 +168,13 @@ public struct Fixture: Sendable {
             }
         }
         self.secrets = secrets
+    }
+
+    /// Removes the SQLite files, if any.
+    public func removeFiles() {
+        guard let directory else { return }
+        for name in ["tokens.sqlite", "tokens.sqlite-wal", "tokens.sqlite-shm"] { unlink(directory + "/" + name) }
+        rmdir(directory)
     }
 
     /// `base64("__token__:" + token)`, as twine sends it after `Basic `.

@@ -41,7 +41,7 @@ final class PhraseRecorder: ChannelOutboundHandler, RemovableChannelHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .head(let response) = unwrapOutboundIn(data) {
-            writer.phrases.append(response.status.reasonPhrase)
+            writer.phrases.append((response.status.code, response.status.reasonPhrase))
         }
         context.write(data, promise: promise)
     }
@@ -52,15 +52,16 @@ final class PhraseWriter: ChannelOutboundHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    /// Phrases of the heads on their way, oldest first (one connection, one event loop).
-    var phrases = CircularBuffer<String>()
+    /// Status codes and phrases of the heads on their way, oldest first (one connection, one event loop).
+    var phrases = CircularBuffer<(code: Int, phrase: String)>()
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        guard case .head(var head) = unwrapOutboundIn(data), let phrase = phrases.popFirst() else {
+        guard case .head(var head) = unwrapOutboundIn(data), let (code, phrase) = phrases.popFirst() else {
             context.write(data, promise: promise)
             return
         }
-        if !phrase.isEmpty, phrase != head.status.reasonPhrase {
+        // The code must match: a head that did not pass the recorder never takes another's phrase.
+        if code == Int(head.status.code), !phrase.isEmpty, phrase != head.status.reasonPhrase {
             head.status = .custom(code: head.status.code, reasonPhrase: phrase)
         }
         context.write(wrapOutboundOut(.head(head)), promise: promise)

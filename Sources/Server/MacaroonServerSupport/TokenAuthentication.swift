@@ -131,8 +131,7 @@ public struct TokenAuthentication: Sendable {
         }
         let request = UploadRequest(now: clock())
         let verdict = verifier.verify(token, record: record, ownerStatus: status, request: request, discharges: [])
-        let refusing = verdict.verdict.reasons.filter { Self.requestIndependent.contains($0.code) }
-        if !refusing.isEmpty {
+        if verdict.verdict.reasons.contains(where: { Self.requestIndependent.contains($0.code) }) {
             return .failure(deny(.authenticate, verdict.verdict.reasons, scheme: scheme, record: record))
         }
         metrics.record(.authenticate, .allowed)
