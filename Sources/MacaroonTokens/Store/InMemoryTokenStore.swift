@@ -4,7 +4,7 @@
 /// its ``KeyRing``), behind a lock; every operation is atomic.
 /// ``reopened(keyRing:)`` gives a store over the same rows with other keys,
 /// as restarting a server with a new configuration would.
-public final class InMemoryTokenStore: TokenStore {
+public final class InMemoryTokenStore: TokenStore, CustomReflectable {
     private struct State {
         var rows: [String: StoredTokenRow] = [:]
         /// Owner and name of every row, for the uniqueness of names per owner.
@@ -126,6 +126,9 @@ public final class InMemoryTokenStore: TokenStore {
             return count
         }
     }
+
+    /// The key ring's ids only; never the rows.
+    public var customMirror: Mirror { Mirror(self, children: ["keyRing": keyRing.description], displayStyle: .class) }
 
     /// Every row as stored, for the conformance suite's look at raw storage.
     package func rawRows() -> [StoredTokenRow] {

@@ -2,7 +2,7 @@ import Macaroons
 
 /// A token row as every backend stores it, column for column (see Specs/token-store.md):
 /// the one place where tokens are minted for storage and rows are turned back into records.
-package struct StoredTokenRow: Sendable, Hashable {
+package struct StoredTokenRow: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     package var id: String
     package var userID: String?
     package var publisherID: String?
@@ -35,6 +35,11 @@ package struct StoredTokenRow: Sendable, Hashable {
         self.keyID = keyID
         self.rootKey = rootKey
     }
+
+    /// The id and key id; never the key.
+    package var description: String { "StoredTokenRow(id: \(id), keyID: \(keyID ?? "none"), rootKey: <redacted>)" }
+    package var debugDescription: String { description }
+    package var customMirror: Mirror { Mirror(self, children: ["id": id, "keyID": keyID as Any, "rootKey": "<redacted>"], displayStyle: .struct) }
 
     /// The longest name, in bytes.
     package static let maxNameLength = 255
