@@ -1,0 +1,39 @@
+import MacaroonTokens
+import Synchronization
+
+/// The registry's word on token owners: a user's tokens work while the user
+/// exists. Trusted publishers are not configured on this server.
+///
+/// Users found are remembered for ``timeToLive`` (as long as the PostgreSQL
+/// store caches a token), so that a verification does not query the registry
+/// database every time; a user not found is asked again on every request.
+final class RegistryOwnerPolicy: TokenOwnerPolicy {
+    let registry: RegistryDatabase
+    /// How long a user found stays trusted without asking the database again.
+    let timeToLive: Duration
+    /// The most users remembered; the memory is cleared when it is full.
+    let capacity: Int
+    private let known = Mutex<[String: ContinuousClock.Instant]>([:])
+
+    init(registry: RegistryDatabase, timeToLive: Duration = .seconds(5), capacity: Int = 10_000) {
+        self.registry = registry
+        self.timeToLive = timeToLive
+        self.capacity = capacity
+    }
+
+    func status(of owner: TokenOwner) async throws -> TokenOwnerStatus {
+        switch owner {
+        case .user(let id):
+            let now = ContinuousClock.now
+            if let until = known.withLock({ $0[id] }), now < until { return .active() }
+            guard try await registry.user(id: id) != nil else { return .disabled(reason: "the token's user no longer exists") }
+            known.withLock { known in
+                if known.count >= capacity { known.removeAll(keepingCapacity: true) }
+                known[id] = now.advanced(by: timeToLive)
+            }
+            return .active()
+        case .trustedPublisher:
+            return .disabled(reason: "trusted publishing is not enabled on this server")
+        }
+    }
+}
