@@ -7,9 +7,21 @@ let package = Package(
         .library(name: "Macaroons", targets: ["Macaroons"]),
         .library(name: "MacaroonTokens", targets: ["MacaroonTokens"]),
         .executable(name: "macaroon", targets: ["MacaroonTool"]),
+        // OIDC trusted publishing: ID token for upload token (trait `TrustedPublishing`).
+        .library(name: "MacaroonTrustedPublishing", targets: ["MacaroonTrustedPublishing"]),
+        // Leaked-token reports from GitHub secret scanning (trait `LeakReports`).
+        .library(name: "MacaroonLeakReports", targets: ["MacaroonLeakReports"]),
+    ],
+    traits: [
+        .trait(name: "TrustedPublishing", description: "The MacaroonTrustedPublishing product (jwt-kit, async-http-client)."),
+        .trait(name: "LeakReports", description: "The MacaroonLeakReports product (swift-crypto, async-http-client)."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.1.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // OpenSSL's libcrypto: SHA-256, RAND_bytes, CRYPTO_memcmp. Used only by
@@ -34,6 +46,33 @@ let package = Package(
         .target(
             name: "MacaroonTokens",
             dependencies: ["Macaroons"]
+        ),
+        // Bounded HTTP GETs of key documents (JWKS, GitHub's public keys) with async-http-client,
+        // shared by the two products below; empty unless one of their traits is enabled.
+        .target(
+            name: "MacaroonHTTPFetch",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: ["TrustedPublishing", "LeakReports"])),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["TrustedPublishing", "LeakReports"])),
+            ]
+        ),
+        // Trusted publishing (OIDC): JWT verification against issuers' JWKS, GitHub Actions
+        // publishers, the token exchange; empty unless the trait `TrustedPublishing` is enabled.
+        .target(
+            name: "MacaroonTrustedPublishing",
+            dependencies: [
+                "MacaroonTokens", "Macaroons", "MacaroonHTTPFetch",
+                .product(name: "JWTKit", package: "jwt-kit", condition: .when(traits: ["TrustedPublishing"])),
+            ]
+        ),
+        // GitHub secret-scanning reports of leaked tokens: signature check, revocation;
+        // empty unless the trait `LeakReports` is enabled.
+        .target(
+            name: "MacaroonLeakReports",
+            dependencies: [
+                "MacaroonTokens", "Macaroons", "MacaroonHTTPFetch",
+                .product(name: "Crypto", package: "swift-crypto", condition: .when(traits: ["LeakReports"])),
+            ]
         ),
         // The `macaroon` command-line tool.
         .executableTarget(
@@ -68,6 +107,21 @@ let package = Package(
         .testTarget(
             name: "MacaroonTokensTests",
             dependencies: ["MacaroonTokens", "Macaroons", "MacaroonTestSupport"]
+        ),
+        .testTarget(
+            name: "MacaroonTrustedPublishingTests",
+            dependencies: [
+                "MacaroonTrustedPublishing", "MacaroonTokens", "Macaroons", "MacaroonHTTPFetch",
+                .product(name: "JWTKit", package: "jwt-kit", condition: .when(traits: ["TrustedPublishing"])),
+                .product(name: "CryptoExtras", package: "swift-crypto", condition: .when(traits: ["TrustedPublishing"])),
+            ]
+        ),
+        .testTarget(
+            name: "MacaroonLeakReportsTests",
+            dependencies: [
+                "MacaroonLeakReports", "MacaroonTokens", "Macaroons", "MacaroonHTTPFetch",
+                .product(name: "Crypto", package: "swift-crypto", condition: .when(traits: ["LeakReports"])),
+            ]
         ),
         .testTarget(
             name: "MacaroonsTests",
