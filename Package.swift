@@ -7,17 +7,26 @@ let package = Package(
         .library(name: "Macaroons", targets: ["Macaroons"]),
         .library(name: "MacaroonTokens", targets: ["MacaroonTokens"]),
         .executable(name: "macaroon", targets: ["MacaroonTool"]),
+        // The token store in one SQLite file; needs the `SQLite` trait.
+        .library(name: "MacaroonSQLite", targets: ["MacaroonSQLite"]),
         // OIDC trusted publishing: ID token for upload token (trait `TrustedPublishing`).
         .library(name: "MacaroonTrustedPublishing", targets: ["MacaroonTrustedPublishing"]),
         // Leaked-token reports from GitHub secret scanning (trait `LeakReports`).
         .library(name: "MacaroonLeakReports", targets: ["MacaroonLeakReports"]),
     ],
+    // Server-side products, each behind a trait. No trait is on by default: a package
+    // that uses only Macaroons and MacaroonTokens fetches and builds none of their
+    // dependencies (every reference to them below is trait-guarded).
     traits: [
+        .trait(name: "SQLite", description: "MacaroonSQLite: the token store in one SQLite file (GRDB, swift-log)."),
+        .trait(name: "PostgreSQL", description: "The token store on PostgreSQL (postgres-nio)."),
         .trait(name: "TrustedPublishing", description: "The MacaroonTrustedPublishing product (jwt-kit, async-http-client)."),
         .trait(name: "LeakReports", description: "The MacaroonLeakReports product (swift-crypto, async-http-client)."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.1.0"),
@@ -46,6 +55,15 @@ let package = Package(
         .target(
             name: "MacaroonTokens",
             dependencies: ["Macaroons"]
+        ),
+        // TokenStore on SQLite (trait SQLite); its sources are empty without the trait.
+        .target(
+            name: "MacaroonSQLite",
+            dependencies: [
+                "MacaroonTokens",
+                .product(name: "GRDB", package: "GRDB.swift", condition: .when(traits: ["SQLite"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["SQLite"])),
+            ]
         ),
         // Bounded HTTP GETs of key documents (JWKS, GitHub's public keys) with async-http-client,
         // shared by the two products below; empty unless one of their traits is enabled.
@@ -100,13 +118,33 @@ let package = Package(
             dependencies: ["Macaroons"],
             path: "Tests/Support"
         ),
+        // The conformance suite every TokenStore backend runs (see Tests/TokenStoreConformance).
+        .target(
+            name: "TokenStoreConformance",
+            dependencies: ["MacaroonTokens", "Macaroons"],
+            path: "Tests/TokenStoreConformance"
+        ),
+        // Mints into an SQLite store until killed: the SQLite tests SIGKILL it mid-write.
+        .executableTarget(
+            name: "sqlite-mint-loop",
+            dependencies: ["MacaroonSQLite", "MacaroonTokens"],
+            path: "Tests/SQLiteMintLoop"
+        ),
+        .testTarget(
+            name: "MacaroonSQLiteTests",
+            dependencies: [
+                "MacaroonSQLite", "MacaroonTokens", "Macaroons", "TokenStoreConformance", "sqlite-mint-loop",
+                .product(name: "GRDB", package: "GRDB.swift", condition: .when(traits: ["SQLite"])),
+                .product(name: "Logging", package: "swift-log", condition: .when(traits: ["SQLite"])),
+            ]
+        ),
         .testTarget(
             name: "MacaroonToolTests",
             dependencies: ["MacaroonTool", "Macaroons", "MacaroonTokens"]
         ),
         .testTarget(
             name: "MacaroonTokensTests",
-            dependencies: ["MacaroonTokens", "Macaroons", "MacaroonTestSupport"]
+            dependencies: ["MacaroonTokens", "Macaroons", "MacaroonTestSupport", "TokenStoreConformance"]
         ),
         .testTarget(
             name: "MacaroonTrustedPublishingTests",

@@ -7,7 +7,9 @@ import PackageDescription
 let package = Package(
     name: "swift-macaroons-benchmarks",
     dependencies: [
-        .package(name: "swift-macaroons", path: "../"),
+        // The SQLite trait for the store benchmarks (StoreBenchmarks).
+        .package(name: "swift-macaroons", path: "../", traits: ["SQLite"]),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -29,6 +31,18 @@ let package = Package(
                 .product(name: "MacaroonTokens", package: "swift-macaroons"),
             ],
             path: "Benchmarks/MacaroonBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // Upload verification with the identity from a TokenStore, per backend.
+        .executableTarget(
+            name: "StoreBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "MacaroonTokens", package: "swift-macaroons"),
+                .product(name: "MacaroonSQLite", package: "swift-macaroons"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/StoreBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         // Our side of peers/run: writes the shared tokens and measures decode+verify on them.

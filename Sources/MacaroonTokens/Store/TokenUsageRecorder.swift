@@ -54,6 +54,7 @@ public final class TokenUsageRecorder: Sendable {
 
     /// Writes pending uses every `interval` until the task is cancelled, then once more.
     /// Failures are passed to `onError` (log them) and do not stop the loop.
+    @available(macOS 13, iOS 16, tvOS 16, watchOS 9, *)
     public func run(every interval: Duration = .seconds(5), onError: @Sendable (TokenStoreError) -> Void = { _ in }) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)

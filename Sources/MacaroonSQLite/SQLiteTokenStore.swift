@@ -1,0 +1,224 @@
+#if SQLite
+import Foundation
+import GRDB
+import Logging
+import MacaroonTokens
+
+/// A ``TokenStore`` in one SQLite file (trait `SQLite`): WAL mode, many
+/// concurrent readers and one writer, across threads and processes.
+///
+/// Lookups run on the calling task's thread on a pooled read connection (a few
+/// microseconds; in WAL mode a reader never waits for the writer). Writes run
+/// on GRDB's writer queue and are awaited, each in one `IMMEDIATE` transaction.
+/// `secure_delete` is on, so deleted rows and replaced keys are overwritten.
+///
+/// ```swift
+/// let kek = try KeyEncryptionKey(id: "kek-1", hex: environment["TOKEN_KEK"]!)
+/// let store = try SQLiteTokenStore(path: "/var/lib/registry/tokens.sqlite", keyRing: KeyRing(kek), logger: logger)
+/// ```
+public final class SQLiteTokenStore: TokenStore {
+    /// The database file.
+    public let path: String
+    /// The keys that seal and open root keys.
+    public let keyRing: KeyRing
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    ///
+    /// Without a current key-encryption key it logs ``KeyRing/unsealedWarning`` at warning level, once.
+    ///
+    /// - Throws: ``TokenStoreError/Code/corrupt`` when the file is not a token store or fails SQLite's
+    ///   quick check; ``TokenStoreError/Code/unavailable`` when it cannot be opened.
+    public init(
+        path: String, keyRing: KeyRing, logger: Logger = Logger(label: "swift-macaroons.token-store"),
+        maximumReaders: Int = 8, busyTimeout: Double = 5
+    ) throws(TokenStoreError) {
+        var configuration = Configuration()
+        configuration.label = "token-store"
+        configuration.maximumReaderCount = maximumReaders
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try pool.writeWithoutTransaction { db in
+                let check = try String.fetchOne(db, sql: "PRAGMA quick_check")
+                guard check == "ok" else {
+                    throw TokenStoreError(.corrupt, detail: "\(path) fails SQLite's quick check: \(check ?? "no answer")")
+                }
+                try SQLiteSchema.migrate(db, now: UploadRequest.currentTime())
+            }
+        } catch {
+            throw Self.storeError(error, path: path, opening: true)
+        }
+        self.path = path
+        self.keyRing = keyRing
+        if !keyRing.sealsKeys { logger.warning("\(KeyRing.unsealedWarning)", metadata: ["path": "\(path)"]) }
+    }
+
+    public func mint(_ token: NewToken, now: Int64) async throws(TokenStoreError) -> MintedStoredToken {
+        let (row, minted) = try StoredTokenRow.mint(token, now: now, keyRing: keyRing)
+        try await write { db in
+            try db.execute(sql: Self.insert, arguments: Self.arguments(row))
+        }
+        return minted
+    }
+
+    public func token(id: String) throws(TokenStoreError) -> TokenRecord? {
+        let row = try read { db in
+            try Row.fetchOne(db.cachedStatement(sql: Self.selectByID), arguments: [id]).map(Self.row)
+        }
+        return try row?.record(keyRing: keyRing)
+    }
+
+    public func tokens(ownedBy owner: TokenOwner) throws(TokenStoreError) -> [TokenInfo] {
+        let rows = try read { db in
+            try Row.fetchAll(db.cachedStatement(sql: Self.selectByOwner(owner)), arguments: [owner.id]).map(Self.row)
+        }
+        var infos: [TokenInfo] = []
+        for row in rows { infos.append(try row.info()) }
+        return infos
+    }
+
+    public func delete(id: String, ownedBy owner: TokenOwner) async throws(TokenStoreError) {
+        let deleted = try await write { db in
+            try db.execute(sql: "DELETE FROM tokens WHERE id = ? AND \(Self.ownerColumn(owner)) = ?", arguments: [id, owner.id])
+            return db.changesCount
+        }
+        guard deleted == 1 else { throw TokenStoreError(.notFound, detail: "\(owner) has no token \(id)") }
+    }
+
+    public func deleteAll(ownedBy owner: TokenOwner) async throws(TokenStoreError) -> Int {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM tokens WHERE \(Self.ownerColumn(owner)) = ?", arguments: [owner.id])
+            return db.changesCount
+        }
+    }
+
+    public func purgeExpired(now: Int64) async throws(TokenStoreError) -> Int {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM tokens WHERE expires <= ?", arguments: [now])
+            return db.changesCount
+        }
+    }
+
+    public func recordUse(_ lastUsed: [String: Int64]) async throws(TokenStoreError) {
+        guard !lastUsed.isEmpty else { return }
+        try await write { db in
+            let statement = try db.cachedStatement(sql: "UPDATE tokens SET last_used = ?1 WHERE id = ?2 AND (last_used IS NULL OR last_used < ?1)")
+            for (id, time) in lastUsed {
+                try statement.execute(arguments: [time, id])
+            }
+        }
+    }
+
+    public func rewrap() async throws(TokenStoreError) -> Int {
+        guard let current = keyRing.current else { return 0 }
+        let keyRing = keyRing
+        var total = 0
+        // Short transactions of at most 256 rows, so that other writers interleave.
+        while true {
+            let rewrapped = try await write { db in
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT \(Self.columns) FROM tokens WHERE key_id IS NOT ? LIMIT 256", arguments: [current.id]
+                ).map(Self.row)
+                var rewrapped = 0
+                for row in rows {
+                    guard let new = try row.rewrapped(keyRing: keyRing) else { continue }
+                    try db.execute(
+                        sql: "UPDATE tokens SET key_id = ?, root_key = ? WHERE id = ?",
+                        arguments: [new.keyID, Data(new.rootKey), new.id])
+                    rewrapped += 1
+                }
+                return rewrapped
+            }
+            total += rewrapped
+            if rewrapped == 0 { break }
+        }
+        if total > 0 {
+            // Move the new pages into the main file and empty the log, so no old key stays on disk.
+            try await writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        }
+        return total
+    }
+
+    // MARK: - SQL
+
+    static let columns = "id, user_id, publisher_id, description, created, last_used, expires, caveats, additional, key_id, root_key"
+    static let selectByID = "SELECT \(columns) FROM tokens WHERE id = ?"
+    static let insert = "INSERT INTO tokens (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+    static func ownerColumn(_ owner: TokenOwner) -> String {
+        owner.userID != nil ? "user_id" : "publisher_id"
+    }
+
+    /// Listings never read the key column.
+    static func selectByOwner(_ owner: TokenOwner) -> String {
+        "SELECT id, user_id, publisher_id, description, created, last_used, expires, caveats, additional, key_id, x'' AS root_key "
+            + "FROM tokens WHERE \(ownerColumn(owner)) = ? ORDER BY created, id"
+    }
+
+    static func arguments(_ row: StoredTokenRow) -> StatementArguments {
+        [row.id, row.userID, row.publisherID, row.name, row.created, row.lastUsed, row.expires, row.caveats,
+         row.additional, row.keyID, Data(row.rootKey)]
+    }
+
+    static func row(_ row: Row) -> StoredTokenRow {
+        StoredTokenRow(
+            id: row[0], userID: row[1], publisherID: row[2], name: row[3], created: row[4], lastUsed: row[5],
+            expires: row[6], caveats: row[7], additional: row[8], keyID: row[9], rootKey: [UInt8](row[10] as Data))
+    }
+
+    // MARK: - Running and errors
+
+    private func read<T>(_ body: (Database) throws -> T) throws(TokenStoreError) -> T {
+        do {
+            return try pool.unsafeRead(body)
+        } catch {
+            throw Self.storeError(error, path: path)
+        }
+    }
+
+    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(TokenStoreError) -> T {
+        do {
+            return try await pool.write(body)
+        } catch {
+            throw Self.storeError(error, path: path)
+        }
+    }
+
+    private func writeWithoutTransaction<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(TokenStoreError) -> T {
+        do {
+            return try await pool.writeWithoutTransaction(body)
+        } catch {
+            throw Self.storeError(error, path: path)
+        }
+    }
+
+    /// Every failure as a ``TokenStoreError``: uniqueness is a refusal, the rest is operational.
+    static func storeError(_ error: any Error, path: String, opening: Bool = false) -> TokenStoreError {
+        if let error = error as? TokenStoreError { return error }
+        guard let error = error as? DatabaseError else {
+            return TokenStoreError(.unavailable, detail: "\(path): \(error)")
+        }
+        let message = error.message ?? "\(error.resultCode)"
+        switch error.extendedResultCode {
+        case .SQLITE_CONSTRAINT_UNIQUE:
+            return TokenStoreError(.duplicateName, detail: "the owner already has a token with this name")
+        default:
+            break
+        }
+        switch error.resultCode {
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB, .SQLITE_FORMAT, .SQLITE_MISMATCH:
+            return TokenStoreError(.corrupt, detail: "\(path) is not a usable token store: \(message)")
+        case .SQLITE_ERROR where opening:
+            // At open, a plain error is a file whose schema is not ours (e.g. a `tokens` table of another shape).
+            return TokenStoreError(.corrupt, detail: "\(path) is not a usable token store: \(message)")
+        default:
+            return TokenStoreError(.unavailable, detail: "\(path): \(message)")
+        }
+    }
+}
+#endif
