@@ -13,13 +13,15 @@ let package = Package(
         .library(name: "MacaroonTrustedPublishing", targets: ["MacaroonTrustedPublishing"]),
         // Leaked-token reports from GitHub secret scanning (trait `LeakReports`).
         .library(name: "MacaroonLeakReports", targets: ["MacaroonLeakReports"]),
+        // The token store on PostgreSQL; needs the `PostgreSQL` trait.
+        .library(name: "MacaroonPostgres", targets: ["MacaroonPostgres"]),
     ],
     // Server-side products, each behind a trait. No trait is on by default: a package
     // that uses only Macaroons and MacaroonTokens fetches and builds none of their
     // dependencies (every reference to them below is trait-guarded).
     traits: [
         .trait(name: "SQLite", description: "MacaroonSQLite: the token store in one SQLite file (GRDB, swift-log)."),
-        .trait(name: "PostgreSQL", description: "The token store on PostgreSQL (postgres-nio)."),
+        .trait(name: "PostgreSQL", description: "MacaroonPostgres: the token store on PostgreSQL (postgres-nio, swift-service-lifecycle)."),
         .trait(name: "TrustedPublishing", description: "The MacaroonTrustedPublishing product (jwt-kit, async-http-client)."),
         .trait(name: "LeakReports", description: "The MacaroonLeakReports product (swift-crypto, async-http-client)."),
     ],
@@ -31,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.1.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // OpenSSL's libcrypto: SHA-256, RAND_bytes, CRYPTO_memcmp. Used only by
@@ -90,6 +94,15 @@ let package = Package(
             dependencies: [
                 "MacaroonTokens", "Macaroons", "MacaroonHTTPFetch",
                 .product(name: "Crypto", package: "swift-crypto", condition: .when(traits: ["LeakReports"])),
+            ]
+        ),
+        // TokenStore on PostgreSQL (trait PostgreSQL); its sources are empty without the trait.
+        .target(
+            name: "MacaroonPostgres",
+            dependencies: [
+                "Macaroons", "MacaroonTokens",
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["PostgreSQL"])),
             ]
         ),
         // The `macaroon` command-line tool.
@@ -159,6 +172,13 @@ let package = Package(
             dependencies: [
                 "MacaroonLeakReports", "MacaroonTokens", "Macaroons", "MacaroonHTTPFetch",
                 .product(name: "Crypto", package: "swift-crypto", condition: .when(traits: ["LeakReports"])),
+            ]
+        ),
+        .testTarget(
+            name: "MacaroonPostgresTests",
+            dependencies: [
+                "MacaroonPostgres", "MacaroonTokens", "Macaroons", "TokenStoreConformance",
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
             ]
         ),
         .testTarget(

@@ -49,6 +49,20 @@ extension UploadTokenVerifier {
             return StoredTokenVerdict(.denied([DenialReason(.unknownIdentifier, "unknown or revoked API token")]))
         }
         let status = try await owners.status(of: record.owner)
+        return verify(token, record: record, ownerStatus: status, request: request, usage: usage, discharges: discharges)
+    }
+
+    /// Verifies a parsed token with its stored record and its owner's status, already
+    /// fetched: the synchronous second half of ``verify(token:request:store:owners:usage:discharges:)``.
+    ///
+    /// For servers that authenticate a request before its body is read and check the
+    /// project-dependent caveats later (the framework adapters): look the record up once,
+    /// then verify it against each request. `record` must be the one stored under the
+    /// token's identifier; `request.identity` is ignored and replaced by the stored owner's.
+    public func verify(
+        _ token: ServiceToken, record: TokenRecord, ownerStatus status: TokenOwnerStatus, request: UploadRequest,
+        usage: TokenUsageRecorder? = nil, discharges: [Macaroon] = []
+    ) -> StoredTokenVerdict {
         var request = request
         request.identity = Self.identity(of: record.owner, status: status)
         let verdict = verify(token, key: record.rootKey, request: request, discharges: discharges)

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import MacaroonTokens
+
+/// `upload-server tokens create|list|revoke`: token administration, usable while servers run.
+struct Tokens: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create, list and revoke upload tokens.", subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mint a token for a user; prints only the token.",
+            discussion: "A project-scoped token needs an existing project the user owns; a first upload with an account-wide token creates a project.")
+
+        @Option(help: "The user the token belongs to.")
+        var user: String
+
+        @Option(help: "Restrict the token to this project (repeatable).")
+        var project: [String] = []
+
+        @Option(help: "The token's lifetime, e.g. 90s, 15m, 2h, 30d (default: no expiry).")
+        var ttl: String?
+
+        @Option(help: "The token's name, unique per user.")
+        var description: String?
+
+        @OptionGroup var storeOptions: StoreOptions
+
+        func run() async throws {
+            var seconds: Int64?
+            if let ttl {
+                guard let value = DurationText.seconds(ttl) else { throw ValidationError("--ttl is a duration such as 90s, 15m, 2h or 30d") }
+                seconds = value
+            }
+            let token = try await storeOptions.withStore(logger: storeOptions.logger()) { [user, project, description, seconds] store in
+                guard let owner = try await store.registry.user(named: user) else {
+                    throw RegistryError.notFound("no user '\(user)' (add it with: upload-server users add \(user))")
+                }
+                return try await TokenIssuer(store: store).mint(for: owner, name: description, projects: project, ttl: seconds).token
+            }
+            print(token)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
+
+        @Option(help: "Only this user's tokens.")
+        var user: String?
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        @OptionGroup var storeOptions: StoreOptions
+
+        /// A token as listed.
+        struct Listing: Codable {
+            let id: String
+            let user: String
+            let name: String
+            let created: Int64
+            let lastUsed: Int64?
+            let expires: Int64?
+            let caveats: [String]
+        }
+
+        func run() async throws {
+            let listings = try await storeOptions.withStore(logger: storeOptions.logger()) { [user] store in
+                let users: [RegistryUser]
+                if let user {
+                    guard let found = try await store.registry.user(named: user) else { throw RegistryError.notFound("no user '\(user)'") }
+                    users = [found]
+                } else {
+                    users = try await store.registry.users()
+                }
+                var listings: [Listing] = []
+                for user in users {
+                    for info in try await store.tokens.tokens(ownedBy: .user(id: user.id)) {
+                        listings.append(Listing(
+                            id: info.id, user: user.name, name: info.name, created: info.created, lastUsed: info.lastUsed,
+                            expires: info.expires, caveats: info.caveats.map { String(decoding: $0, as: UTF8.self) }))
+                    }
+                }
+                return listings
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.keyEncodingStrategy = .convertToSnakeCase
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+                print(String(decoding: try encoder.encode(listings), as: UTF8.self))
+            } else {
+                for listing in listings {
+                    let expires = listing.expires.map(Clock.format) ?? "never"
+                    print("\(listing.id)  \(listing.user)  \(listing.name)  expires: \(expires)  \(listing.caveats.joined(separator: " "))")
+                }
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token by id (and every token restricted from it).")
+
+        @Argument(help: "The token's id, as `tokens list` shows it.")
+        var id: String
+
+        @OptionGroup var storeOptions: StoreOptions
+
+        func run() async throws {
+            try await storeOptions.withStore(logger: storeOptions.logger()) { [id] store in
+                guard let record = try await store.tokens.token(id: id) else { throw RegistryError.notFound("no token \(id)") }
+                try await store.tokens.delete(id: id, ownedBy: record.owner)
+            }
+            print("revoked \(id)")
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Crypto
+import Hummingbird
+import Logging
+import MacaroonTokens
+import NIOPosix
+
+/// Warehouse's legacy upload API, `POST /legacy/`, as twine and uv use it:
+/// token → owner → project ownership (a new project is created for its first
+/// uploader) → caveats against the project → digest → file stored → record.
+struct LegacyUploadRoutes: RegistryRouteGroup {
+    let context: RegistryServerContext
+
+    func addRoutes(to router: Router<RegistryRequestContext>) {
+        router.post("legacy") { request, _ in try await upload(request) }
+    }
+
+    func upload(_ request: Request) async throws -> Response {
+        var request = request
+        // Without credentials, answer before reading the body.
+        guard request.headers[.authorization] != nil else { throw UploadAuthenticator.noCredentials }
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: context.configuration.maximumUploadBytes)
+        } catch {
+            throw UploadFailure(.contentTooLarge, "File too large. Limit is \(context.configuration.maximumUploadBytes) bytes.")
+        }
+        let form = try MultipartForm(contentType: request.headers[.contentType], body: body)
+        guard form.field(":action") == "file_upload" else {
+            throw UploadFailure(.badRequest, "Invalid request: ':action' must be 'file_upload'.")
+        }
+        if let protocolVersion = form.field("protocol_version"), protocolVersion != "1" {
+            throw UploadFailure(.badRequest, "Unknown protocol version.")
+        }
+        guard let name = form.field("name"), RegistryDatabase.isValidProjectName(name) else {
+            throw UploadFailure(.badRequest, "Invalid value for name. Error: a valid project name is required.")
+        }
+        guard let version = form.field("version"), (1...100).contains(version.utf8.count),
+              version.utf8.allSatisfy({ (0x21..<0x7f).contains($0) })
+        else {
+            throw UploadFailure(.badRequest, "Invalid value for version. Error: a valid version is required.")
+        }
+        guard let content = form.file("content"), let filename = content.filename else {
+            throw UploadFailure(.badRequest, "Invalid value for content. Error: upload payload does not have a file.")
+        }
+        guard RegistryDatabase.isValidFilename(filename) else {
+            throw UploadFailure(.badRequest, "Invalid file name '\(RegistryDatabase.printable(filename))'.")
+        }
+
+        let registry = context.store.registry
+        let existing = try await context.operational { try await registry.project(named: name) }
+        let userID = try await context.authenticator.authenticate(
+            request, project: UploadRequest.Project(name: existing?.name ?? name, id: existing?.id))
+        let project: RegistryProject
+        if let existing {
+            project = existing
+        } else {
+            project = try await context.operational { try await registry.projectCreatingIfNeeded(named: name, ownerID: userID) }
+            if project.ownerID == userID, project.name == name {
+                context.logger.info("project created", metadata: ["project": "\(project.normalizedName)", "owner": "\(userID)"])
+            }
+        }
+        guard project.ownerID == userID else {
+            let user = try await context.operational { try await registry.user(id: userID) }
+            throw UploadFailure(
+                .forbidden,
+                "The user '\(user?.name ?? userID)' isn't allowed to upload to project '\(project.name)'. "
+                    + "See /help/#project-name for more information.")
+        }
+        guard ProjectName.normalize(filename).hasPrefix(project.normalizedName + "-") else {
+            throw UploadFailure(.badRequest, "Start filename for '\(project.name)' with '\(project.normalizedName.replacing("-", with: "_"))'.")
+        }
+
+        let digest = SHA256.hash(data: content.body.readableBytesView).map { byte in
+            let hex = Array("0123456789abcdef".utf8)
+            return String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 0x0f)]], as: UTF8.self)
+        }.joined()
+        guard let claimed = form.field("sha256_digest") else {
+            throw UploadFailure(.badRequest, "Include at least one message digest.")
+        }
+        guard claimed.lowercased() == digest else {
+            throw UploadFailure(.badRequest, "The digest supplied does not match a digest calculated from the uploaded file.")
+        }
+
+        let exists = UploadFailure(
+            .badRequest, "File already exists ('\(filename)'). See /help/#file-name-reuse for more information.")
+        guard try await context.operational({ try await registry.file(named: filename) }) == nil else { throw exists }
+        let storage = context.storage
+        let bytes = content.body
+        let storedName = try await NIOThreadPool.singleton.runIfActive {
+            try storage.store(bytes, project: project.normalizedName, filename: filename)
+        }
+        let file = RegistryFile(
+            filename: filename, projectID: project.id, version: version, sha256: digest, size: Int64(bytes.readableBytes),
+            uploaded: Clock.now(), storedName: storedName)
+        do {
+            try await registry.addFile(file, uploaderID: userID)
+        } catch {
+            storage.remove(project: project.normalizedName, storedName: storedName)
+            if case RegistryError.duplicate = error { throw exists }
+            throw context.failure(error)
+        }
+        context.logger.info(
+            "file uploaded", metadata: ["project": "\(project.normalizedName)", "file": "\(filename)", "size": "\(file.size)"])
+        return Response(status: .ok, headers: [.contentType: "text/plain"], body: ResponseBody(byteBuffer: ByteBuffer(string: "OK\n")))
+    }
+}

@@ -1,0 +1,147 @@
+import Hummingbird
+import Logging
+import MacaroonTokens
+import NIOCore
+import ServiceLifecycle
+
+/// The request context of every registry route.
+public typealias RegistryRequestContext = BasicRequestContext
+
+/// A group of routes of the registry. The server is the list of its groups:
+/// ``RegistryServer/standardRouteGroups(_:)`` plus any a feature adds (trusted
+/// publishing, leak reports), passed to ``RegistryServer/application(routeGroups:services:onReady:)``.
+public protocol RegistryRouteGroup: Sendable {
+    /// Adds the group's routes.
+    func addRoutes(to router: Router<RegistryRequestContext>)
+}
+
+/// What every route group shares: the store, the files, the token checks, the log.
+public struct RegistryServerContext: Sendable {
+    /// How the server was configured.
+    public let configuration: RegistryServer.Configuration
+    /// Tokens, users, projects and files' records.
+    public let store: RegistryStore
+    /// The log (never a token, key or secret in it).
+    public let logger: Logger
+    let storage: FileStorage
+    let authenticator: UploadAuthenticator
+    let issuer: TokenIssuer
+
+    /// Runs a registry operation; an operational failure becomes a 503, a refusal a 400.
+    func operational<T>(_ body: () async throws -> T) async throws(UploadFailure) -> T {
+        do {
+            return try await body()
+        } catch let error as RegistryError {
+            throw failure(error)
+        } catch {
+            throw failure(.unavailable("\(error)"))
+        }
+    }
+
+    /// The answer to a registry error: 503 (logged) for operational failures, else 400 (404 for a missing thing).
+    func failure(_ error: RegistryError) -> UploadFailure {
+        switch error {
+        case .unavailable, .corrupt:
+            logger.error("registry database failure", metadata: ["error": "\(error)"])
+            return UploadFailure(.serviceUnavailable, "Service Unavailable: the registry database cannot be reached; retry later.")
+        case .notFound:
+            return UploadFailure(.notFound, error.description)
+        case .duplicate, .invalid:
+            return UploadFailure(.badRequest, error.description)
+        }
+    }
+
+    /// The answer to a token store failure: 503, logged.
+    func storeFailure(_ error: any Error) -> UploadFailure {
+        logger.error("token store failure", metadata: ["error": "\(error)"])
+        return UploadFailure(.serviceUnavailable, "Service Unavailable: the token store cannot be reached; retry later.")
+    }
+
+    /// Runs a token store operation; its failures become 503.
+    func tokenStoreCall<T>(_ body: () async throws -> T) async throws(UploadFailure) -> T {
+        do {
+            return try await body()
+        } catch {
+            throw storeFailure(error)
+        }
+    }
+}
+
+/// The registry's HTTP server on Hummingbird 2.
+public struct RegistryServer: Sendable {
+    /// The server's settings (`upload-server serve`'s options).
+    public struct Configuration: Sendable {
+        /// The address to listen on.
+        public var host: String
+        /// The port; 0 picks a free one (announced when ready).
+        public var port: Int
+        /// Where release files are kept.
+        public var dataDirectory: String
+        /// The largest upload accepted, in bytes.
+        public var maximumUploadBytes: Int
+
+        /// Settings.
+        public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String, maximumUploadBytes: Int = 100 << 20) {
+            self.host = host
+            self.port = port
+            self.dataDirectory = dataDirectory
+            self.maximumUploadBytes = maximumUploadBytes
+        }
+    }
+
+    /// What the route groups share.
+    public let context: RegistryServerContext
+    /// Records token use in batches (run as a service of the application).
+    let usage: TokenUsageRecorder
+
+    /// A server over `store`.
+    public init(configuration: Configuration, store: RegistryStore, logger: Logger) throws {
+        let storage = FileStorage(root: configuration.dataDirectory)
+        try storage.prepare()
+        let usage = TokenUsageRecorder(store: store.tokens)
+        let authenticator = UploadAuthenticator(
+            verifier: UploadTokenVerifier(prefix: "pypi", location: TokenIssuer.location), tokens: store.tokens,
+            owners: RegistryOwnerPolicy(registry: store.registry), usage: usage, logger: logger)
+        self.usage = usage
+        self.context = RegistryServerContext(
+            configuration: configuration, store: store, logger: logger, storage: storage, authenticator: authenticator,
+            issuer: TokenIssuer(store: store))
+    }
+
+    /// The route groups every registry has: the legacy upload API, the simple index and files, the token API.
+    public static func standardRouteGroups(_ context: RegistryServerContext) -> [any RegistryRouteGroup] {
+        [LegacyUploadRoutes(context: context), SimpleIndexRoutes(context: context), TokenAPIRoutes(context: context)]
+    }
+
+    /// The application serving `routeGroups`, with `services` (and the token-use recorder) run
+    /// alongside; `onReady` gets the address actually bound (the real port when 0 was asked for).
+    public func application(
+        routeGroups: [any RegistryRouteGroup], services: [any Service] = [],
+        onReady: @escaping @Sendable (_ host: String, _ port: Int) async -> Void
+    ) -> some ApplicationProtocol {
+        let router = Router(context: RegistryRequestContext.self)
+        for group in routeGroups { group.addRoutes(to: router) }
+        let host = context.configuration.host
+        let recorder = UsageRecorderService(recorder: usage, logger: context.logger)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: context.configuration.port), serverName: "upload-server"),
+            services: [recorder] + services,
+            onServerRunning: { channel in await onReady(host, channel.localAddress?.port ?? 0) },
+            logger: context.logger)
+    }
+}
+
+/// Writes recorded token uses every few seconds, and once more at shutdown.
+struct UsageRecorderService: Service {
+    let recorder: TokenUsageRecorder
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await recorder.run(every: .seconds(5)) { error in
+                logger.warning("cannot record token use", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}

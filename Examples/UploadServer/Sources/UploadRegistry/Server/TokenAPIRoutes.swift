@@ -1,0 +1,118 @@
+import Foundation
+import Hummingbird
+import MacaroonTokens
+
+/// A small JSON API for the registry's users, authenticated by their own
+/// account-wide tokens (a project-scoped token cannot manage tokens):
+///
+/// - `GET /api/whoami`: `{"user": <id>}` for a valid token, `{}` without credentials
+///   (the same route with and without authentication: what the load benchmark compares);
+/// - `GET /api/tokens`: the user's tokens, never a secret;
+/// - `POST /api/tokens` with `{"name": …, "projects": [...], "ttl": "1h"}` (all optional): a new token, shown once;
+/// - `DELETE /api/tokens/<id>`: revokes one of the user's tokens.
+struct TokenAPIRoutes: RegistryRouteGroup {
+    let context: RegistryServerContext
+
+    /// A token as the API lists it.
+    struct TokenListing: Codable {
+        let id: String
+        let name: String
+        let created: Int64
+        let lastUsed: Int64?
+        let expires: Int64?
+        let caveats: [String]
+
+        init(_ info: TokenInfo) {
+            id = info.id
+            name = info.name
+            created = info.created
+            lastUsed = info.lastUsed
+            expires = info.expires
+            caveats = info.caveats.map { String(decoding: $0, as: UTF8.self) }
+        }
+    }
+
+    /// What `POST /api/tokens` takes.
+    struct CreateRequest: Codable {
+        let name: String?
+        let projects: [String]?
+        let ttl: String?
+    }
+
+    /// What `POST /api/tokens` answers: the token, once.
+    struct CreateResponse: Codable {
+        let id: String
+        let name: String
+        let expires: Int64?
+        let token: String
+    }
+
+    /// What `GET /api/whoami` answers.
+    struct WhoAmI: Codable {
+        let user: String?
+    }
+
+    func addRoutes(to router: Router<RegistryRequestContext>) {
+        router.get("api/whoami") { request, _ in
+            guard request.headers[.authorization] != nil else { return try json(WhoAmI(user: nil), status: .ok) }
+            return try json(WhoAmI(user: try await context.authenticator.authenticate(request, project: nil)), status: .ok)
+        }
+        router.get("api/tokens") { request, _ in
+            let user = try await context.authenticator.authenticate(request, project: nil)
+            let tokens = try await context.tokenStoreCall { try await context.store.tokens.tokens(ownedBy: .user(id: user)) }
+            return try json(["tokens": tokens.map(TokenListing.init)], status: .ok)
+        }
+        router.post("api/tokens") { request, _ in
+            var request = request
+            let userID = try await context.authenticator.authenticate(request, project: nil)
+            let body = try await request.collectBody(upTo: 64 * 1024)
+            guard let create = try? JSONDecoder().decode(CreateRequest.self, from: Data(buffer: body)) else {
+                throw UploadFailure(.badRequest, "The body must be a JSON object with optional name, projects and ttl.")
+            }
+            var ttl: Int64?
+            if let text = create.ttl {
+                guard let seconds = DurationText.seconds(text) else { throw UploadFailure(.badRequest, "ttl is a duration such as 90s, 15m, 2h or 30d.") }
+                ttl = seconds
+            }
+            guard let user = try await context.operational({ try await context.store.registry.user(id: userID) }) else {
+                throw UploadFailure(.forbidden, "Invalid API Token: the token's user no longer exists")
+            }
+            let minted: MintedStoredToken
+            do {
+                minted = try await context.issuer.mint(for: user, name: create.name, projects: create.projects ?? [], ttl: ttl)
+            } catch let error as RegistryError {
+                throw context.failure(error)
+            } catch let error as TokenStoreError where !error.isOperational {
+                throw UploadFailure(.badRequest, error.detail)
+            } catch {
+                throw context.storeFailure(error)
+            }
+            context.logger.info("token created", metadata: ["token_id": "\(minted.info.id)", "user": "\(user.name)"])
+            return try json(
+                CreateResponse(id: minted.info.id, name: minted.info.name, expires: minted.info.expires, token: minted.token),
+                status: .created)
+        }
+        router.delete("api/tokens/:id") { request, requestContext in
+            let userID = try await context.authenticator.authenticate(request, project: nil)
+            let id = try requestContext.parameters.require("id")
+            do {
+                try await context.store.tokens.delete(id: id, ownedBy: .user(id: userID))
+            } catch let error as TokenStoreError where error.code == .notFound {
+                throw UploadFailure(.notFound, "You have no token with this id.")
+            } catch {
+                throw context.storeFailure(error)
+            }
+            context.logger.info("token revoked", metadata: ["token_id": "\(id)"])
+            return Response(status: .noContent)
+        }
+    }
+
+    private func json(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.sortedKeys]
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
+    }
+}

@@ -1,0 +1,53 @@
+import MacaroonTokens
+
+/// Mints tokens for the registry's users, as PyPI does: account-wide, or
+/// scoped to projects the user owns (with both their names and their ids).
+/// The one place that decides what a token carries; the `tokens create`
+/// command and the JSON API both use it.
+public struct TokenIssuer: Sendable {
+    /// The location written into every token (and checked by the verifier).
+    public static let location = "upload-server"
+
+    let store: RegistryStore
+
+    /// An issuer minting into `store`.
+    public init(store: RegistryStore) {
+        self.store = store
+    }
+
+    /// Mints a token for `user`, restricted to `projects` (each must exist and be
+    /// owned by the user) and expiring after `ttl` seconds if given.
+    ///
+    /// - Throws: ``RegistryError/notFound(_:)``/``RegistryError/invalid(_:)`` for projects the user
+    ///   may not scope a token to; the store's ``TokenStoreError`` (e.g. a duplicate name).
+    public func mint(for user: RegistryUser, name: String?, projects: [String], ttl: Int64?) async throws -> MintedStoredToken {
+        var names: [String] = []
+        var ids: [String] = []
+        for projectName in projects {
+            guard let project = try await store.registry.project(named: projectName), project.ownerID == user.id else {
+                // The same answer whether the project is someone else's or does not exist.
+                throw RegistryError.notFound(
+                    "the user '\(user.name)' owns no project '\(RegistryDatabase.printable(projectName))' "
+                        + "(a project is created by its first upload, with an account-wide token)")
+            }
+            if !ids.contains(project.id) {
+                names.append(project.normalizedName)
+                ids.append(project.id)
+            }
+        }
+        var caveats: [any TaggedUploadCaveat] = []
+        if !ids.isEmpty {
+            caveats.append(try ProjectNamesCaveat(names))
+            caveats.append(try ProjectIDsCaveat(ids))
+        }
+        let now = Clock.now()
+        let token = NewToken(
+            owner: .user(id: user.id), name: name ?? Self.defaultName(now: now), caveats: caveats,
+            expires: ttl.map { now + $0 }, prefix: "pypi", location: Self.location)
+        return try await store.tokens.mint(token, now: now)
+    }
+
+    private static func defaultName(now: Int64) -> String {
+        "token \(Clock.format(now)) \(UInt32.random(in: 0...UInt32.max))"
+    }
+}

@@ -1,0 +1,3 @@
+import UploadRegistry
+
+await UploadServerCommand.runFromCommandLine()
