@@ -26,6 +26,10 @@ let package = Package(
         .executable(name: "macaroon", targets: ["MacaroonTool"]),
         // The token store in one SQLite file; needs the `SQLite` trait.
         .library(name: "MacaroonSQLite", targets: ["MacaroonSQLite"]),
+        // OIDC trusted publishing: ID token for upload token (trait `TrustedPublishing`).
+        .library(name: "MacaroonTrustedPublishing", targets: ["MacaroonTrustedPublishing"]),
+        // Leaked-token reports from GitHub secret scanning (trait `LeakReports`).
+        .library(name: "MacaroonLeakReports", targets: ["MacaroonLeakReports"]),
         // The token store on PostgreSQL; needs the `PostgreSQL` trait.
         .library(name: "MacaroonPostgres", targets: ["MacaroonPostgres"]),
         // Framework adapters: enable the trait of the same name, e.g.
@@ -41,18 +45,23 @@ let package = Package(
         .trait(name: "PostgreSQL", description: "MacaroonPostgres: the token store on PostgreSQL (postgres-nio, swift-service-lifecycle)."),
         .trait(name: "Hummingbird", description: "MacaroonHummingbird: a hummingbird-auth authenticator middleware over a TokenStore."),
         .trait(name: "Vapor", description: "MacaroonVapor: a Vapor 4 AsyncRequestAuthenticator over a TokenStore."),
+        .trait(name: "TrustedPublishing", description: "The MacaroonTrustedPublishing product (jwt-kit, async-http-client)."),
+        .trait(name: "LeakReports", description: "The MacaroonLeakReports product (swift-crypto, async-http-client)."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // Server-side packages: every reference below is trait-guarded.
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.1.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // Server integration (traits Hummingbird, Vapor): every reference below is trait-guarded.
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
@@ -99,6 +108,33 @@ let package = Package(
                 "MacaroonTokens",
                 .product(name: "GRDB", package: "GRDB.swift", condition: .when(traits: ["SQLite"])),
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["SQLite"])),
+            ]
+        ),
+        // Bounded HTTP GETs of key documents (JWKS, GitHub's public keys) with async-http-client,
+        // shared by the two products below; empty unless one of their traits is enabled.
+        .target(
+            name: "MacaroonHTTPFetch",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client", condition: .when(traits: ["TrustedPublishing", "LeakReports"])),
+                .product(name: "NIOCore", package: "swift-nio", condition: .when(traits: ["TrustedPublishing", "LeakReports"])),
+            ]
+        ),
+        // Trusted publishing (OIDC): JWT verification against issuers' JWKS, GitHub Actions
+        // publishers, the token exchange; empty unless the trait `TrustedPublishing` is enabled.
+        .target(
+            name: "MacaroonTrustedPublishing",
+            dependencies: [
+                "MacaroonTokens", "Macaroons", "MacaroonHTTPFetch",
+                .product(name: "JWTKit", package: "jwt-kit", condition: .when(traits: ["TrustedPublishing"])),
+            ]
+        ),
+        // GitHub secret-scanning reports of leaked tokens: signature check, revocation;
+        // empty unless the trait `LeakReports` is enabled.
+        .target(
+            name: "MacaroonLeakReports",
+            dependencies: [
+                "MacaroonTokens", "Macaroons", "MacaroonHTTPFetch",
+                .product(name: "Crypto", package: "swift-crypto", condition: .when(traits: ["LeakReports"])),
             ]
         ),
         // TokenStore on PostgreSQL (trait PostgreSQL); its sources are empty without the trait.
@@ -198,6 +234,21 @@ let package = Package(
         .testTarget(
             name: "MacaroonTokensTests",
             dependencies: ["MacaroonTokens", "Macaroons", "_MacaroonInternals", "MacaroonTestSupport", "TokenStoreConformance"]
+        ),
+        .testTarget(
+            name: "MacaroonTrustedPublishingTests",
+            dependencies: [
+                "MacaroonTrustedPublishing", "MacaroonTokens", "Macaroons", "MacaroonHTTPFetch",
+                .product(name: "JWTKit", package: "jwt-kit", condition: .when(traits: ["TrustedPublishing"])),
+                .product(name: "CryptoExtras", package: "swift-crypto", condition: .when(traits: ["TrustedPublishing"])),
+            ]
+        ),
+        .testTarget(
+            name: "MacaroonLeakReportsTests",
+            dependencies: [
+                "MacaroonLeakReports", "MacaroonTokens", "Macaroons", "MacaroonHTTPFetch",
+                .product(name: "Crypto", package: "swift-crypto", condition: .when(traits: ["LeakReports"])),
+            ]
         ),
         .testTarget(
             name: "MacaroonPostgresTests",

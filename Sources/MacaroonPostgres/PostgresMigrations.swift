@@ -63,6 +63,18 @@ enum PostgresMigrations {
             FOR EACH STATEMENT EXECUTE FUNCTION macaroon_tokens_notify_truncated()
             """,
         ]),
+        // ReplayGuard: single-use identifiers (OIDC jti), each remembered until it expires.
+        SchemaMigration(version: 3, name: "used identifiers", statements: [
+            """
+            CREATE TABLE macaroon_used_identifiers (
+                scope text NOT NULL,
+                identifier text NOT NULL,
+                expires bigint NOT NULL,
+                PRIMARY KEY (scope, identifier)
+            )
+            """,
+            "CREATE INDEX macaroon_used_identifiers_expires ON macaroon_used_identifiers (expires)",
+        ]),
     ]
 
     /// The version the last step brings the schema to.

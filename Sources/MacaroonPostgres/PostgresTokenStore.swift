@@ -234,7 +234,7 @@ public final class PostgresTokenStore: TokenStore, Service {
 
     /// Runs `body` within the operation timeout, mapping every failure to a ``TokenStoreError``.
     @discardableResult
-    private func perform<Value: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> Value) async throws(TokenStoreError) -> Value {
+    func perform<Value: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> Value) async throws(TokenStoreError) -> Value {
         do {
             return try await withDeadline(configuration.operationTimeout, operation: body)
         } catch {

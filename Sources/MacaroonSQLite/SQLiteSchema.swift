@@ -27,6 +27,18 @@ enum SQLiteSchema {
             "CREATE UNIQUE INDEX tokens_publisher_description ON tokens (publisher_id, description) WHERE publisher_id IS NOT NULL",
             "CREATE INDEX tokens_expires ON tokens (expires) WHERE expires IS NOT NULL",
         ]),
+        // ReplayGuard: single-use identifiers (OIDC jti), each remembered until it expires.
+        SchemaMigration(version: 2, name: "create used identifiers", statements: [
+            """
+            CREATE TABLE used_identifiers (
+                scope TEXT NOT NULL,
+                identifier TEXT NOT NULL,
+                expires INTEGER NOT NULL,
+                PRIMARY KEY (scope, identifier)
+            ) STRICT, WITHOUT ROWID
+            """,
+            "CREATE INDEX used_identifiers_expires ON used_identifiers (expires)",
+        ]),
     ]
 
     /// Brings the database to the newest schema, one migration per transaction;

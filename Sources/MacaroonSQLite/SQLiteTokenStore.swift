@@ -191,7 +191,7 @@ public final class SQLiteTokenStore: TokenStore {
         }
     }
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(TokenStoreError) -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(TokenStoreError) -> T {
         do {
             return try await pool.write(body)
         } catch {

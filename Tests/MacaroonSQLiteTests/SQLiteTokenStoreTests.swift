@@ -80,7 +80,8 @@ struct SQLiteFixture: TokenStoreFixture {
         let fixture = SQLiteFixture()
         _ = try SQLiteTokenStore(path: fixture.path, keyRing: .unsealed, logger: quietLogger)
         _ = try SQLiteTokenStore(path: fixture.path, keyRing: .unsealed, logger: quietLogger)
-        #expect(try sqlite(fixture.path, "SELECT version, name FROM token_store_migrations") == "1|create tokens\n")
+        #expect(try sqlite(fixture.path, "SELECT version, name FROM token_store_migrations")
+            == "1|create tokens\n2|create used identifiers\n")
         #expect(try sqlite(fixture.path, "PRAGMA journal_mode") == "wal\n")
     }
 

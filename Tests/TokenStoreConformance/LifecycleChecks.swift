@@ -18,7 +18,7 @@ extension ConformanceCheck {
         #expect(record.expires == Check.now + 3600 && record.lastUsed == nil && record.keyID == "kek-1")
         #expect(record.additional == #"{"note":"for CI"}"#)
         #expect(record.caveats.map { String(decoding: $0, as: UTF8.self) }
-            == [#"[3,"alice"]"#, "[0,\(Check.now + 3600),\(Check.now)]", #"[1,["sampleproject"]]"#])
+            == [#"[3,"alice"]"#, #"[1,["sampleproject"]]"#, "[0,\(Check.now + 3600),\(Check.now)]"])
         #expect(!"\(record)".contains("rootKey: MacaroonKey") && "\(record)".contains("<redacted>"))
         #expect(try await store.tokens(ownedBy: alice) == [minted.info])
         #expect(try await Check.verify(minted.token, store).isAllowed)

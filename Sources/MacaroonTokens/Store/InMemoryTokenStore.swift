@@ -9,6 +9,13 @@ public final class InMemoryTokenStore: TokenStore, CustomReflectable {
         var rows: [String: StoredTokenRow] = [:]
         /// Owner and name of every row, for the uniqueness of names per owner.
         var names: Set<OwnerName> = []
+        /// Claimed one-time identifiers (``ReplayGuard``) and when each may be forgotten.
+        var claimed: [ClaimedIdentifier: Int64] = [:]
+    }
+
+    private struct ClaimedIdentifier: Hashable {
+        let scope: String
+        let identifier: String
     }
 
     private struct OwnerName: Hashable {
@@ -133,5 +140,21 @@ public final class InMemoryTokenStore: TokenStore, CustomReflectable {
     /// Every row as stored, for the conformance suite's look at raw storage.
     package func rawRows() -> [StoredTokenRow] {
         state.withLock { Array($0.rows.values) }
+    }
+}
+
+extension InMemoryTokenStore: ReplayGuard {
+    public func claimOnce(_ identifier: String, scope: String, until expires: Int64, now: Int64) async throws(TokenStoreError) -> Bool {
+        try ReplayGuardLimits.validate(identifier: identifier, scope: scope)
+        let key = ClaimedIdentifier(scope: scope, identifier: identifier)
+        return state.withLock { state in
+            if let remembered = state.claimed[key], remembered >= now { return false }
+            // Forget expired claims now and then, so memory stays bounded by the live ones.
+            if state.claimed.count >= 1024, state.claimed.count.isMultiple(of: 1024) {
+                state.claimed = state.claimed.filter { $0.value >= now }
+            }
+            state.claimed[key] = expires
+            return true
+        }
     }
 }

@@ -2,8 +2,9 @@
 ///
 /// The minted token also carries, as its first caveat, the owner's caveat
 /// (``RequestUserCaveat`` or ``TrustedPublisherCaveat``, as Warehouse writes),
-/// then an ``ExpirationCaveat`` when ``expires`` is set, then ``caveats``. All
-/// of them are stored too and applied again at verification.
+/// then ``caveats``, then an ``ExpirationCaveat`` when ``expires`` is set (the
+/// order of Warehouse's trusted-publishing tokens). All of them are stored too
+/// and applied again at verification.
 public struct NewToken: Sendable {
     /// The owner: the identity the token will establish.
     public var owner: TokenOwner

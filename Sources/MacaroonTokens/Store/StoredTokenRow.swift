@@ -58,11 +58,11 @@ package struct StoredTokenRow: Sendable, Hashable, CustomStringConvertible, Cust
             case .user(let id): issued.append(try RequestUserCaveat(userID: id))
             case .trustedPublisher(let id): issued.append(try TrustedPublisherCaveat(publisherID: id))
             }
+            issued += new.caveats
             if let expires = new.expires { issued.append(try ExpirationCaveat(expiresAt: expires, notBefore: now)) }
         } catch {
             throw TokenStoreError(.invalidArgument, detail: error.detail)
         }
-        issued += new.caveats
         let id = randomUUID()
         let secret = MacaroonKey.generateSecret()
         let token: ServiceToken

@@ -1,0 +1,117 @@
+#if LeakReports
+import Crypto
+import Foundation
+import MacaroonHTTPFetch
+
+/// The public keys a secret-scanning reporter signs its reports with, fetched
+/// from its keys URL (GitHub: `https://api.github.com/meta/public_keys/secret_scanning`)
+/// in GitHub's shape, `{"public_keys": [{"key_identifier", "key" (PEM), "is_current"}]}`,
+/// and cached.
+///
+/// The cache lives ``Policy/cacheTime`` (Warehouse: 30 minutes); an unknown key
+/// id fetches again, at most once per ``Policy/refreshFloor``.
+public actor ReporterKeys {
+    /// How keys are fetched and kept.
+    public struct Policy: Sendable {
+        /// How long fetched keys are used, seconds.
+        public var cacheTime: Int64
+        /// The shortest time between two fetches, seconds.
+        public var refreshFloor: Int64
+        /// The longest keys document accepted, bytes.
+        public var maxDocumentBytes: Int
+
+        /// A policy.
+        public init(cacheTime: Int64 = 30 * 60, refreshFloor: Int64 = 60, maxDocumentBytes: Int = 256 * 1024) {
+            self.cacheTime = cacheTime
+            self.refreshFloor = refreshFloor
+            self.maxDocumentBytes = maxDocumentBytes
+        }
+    }
+
+    /// GitHub's keys URL for secret-scanning partners.
+    public static let gitHubURL = "https://api.github.com/meta/public_keys/secret_scanning"
+
+    /// Where the keys are.
+    public let url: String
+    private let fetcher: any DocumentFetcher
+    private let policy: Policy
+    private var keys: [String: P256.Signing.PublicKey] = [:]
+    private var fetchedAt: Int64 = .min
+    private var lastAttempt: Int64 = .min
+    private var refreshing: Task<Result<[String: P256.Signing.PublicKey], any Error>, Never>?
+
+    /// Keys fetched from `url` with `fetcher`.
+    public init(url: String = ReporterKeys.gitHubURL, fetcher: any DocumentFetcher, policy: Policy = Policy()) {
+        self.url = url
+        self.fetcher = fetcher
+        self.policy = policy
+    }
+
+    /// The key with this identifier, or `nil` when the reporter has no such key.
+    ///
+    /// - Throws: ``DocumentFetchError`` when the keys are needed and cannot be fetched
+    ///   (an operational failure: answer 503 so that the reporter retries).
+    public func key(id: String, now: Int64) async throws -> P256.Signing.PublicKey? {
+        let fresh = fetchedAt != .min && now - fetchedAt < policy.cacheTime
+        if fresh, let key = keys[id] { return key }
+        // Stale keys, or an unknown id: fetch, unless we did within the floor.
+        if refreshing != nil || lastAttempt == .min || now - lastAttempt >= policy.refreshFloor {
+            try await refresh(now: now)
+        }
+        return keys[id]
+    }
+
+    /// Fetches the keys; callers arriving meanwhile await the same fetch.
+    private func refresh(now: Int64) async throws {
+        let task: Task<Result<[String: P256.Signing.PublicKey], any Error>, Never>
+        if let running = refreshing {
+            task = running
+        } else {
+            lastAttempt = now
+            let (url, fetcher, maxBytes) = (self.url, self.fetcher, policy.maxDocumentBytes)
+            task = Task {
+                do {
+                    return .success(try Self.parse(try await fetcher.fetch(url, maxBytes: maxBytes), url: url))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            refreshing = task
+        }
+        let result = await task.value
+        if refreshing == task { refreshing = nil }
+        switch result {
+        case .success(let fetched):
+            keys = fetched
+            fetchedAt = now
+        case .failure(let error):
+            // Keep serving the keys we have, if any are still fresh enough to trust.
+            if keys.isEmpty || now - fetchedAt >= policy.cacheTime * 2 { throw error }
+        }
+    }
+
+    private struct Document: Decodable {
+        struct Key: Decodable {
+            let key_identifier: String
+            let key: String
+        }
+        let public_keys: [Key]
+    }
+
+    /// The P-256 keys of a keys document, by identifier (other kinds of key are skipped).
+    static func parse(_ bytes: [UInt8], url: String) throws -> [String: P256.Signing.PublicKey] {
+        let document: Document
+        do {
+            document = try JSONDecoder().decode(Document.self, from: Data(bytes))
+        } catch {
+            throw DocumentFetchError("the keys at \(url) are not in the public_keys shape")
+        }
+        var keys: [String: P256.Signing.PublicKey] = [:]
+        for entry in document.public_keys {
+            if let key = try? P256.Signing.PublicKey(pemRepresentation: entry.key) { keys[entry.key_identifier] = key }
+        }
+        guard !keys.isEmpty else { throw DocumentFetchError("the keys at \(url) hold no P-256 public key") }
+        return keys
+    }
+}
+#endif

@@ -1,0 +1,4 @@
+#if TrustedPublishing
+// DocumentFetcher and AsyncHTTPDocumentFetcher are part of this product's API.
+@_exported import MacaroonHTTPFetch
+#endif
