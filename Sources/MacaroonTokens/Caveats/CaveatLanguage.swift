@@ -120,7 +120,7 @@ public struct CaveatLanguage: Sendable {
 
 extension CaveatLanguage: CaveatPolicy {
     /// Decodes `caveat` and evaluates it against `request`. A caveat that
-    /// cannot be decoded fails with ``Macaroons/DenialReason/Code/invalidCaveat``.
+    /// cannot be decoded fails with `DenialReason.Code.invalidCaveat`.
     public func evaluate(_ caveat: ArraySlice<UInt8>, in request: UploadRequest) -> CaveatEvaluation {
         let decoded: any UploadCaveat
         do {

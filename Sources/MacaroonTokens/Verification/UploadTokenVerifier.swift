@@ -6,7 +6,7 @@ import _MacaroonInternals
 ///
 /// It keeps what is specific to service tokens (parsing, the prefix, key
 /// lookup by identifier, the required location and trusted third parties) around
-/// a ``Macaroons/MacaroonVerifier`` whose policy is the ``CaveatLanguage``,
+/// a `MacaroonVerifier` whose policy is the ``CaveatLanguage``,
 /// which holds the order: the signature chain (and any discharges) in constant
 /// time; the location; third-party trust; only then every caveat, each decoded
 /// and evaluated. Every failure is reported.
@@ -88,7 +88,7 @@ public struct UploadTokenVerifier: Sendable {
     /// Verifies a token's text with a key store: parse, look up, verify.
     ///
     /// - Throws: only what `keys` throws (operational failures). Every problem
-    ///   with the token itself is a ``Macaroons/Verdict/denied(_:)``.
+    ///   with the token itself is a `Verdict.denied`.
     public func verify(
         token text: some StringProtocol, request: UploadRequest, keys: some RootKeyStore, discharges: [Macaroon] = []
     ) async throws -> UploadVerdict {
@@ -122,7 +122,7 @@ public struct UploadTokenVerifier: Sendable {
     ///
     /// A token with another prefix than ``prefix`` is a malformed token, as it is when parsed.
     /// The order after that (signatures, location, third-party trust, every caveat) is
-    /// ``Macaroons/MacaroonVerifier``'s.
+    /// `MacaroonVerifier`'s.
     public func verify(_ token: ServiceToken, key: MacaroonKey?, request: UploadRequest, discharges: [Macaroon] = []) -> UploadVerdict {
         guard UTF8Text.equal(token.prefix, prefix) else {
             return .denied([DenialReason(

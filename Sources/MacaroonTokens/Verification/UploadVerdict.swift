@@ -1,6 +1,6 @@
 public import Macaroons
 
-/// The answer to an upload request: the core ``Macaroons/Verdict``, allowed, or
+/// The answer to an upload request: the core `Verdict`, allowed, or
 /// denied with every reason.
 ///
 /// `.allowed` answers one question: does the token, signed with the key you

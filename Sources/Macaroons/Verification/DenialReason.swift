@@ -33,7 +33,7 @@ public struct DenialReason: Sendable, Hashable, CustomStringConvertible {
         lhs.code == rhs.code && lhs.message == rhs.message && lhs.caveatIndex == rhs.caveatIndex && lhs.underlying == rhs.underlying
     }
 
-    /// Hashes what ``==`` compares.
+    /// Hashes what `==` compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(code)
         hasher.combine(message)

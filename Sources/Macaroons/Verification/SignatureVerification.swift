@@ -47,16 +47,29 @@ private struct ChainVerification {
     /// Checks `macaroon`'s own chain first (bound to the root unless it is the
     /// root), then opens each third-party caveat and verifies its discharge.
     mutating func verify(_ macaroon: Macaroon, signingKey: SHA256Digest, depth: Int) throws(MacaroonError) {
+        // The keys the third-party caveats' verification ids are sealed under, on the stack.
+        let thirdPartyCount = macaroon.caveats.count(where: \.isThirdParty)
+        try withUnsafeTemporaryAllocation(of: SHA256Digest.self, capacity: thirdPartyCount) { sealingKeys in
+            Result { () throws(MacaroonError) in
+                try verify(macaroon, signingKey: signingKey, depth: depth, sealingKeys: sealingKeys)
+            }
+        }.get()
+    }
+
+    private mutating func verify(
+        _ macaroon: Macaroon, signingKey: SHA256Digest, depth: Int, sealingKeys: UnsafeMutableBufferPointer<SHA256Digest>
+    ) throws(MacaroonError) {
         let isRoot = depth == 0
         // One walk of the chain; it notes the key each third-party caveat's verification id is sealed under.
         // Intermediate signatures would let a holder drop the caveats after them: wiped when done.
-        var sealingKeys: [(index: Int, key: SHA256Digest)] = []
+        var noted = 0
         defer {
-            for index in sealingKeys.indices { sealingKeys[index].key.wipe() }
+            for index in 0..<noted { sealingKeys[index].wipe() }
         }
         // The expected signature is what a forger needs: wiped once compared.
-        var chain = SignatureChain.sign(key: signingKey, identifier: macaroon.identifier, caveats: macaroon.caveats) { index, key in
-            sealingKeys.append((index, key))
+        var chain = SignatureChain.sign(key: signingKey, identifier: macaroon.identifier, caveats: macaroon.caveats) { _, key in
+            sealingKeys.initializeElement(at: noted, to: key)
+            noted += 1
         }
         var expected = isRoot ? chain : SignatureChain.bind(discharge: chain, toRoot: rootSignature)
         let matches = OpenSSLBackend.constantTimeEqual(expected, macaroon.signature.digest)
@@ -68,13 +81,15 @@ private struct ChainVerification {
                                 detail: "the discharge for \(Printable.bytes(macaroon.identifier)) has a wrong signature or is not bound to this root")
         }
         // Only once the chain matched are verification ids opened and discharges verified.
-        for (index, sealingKey) in sealingKeys {
-            guard case .thirdParty(let identifier, let verificationID, _) = macaroon.caveats[index] else { continue }
+        var next = 0
+        for case .thirdParty(let identifier, let verificationID, _) in macaroon.caveats {
+            let sealed = next
+            next += 1
             guard depth < limits.maxDischargeDepth else {
                 throw MacaroonError(.dischargeLimitExceeded, field: .discharge,
                                     detail: "third-party caveats nest deeper than \(limits.maxDischargeDepth)")
             }
-            guard var caveatKey = SodiumBackend.open(verificationID, key: sealingKey) else {
+            guard var caveatKey = SodiumBackend.open(verificationID, key: sealingKeys[sealed]) else {
                 throw MacaroonError(.invalidVerificationID, field: .verificationID,
                                     detail: "the verification id of \(Printable.bytes(identifier)) cannot be opened"
                                         + " (\(verificationID.count) bytes; a valid one is \(SodiumBackend.verificationIDLength))")
