@@ -97,8 +97,8 @@ public final class PostgresTokenStore: TokenStore, Service {
     public func tokens(ownedBy owner: TokenOwner) async throws(TokenStoreError) -> [TokenInfo] {
         let rows = try await perform("listing tokens") { [client] in
             let query: PostgresQuery = switch owner {
-            case .user(let id): "SELECT \(unescaped: Self.columns) FROM macaroon_tokens WHERE user_id = \(id) ORDER BY created, id"
-            case .trustedPublisher(let id): "SELECT \(unescaped: Self.columns) FROM macaroon_tokens WHERE publisher_id = \(id) ORDER BY created, id"
+            case .user(let id): "SELECT \(unescaped: Self.listColumns) FROM macaroon_tokens WHERE user_id = \(id) ORDER BY created, id"
+            case .trustedPublisher(let id): "SELECT \(unescaped: Self.listColumns) FROM macaroon_tokens WHERE publisher_id = \(id) ORDER BY created, id"
             }
             return try await Self.rows(client.query(query))
         }
@@ -189,6 +189,9 @@ public final class PostgresTokenStore: TokenStore, Service {
     /// The columns of a row, in ``StoredTokenRow``'s order.
     static let columns =
         "id::text, user_id, publisher_id, description, created, last_used, expires, caveats::text, additional::text, key_id, root_key"
+    /// ``columns`` with an empty `root_key`: listings never read keys.
+    private static let listColumns =
+        "id::text, user_id, publisher_id, description, created, last_used, expires, caveats::text, additional::text, key_id, ''::bytea"
     private static let rewrapBatch = 500
 
     /// The row with this id, read from the database (never from the cache).

@@ -97,7 +97,7 @@ let benchmarks: @Sendable () -> Void = {
     }
     let postgres = PostgresStores.shared
     for (name, cached) in [("uncached", false), ("cached", true)] {
-        Benchmark("Store-verify-PostgreSQL-\(name)", setup: setUp) { benchmark async throws in
+        Benchmark("Store-verify-PostgreSQL-\(name)") { benchmark async throws in
             let store = (cached ? postgres.cached : postgres.uncached)!
             for _ in benchmark.scaledIterations {
                 let result = try await StoreFixture.verifier.verify(
@@ -106,7 +106,7 @@ let benchmarks: @Sendable () -> Void = {
                 blackHole(result)
             }
         }
-        Benchmark("Store-lookup-PostgreSQL-\(name)", setup: setUp) { benchmark async throws in
+        Benchmark("Store-lookup-PostgreSQL-\(name)") { benchmark async throws in
             let store = (cached ? postgres.cached : postgres.uncached)!
             let id = try StoreFixture.verifier.parse(postgres.token).identifier!
             for _ in benchmark.scaledIterations { blackHole(try await store.token(id: id)) }
