@@ -119,7 +119,8 @@ struct SQLiteFixture: TokenStoreFixture {
             }
             try await group.waitForAll()
         }
-        #expect(try sqlite(fixture.path, "SELECT version FROM token_store_migrations") == "1\n")
+        // Every migration (1: tokens, 2: used identifiers) recorded exactly once.
+        #expect(try sqlite(fixture.path, "SELECT version FROM token_store_migrations ORDER BY version") == "1\n2\n")
     }
 
     @Test func aProcessKilledWhileMintingLeavesNoHalfWrittenToken() async throws {
