@@ -9,8 +9,8 @@ let package = Package(
     name: "UploadServer",
     platforms: [.macOS(.v15)],
     dependencies: [
-        // The token stores; further traits (PostgreSQL, Hummingbird) as their products land.
-        .package(name: "swift-macaroons", path: "../..", traits: ["SQLite"]),
+        // The token stores, trusted publishing and leak reports; further traits as their products land.
+        .package(name: "swift-macaroons", path: "../..", traits: ["SQLite", "TrustedPublishing", "LeakReports"]),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -30,7 +30,10 @@ let package = Package(
                 .product(name: "Macaroons", package: "swift-macaroons"),
                 .product(name: "MacaroonTokens", package: "swift-macaroons"),
                 .product(name: "MacaroonSQLite", package: "swift-macaroons"),
+                .product(name: "MacaroonTrustedPublishing", package: "swift-macaroons"),
+                .product(name: "MacaroonLeakReports", package: "swift-macaroons"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

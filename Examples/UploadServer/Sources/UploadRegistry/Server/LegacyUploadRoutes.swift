@@ -48,18 +48,22 @@ struct LegacyUploadRoutes: RegistryRouteGroup {
 
         let registry = context.store.registry
         let existing = try await context.operational { try await registry.project(named: name) }
-        let userID = try await context.authenticator.authenticate(
+        let owner = try await context.authenticator.owner(
             request, project: UploadRequest.Project(name: existing?.name ?? name, id: existing?.id))
+        // A trusted publisher's token verified only for its projects, which exist.
+        let userID = owner.id
         let project: RegistryProject
         if let existing {
             project = existing
+        } else if case .trustedPublisher = owner {
+            throw UploadFailure(.forbidden, "Trusted publishers upload only to their existing projects.")
         } else {
             project = try await context.operational { try await registry.projectCreatingIfNeeded(named: name, ownerID: userID) }
             if project.ownerID == userID, project.name == name {
                 context.logger.info("project created", metadata: ["project": "\(project.normalizedName)", "owner": "\(userID)"])
             }
         }
-        guard project.ownerID == userID else {
+        guard project.ownerID == userID || owner.publisherID != nil else {
             let user = try await context.operational { try await registry.user(id: userID) }
             throw UploadFailure(
                 .forbidden,

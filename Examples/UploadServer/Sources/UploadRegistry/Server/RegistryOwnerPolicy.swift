@@ -1,7 +1,7 @@
 import MacaroonTokens
 
 /// The registry's word on token owners: a user's tokens work while the user
-/// exists. Trusted publishers are not configured on this server.
+/// exists; a trusted publisher's while it is registered, for its projects.
 struct RegistryOwnerPolicy: TokenOwnerPolicy {
     let registry: RegistryDatabase
 
@@ -9,8 +9,13 @@ struct RegistryOwnerPolicy: TokenOwnerPolicy {
         switch owner {
         case .user(let id):
             try await registry.user(id: id) == nil ? .disabled(reason: "the token's user no longer exists") : .active()
-        case .trustedPublisher:
-            .disabled(reason: "trusted publishing is not enabled on this server")
+        case .trustedPublisher(let id):
+            // A publisher's tokens work while it is registered, for its projects.
+            if let publisher = try await registry.gitHubPublisher(id: id) {
+                .active(projectIDs: Set(publisher.projectIDs))
+            } else {
+                .disabled(reason: "the token's trusted publisher is no longer registered")
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import MacaroonTokens
 import NIOCore
@@ -79,14 +80,23 @@ public struct RegistryServer: Sendable {
         public var dataDirectory: String
         /// The largest upload accepted, in bytes.
         public var maximumUploadBytes: Int
+        /// Serve HTTPS with this configuration (`--tls-certificate`, `--tls-key`); `nil` for HTTP.
+        public var tls: TLSConfiguration?
 
         /// Settings.
-        public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String, maximumUploadBytes: Int = 100 << 20) {
+        public init(
+            host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String, maximumUploadBytes: Int = 100 << 20,
+            tls: TLSConfiguration? = nil
+        ) {
             self.host = host
             self.port = port
             self.dataDirectory = dataDirectory
             self.maximumUploadBytes = maximumUploadBytes
+            self.tls = tls
         }
+
+        /// `https` with TLS, else `http`.
+        public var scheme: String { tls == nil ? "http" : "https" }
     }
 
     /// What the route groups share.
@@ -118,13 +128,14 @@ public struct RegistryServer: Sendable {
     public func application(
         routeGroups: [any RegistryRouteGroup], services: [any Service] = [],
         onReady: @escaping @Sendable (_ host: String, _ port: Int) async -> Void
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         let router = Router(context: RegistryRequestContext.self)
         for group in routeGroups { group.addRoutes(to: router) }
         let host = context.configuration.host
         let recorder = UsageRecorderService(recorder: usage, logger: context.logger)
         return Application(
             router: router,
+            server: try context.configuration.tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
             configuration: .init(address: .hostname(host, port: context.configuration.port), serverName: "upload-server"),
             services: [recorder] + services,
             onServerRunning: { channel in await onReady(host, channel.localAddress?.port ?? 0) },

@@ -21,6 +21,14 @@ struct UploadAuthenticator: Sendable {
 
     /// The user the request's token authenticates for `project`.
     func authenticate(_ request: Request, project: UploadRequest.Project?) async throws(UploadFailure) -> String {
+        guard case .user(let userID) = try await owner(request, project: project) else {
+            throw UploadFailure(.forbidden, "Invalid API Token: not a user token")
+        }
+        return userID
+    }
+
+    /// The owner (a user, or a trusted publisher) the request's token authenticates for `project`.
+    func owner(_ request: Request, project: UploadRequest.Project?) async throws(UploadFailure) -> TokenOwner {
         guard let header = request.headers[.authorization] else { throw Self.noCredentials }
         let outcome: StoredTokenVerdict
         do {
@@ -33,11 +41,11 @@ struct UploadAuthenticator: Sendable {
             logger.error("token store unavailable", metadata: ["error": "\(error)"])
             throw UploadFailure(.serviceUnavailable, "Service Unavailable: the token store cannot be reached; retry later.")
         }
-        guard outcome.isAllowed, let owner = outcome.owner, case .user(let userID) = owner else {
+        guard outcome.isAllowed, let owner = outcome.owner else {
             let reasons = outcome.verdict.reasons.map(\.message).joined(separator: "; ")
             logger.info("token denied", metadata: ["token_id": "\(outcome.token?.id ?? "-")", "reasons": "\(reasons)"])
-            throw UploadFailure(.forbidden, "Invalid API Token: \(reasons.isEmpty ? "not a user token" : reasons)")
+            throw UploadFailure(.forbidden, "Invalid API Token: \(reasons)")
         }
-        return userID
+        return owner
     }
 }
