@@ -7,9 +7,10 @@ import PackageDescription
 let package = Package(
     name: "swift-macaroons-benchmarks",
     dependencies: [
-        // The SQLite trait for the store benchmarks (StoreBenchmarks).
-        .package(name: "swift-macaroons", path: "../", traits: ["SQLite"]),
+        // The SQLite and PostgreSQL traits for the store benchmarks (StoreBenchmarks).
+        .package(name: "swift-macaroons", path: "../", traits: ["SQLite", "PostgreSQL"]),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -40,6 +41,8 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "MacaroonTokens", package: "swift-macaroons"),
                 .product(name: "MacaroonSQLite", package: "swift-macaroons"),
+                .product(name: "MacaroonPostgres", package: "swift-macaroons"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/StoreBenchmarks",

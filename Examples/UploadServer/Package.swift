@@ -9,9 +9,12 @@ let package = Package(
     name: "UploadServer",
     platforms: [.macOS(.v15)],
     dependencies: [
-        // The token stores, trusted publishing and leak reports; further traits as their products land.
-        .package(name: "swift-macaroons", path: "../..", traits: ["SQLite", "TrustedPublishing", "LeakReports"]),
+        // The token stores, the Hummingbird authenticator, trusted publishing and leak reports.
+        .package(
+            name: "swift-macaroons", path: "../..",
+            traits: ["SQLite", "PostgreSQL", "Hummingbird", "TrustedPublishing", "LeakReports"]),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -30,8 +33,11 @@ let package = Package(
                 .product(name: "Macaroons", package: "swift-macaroons"),
                 .product(name: "MacaroonTokens", package: "swift-macaroons"),
                 .product(name: "MacaroonSQLite", package: "swift-macaroons"),
+                .product(name: "MacaroonPostgres", package: "swift-macaroons"),
+                .product(name: "MacaroonHummingbird", package: "swift-macaroons"),
                 .product(name: "MacaroonTrustedPublishing", package: "swift-macaroons"),
                 .product(name: "MacaroonLeakReports", package: "swift-macaroons"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

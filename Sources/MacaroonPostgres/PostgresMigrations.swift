@@ -80,14 +80,23 @@ enum PostgresMigrations {
     /// The version the last step brings the schema to.
     static var latestVersion: Int { all.count }
 
-    /// Brings the schema to ``latestVersion``: every pending step and its row in
-    /// `token_store_migrations`, in one transaction (all or nothing), under an
-    /// advisory lock so that instances starting together take turns and migrate
-    /// once. Returns the versions applied.
+    /// Brings the schema to ``latestVersion``, each pending step in its own
+    /// transaction together with its row in `token_store_migrations`, under an
+    /// advisory lock so that instances starting together take turns and each step
+    /// runs once. Returns the versions applied.
     ///
     /// - Throws: ``TokenStoreError/Code/corrupt`` when the database records a version newer
     ///   than this library's, or versions that are not 1…n (``SchemaMigration/pending(applied:known:)``).
     static func migrate(_ client: PostgresClient, now: Int64, logger: Logger) async throws -> [Int] {
+        var applied: [Int] = []
+        while let version = try await applyNextStep(client, now: now, logger: logger) {
+            applied.append(version)
+        }
+        return applied
+    }
+
+    /// Applies the first pending step in one transaction; `nil` when none is pending.
+    private static func applyNextStep(_ client: PostgresClient, now: Int64, logger: Logger) async throws -> Int? {
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(advisoryLock))", logger: logger)
             try await connection.query(
@@ -98,20 +107,18 @@ enum PostgresMigrations {
                     applied_at bigint NOT NULL
                 )
                 """, logger: logger)
-            var applied: [Int] = []
+            var recorded: [Int] = []
             for try await version in try await connection.query("SELECT version FROM token_store_migrations", logger: logger).decode(Int.self) {
-                applied.append(version)
+                recorded.append(version)
             }
-            let pending = try SchemaMigration.pending(applied: applied, known: all)
-            for migration in pending {
-                for statement in migration.statements {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                }
-                try await connection.query(
-                    "INSERT INTO token_store_migrations (version, name, applied_at) VALUES (\(migration.version), \(migration.name), \(now))",
-                    logger: logger)
+            guard let next = try SchemaMigration.pending(applied: recorded, known: all).first else { return nil }
+            for statement in next.statements {
+                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
             }
-            return pending.map(\.version)
+            try await connection.query(
+                "INSERT INTO token_store_migrations (version, name, applied_at) VALUES (\(next.version), \(next.name), \(now))",
+                logger: logger)
+            return next.version
         }
     }
 

@@ -1,5 +1,4 @@
 #if PostgreSQL
-import Macaroons
 import MacaroonTokens
 import PostgresNIO
 import ServiceLifecycle
@@ -78,7 +77,7 @@ public final class PostgresTokenStore: TokenStore, Service {
                     """)
             }
         } catch where error.code == .duplicateName {
-            throw TokenStoreError(.duplicateName, detail: "\(token.owner) already has a token named '\(token.name)'")
+            throw TokenStoreError.duplicateName(token.name, owner: token.owner)
         }
         return minted
     }
@@ -98,8 +97,8 @@ public final class PostgresTokenStore: TokenStore, Service {
     public func tokens(ownedBy owner: TokenOwner) async throws(TokenStoreError) -> [TokenInfo] {
         let rows = try await perform("listing tokens") { [client] in
             let query: PostgresQuery = switch owner {
-            case .user(let id): "SELECT \(unescaped: Self.columns) FROM macaroon_tokens WHERE user_id = \(id) ORDER BY created, id"
-            case .trustedPublisher(let id): "SELECT \(unescaped: Self.columns) FROM macaroon_tokens WHERE publisher_id = \(id) ORDER BY created, id"
+            case .user(let id): "SELECT \(unescaped: Self.listColumns) FROM macaroon_tokens WHERE user_id = \(id) ORDER BY created, id"
+            case .trustedPublisher(let id): "SELECT \(unescaped: Self.listColumns) FROM macaroon_tokens WHERE publisher_id = \(id) ORDER BY created, id"
             }
             return try await Self.rows(client.query(query))
         }
@@ -119,7 +118,7 @@ public final class PostgresTokenStore: TokenStore, Service {
             deleted = []
         }
         guard !deleted.isEmpty else {
-            throw TokenStoreError(.notFound, detail: "\(owner) has no token \(Printable.bytes(ArraySlice(id.utf8), limit: 64))")
+            throw TokenStoreError.notFound(id: id, owner: owner)
         }
     }
 
@@ -190,6 +189,9 @@ public final class PostgresTokenStore: TokenStore, Service {
     /// The columns of a row, in ``StoredTokenRow``'s order.
     static let columns =
         "id::text, user_id, publisher_id, description, created, last_used, expires, caveats::text, additional::text, key_id, root_key"
+    /// ``columns`` with an empty `root_key`: listings never read keys.
+    private static let listColumns =
+        "id::text, user_id, publisher_id, description, created, last_used, expires, caveats::text, additional::text, key_id, ''::bytea"
     private static let rewrapBatch = 500
 
     /// The row with this id, read from the database (never from the cache).

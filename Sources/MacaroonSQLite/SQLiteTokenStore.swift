@@ -60,15 +60,21 @@ public final class SQLiteTokenStore: TokenStore {
 
     public func mint(_ token: NewToken, now: Int64) async throws(TokenStoreError) -> MintedStoredToken {
         let (row, minted) = try StoredTokenRow.mint(token, now: now, keyRing: keyRing)
-        try await write { db in
-            try db.execute(sql: Self.insert, arguments: Self.arguments(row))
+        do {
+            try await write { db in
+                try db.execute(sql: Self.insert, arguments: Self.arguments(row))
+            }
+        } catch where error.code == .duplicateName {
+            throw TokenStoreError.duplicateName(token.name, owner: token.owner)
         }
         return minted
     }
 
     public func token(id: String) throws(TokenStoreError) -> TokenRecord? {
+        // A cursor reads the columns straight from the statement: no copy of the row.
         let row = try read { db in
-            try Row.fetchOne(db.cachedStatement(sql: Self.selectByID), arguments: [id]).map(Self.row)
+            let cursor = try Row.fetchCursor(db.cachedStatement(sql: Self.selectByID), arguments: [id])
+            return try withExtendedLifetime(cursor) { try cursor.next().map(Self.row) }
         }
         return try row?.record(keyRing: keyRing)
     }
@@ -87,7 +93,7 @@ public final class SQLiteTokenStore: TokenStore {
             try db.execute(sql: "DELETE FROM tokens WHERE id = ? AND \(Self.ownerColumn(owner)) = ?", arguments: [id, owner.id])
             return db.changesCount
         }
-        guard deleted == 1 else { throw TokenStoreError(.notFound, detail: "\(owner) has no token \(id)") }
+        guard deleted == 1 else { throw TokenStoreError.notFound(id: id, owner: owner) }
     }
 
     public func deleteAll(ownedBy owner: TokenOwner) async throws(TokenStoreError) -> Int {
@@ -165,10 +171,14 @@ public final class SQLiteTokenStore: TokenStore {
          row.additional, row.keyID, Data(row.rootKey)]
     }
 
-    static func row(_ row: Row) -> StoredTokenRow {
+    /// Decodes with GRDB's throwing accessors: a damaged row is an error, never a trap.
+    static func row(_ row: Row) throws -> StoredTokenRow {
         StoredTokenRow(
-            id: row[0], userID: row[1], publisherID: row[2], name: row[3], created: row[4], lastUsed: row[5],
-            expires: row[6], caveats: row[7], additional: row[8], keyID: row[9], rootKey: [UInt8](row[10] as Data))
+            id: try row.decode(atIndex: 0), userID: try row.decode(atIndex: 1), publisherID: try row.decode(atIndex: 2),
+            name: try row.decode(atIndex: 3), created: try row.decode(atIndex: 4), lastUsed: try row.decode(atIndex: 5),
+            expires: try row.decode(atIndex: 6), caveats: try row.decode(atIndex: 7), additional: try row.decode(atIndex: 8),
+            keyID: try row.decode(atIndex: 9),
+            rootKey: try row.withUnsafeData(atIndex: 10) { data in data.map { [UInt8]($0) } ?? [] })
     }
 
     // MARK: - Running and errors
@@ -200,6 +210,10 @@ public final class SQLiteTokenStore: TokenStore {
     /// Every failure as a ``TokenStoreError``: uniqueness is a refusal, the rest is operational.
     static func storeError(_ error: any Error, path: String, opening: Bool = false) -> TokenStoreError {
         if let error = error as? TokenStoreError { return error }
+        if error is RowDecodingError {
+            // GRDB's description of this error prints the row, key included: never pass it on.
+            return TokenStoreError(.corrupt, detail: "\(path) holds a token row with a NULL or mistyped column")
+        }
         guard let error = error as? DatabaseError else {
             return TokenStoreError(.unavailable, detail: "\(path): \(error)")
         }

@@ -17,8 +17,12 @@ struct MacaroonTool: ParsableCommand {
 
             Exit codes: 0 success or allowed, 1 denied, 2 bad input or usage.
             """,
+        version: MacaroonTool.version,
         subcommands: [Inspect.self, Restrict.self, Mint.self, Verify.self, Keygen.self, Demo.self]
     )
+
+    /// The version `macaroon --version` prints.
+    static let version = "0.1.0"
 
     /// Runs the tool with the exit codes documented above, printing errors as one line.
     static func main() {

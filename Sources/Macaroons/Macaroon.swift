@@ -48,7 +48,7 @@ public struct Macaroon: Sendable, Hashable {
     init(key: MacaroonKey, identifierBytes identifier: ArraySlice<UInt8>, locationBytes location: ArraySlice<UInt8>) {
         self.init(
             location: location, identifier: identifier, caveats: [],
-            signature: MacaroonSignature(SignatureChain.start(key: key.signingKey, identifier: identifier)))
+            signature: MacaroonSignature(SignatureChain(key: key.signingKey, identifier: identifier).signature))
     }
 
     /// A copy with a first-party caveat appended: `sig' = HMAC(sig, caveatId)`.
@@ -62,8 +62,8 @@ public struct Macaroon: Sendable, Hashable {
     /// A copy with `caveat` appended and the signature advanced accordingly.
     @usableFromInline
     func adding(_ caveat: Caveat) -> Macaroon {
-        Macaroon(
-            location: location, identifier: identifier, caveats: caveats + [caveat],
-            signature: MacaroonSignature(SignatureChain.append(caveat, to: signature.digest)))
+        var chain = SignatureChain(continuing: signature.digest)
+        chain.append(caveat)
+        return Macaroon(location: location, identifier: identifier, caveats: caveats + [caveat], signature: MacaroonSignature(chain.signature))
     }
 }

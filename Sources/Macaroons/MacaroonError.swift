@@ -1,3 +1,5 @@
+package import _MacaroonInternals
+
 /// The one error type of the `Macaroons` module: what was wrong, in which
 /// field, and at which byte offset of the input where that is known.
 ///
@@ -13,12 +15,13 @@ public struct MacaroonError: Error, Hashable, Sendable, CustomStringConvertible 
     /// A sentence for people saying what was wrong.
     public let detail: String
 
-    /// Creates an error.
+    /// Creates an error. Characters in `detail` that could act on a terminal
+    /// or a log are escaped, and it is cut at 2 KiB (details echo input).
     public init(_ code: Code, field: Field? = nil, offset: Int? = nil, detail: String) {
         self.code = code
         self.field = field
         self.offset = offset
-        self.detail = detail
+        self.detail = Printable.message(detail)
     }
 
     /// `code`, field, offset and detail on one line.
@@ -64,7 +67,7 @@ public struct MacaroonError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let inputTooLarge = Code("inputTooLarge")
         /// The input is empty.
         public static let emptyInput = Code("emptyInput")
-        /// The input is none of v1, v2, v2 binary or v2 JSON.
+        /// The input is none of v1, v2, v2 binary, v1 JSON or v2 JSON.
         public static let unknownFormat = Code("unknownFormat")
         /// A character outside the alphabet, mixed alphabets, bad padding, or non-zero spare bits.
         public static let invalidBase64 = Code("invalidBase64")
@@ -76,8 +79,6 @@ public struct MacaroonError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let unexpectedField = Code("unexpectedField")
         /// A required field is absent.
         public static let missingField = Code("missingField")
-        /// A field present but empty where the canonical encoding omits it.
-        public static let emptyField = Code("emptyField")
         /// A field longer than ``MacaroonLimits/maxFieldLength``.
         public static let fieldTooLong = Code("fieldTooLong")
         /// More caveats than ``MacaroonLimits/maxCaveats``.
@@ -88,7 +89,7 @@ public struct MacaroonError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let trailingBytes = Code("trailingBytes")
         /// A malformed v1 packet header or line.
         public static let invalidPacket = Code("invalidPacket")
-        /// Malformed JSON, a wrong JSON type, an unknown or duplicate key.
+        /// Malformed JSON, a wrong JSON type, an unknown or duplicate member, a field given both as text and as base64.
         public static let invalidJSON = Code("invalidJSON")
         /// A format version other than the one expected.
         public static let unsupportedVersion = Code("unsupportedVersion")
@@ -102,8 +103,6 @@ public struct MacaroonError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let invalidKeyLength = Code("invalidKeyLength")
         /// The signature chain does not match: wrong key, or a tampered macaroon.
         public static let signatureMismatch = Code("signatureMismatch")
-        /// A first-party caveat that no predicate accepted.
-        public static let caveatNotSatisfied = Code("caveatNotSatisfied")
         /// A third-party caveat with no discharge macaroon for it.
         public static let missingDischarge = Code("missingDischarge")
         /// A discharge macaroon that no third-party caveat asked for, or two discharges for one caveat.
@@ -112,5 +111,12 @@ public struct MacaroonError: Error, Hashable, Sendable, CustomStringConvertible 
         public static let invalidVerificationID = Code("invalidVerificationID")
         /// More discharges, or deeper nesting, than ``MacaroonLimits`` allows.
         public static let dischargeLimitExceeded = Code("dischargeLimitExceeded")
+    }
+}
+
+extension MacaroonError {
+    /// ``Code/invalidBase64`` for a base64 decoding failure, in `field`.
+    package init(_ error: Base64Error, field: Field? = nil) {
+        self.init(.invalidBase64, field: field, offset: error.offset, detail: error.detail)
     }
 }

@@ -6,8 +6,8 @@
 /// ``init(derivingFrom:)`` to interoperate with them (and with PyPI's tokens);
 /// use ``init(rawBytes:)`` only when the 32-byte signing key itself is stored.
 ///
-/// The key's bytes are never printed.
-public struct MacaroonKey: Sendable, CustomStringConvertible {
+/// The key's bytes are never printed, dumped or reflected (see Redaction.swift).
+public struct MacaroonKey: Sendable {
     /// The key the chain is keyed with (after derivation, if any).
     let signingKey: SHA256Digest
 
@@ -18,7 +18,17 @@ public struct MacaroonKey: Sendable, CustomStringConvertible {
     @inlinable
     public init(derivingFrom secret: some Collection<UInt8>) {
         self = secret.withContiguousStorageIfAvailable { MacaroonKey(derivingFromBuffer: UnsafeRawBufferPointer($0)) }
-            ?? Array(secret).withUnsafeBytes { MacaroonKey(derivingFromBuffer: $0) }
+            ?? Self.derivingFromCopy(of: secret)
+    }
+
+    /// Derives from a contiguous copy of a secret kept in pieces, then wipes the copy.
+    @usableFromInline
+    static func derivingFromCopy(of secret: some Collection<UInt8>) -> MacaroonKey {
+        var copy = Array(secret)
+        return copy.withUnsafeMutableBytes { buffer in
+            defer { buffer.wipe() }
+            return MacaroonKey(derivingFromBuffer: UnsafeRawBufferPointer(buffer))
+        }
     }
 
     @usableFromInline
@@ -50,6 +60,4 @@ public struct MacaroonKey: Sendable, CustomStringConvertible {
     /// Never printed, never public.
     package var signingKeyBytes: [UInt8] { signingKey.bytes }
 
-    /// A redacted description: keys never appear in logs.
-    public var description: String { "MacaroonKey(<redacted>)" }
 }

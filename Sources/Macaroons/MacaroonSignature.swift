@@ -1,8 +1,14 @@
+import _MacaroonInternals
+
 /// The 32-byte HMAC-SHA256 signature at the end of a macaroon's chain.
 ///
 /// Equality is evaluated in constant time (`CRYPTO_memcmp`), so comparing a
 /// presented signature with an expected one leaks no timing.
-public struct MacaroonSignature: Sendable, Hashable, CustomStringConvertible {
+///
+/// With its macaroon's identifier and caveats a signature is the bearer
+/// credential, so it is never printed, dumped or reflected (see Redaction.swift);
+/// ask for ``bytes`` or ``hexString`` explicitly.
+public struct MacaroonSignature: Sendable, Hashable {
     let digest: SHA256Digest
 
     init(_ digest: SHA256Digest) {
@@ -20,9 +26,6 @@ public struct MacaroonSignature: Sendable, Hashable, CustomStringConvertible {
 
     /// The bytes in lowercase hexadecimal.
     public var hexString: String { Hex.encode(bytes) }
-
-    /// The signature in lowercase hexadecimal.
-    public var description: String { hexString }
 
     /// Constant-time equality.
     public static func == (lhs: MacaroonSignature, rhs: MacaroonSignature) -> Bool {

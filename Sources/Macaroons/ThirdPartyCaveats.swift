@@ -23,8 +23,9 @@ extension Macaroon {
     func addingThirdPartyCaveat(
         secret: some Collection<UInt8>, identifier: some Collection<UInt8>, location: some Collection<UInt8>, nonce: [UInt8]
     ) -> Macaroon {
-        let caveatKey = MacaroonKey(derivingFrom: secret).signingKey
+        var caveatKey = MacaroonKey(derivingFrom: secret).signingKey
         let verificationID = SodiumBackend.seal(caveatKey, nonce: nonce, key: signature.digest)
+        caveatKey.wipe()
         return adding(.thirdParty(
             identifier: ArraySlice(identifier), verificationID: verificationID[...], location: ArraySlice(location)))
     }

@@ -7,6 +7,7 @@
 import Foundation
 @_spi(Instrumentation) import Macaroons
 import MacaroonTokens
+import _MacaroonInternals
 
 let vectorsDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Specs/vectors")
 
@@ -60,7 +61,9 @@ func validRecord(_ name: String, _ macaroon: Macaroon, input: [UInt8], format: M
 var formats: [[String: Any]] = []
 for (name, macaroon) in [("readme", readme), ("binary fields", binaryFields), ("third-party", thirdParty)] {
     for format in MacaroonFormat.allCases {
-        formats.append(validRecord("\(name), \(format)", macaroon, input: try macaroon.encoded(as: format), format: format, canonical: true))
+        // v1 JSON carries text only: the binary fields have no v1 JSON form.
+        guard let input = try? macaroon.encoded(as: format) else { continue }
+        formats.append(validRecord("\(name), \(format)", macaroon, input: input, format: format, canonical: true))
     }
 }
 let readmeV2 = try readme.encodedString(as: .v2)
@@ -79,16 +82,56 @@ for (name, text, format) in [
     formats.append(validRecord(name, readme, input: Array(text.utf8), format: format, canonical: false))
 }
 
+// What the peers write besides our canonical forms (Specs/divergences.md lists who writes which).
+let readmeHex = readme.signature.hexString
+let noLocation = Macaroon(key: readmeKey, identifier: "keyid".utf8).addingFirstPartyCaveat("account = 3735928559".utf8)
+    .addingFirstPartyCaveat([])
+let emptyIdentifier = Macaroon(key: readmeKey, identifier: [], location: "http://example.org/".utf8).addingFirstPartyCaveat([])
+// pymacaroons' case utf8_signature (Tests/Vectors/peers/pymacaroons.jsonl): this signature happens to be valid UTF-8.
+let utf8Signature = Macaroon(key: MacaroonKey(derivingFrom: Array(0..<32)), identifier: "utf8-signature".utf8,
+                             location: "https://example.org/".utf8)
+    .addingFirstPartyCaveat("project = foo".utf8).addingFirstPartyCaveat("nonce = 345467847".utf8)
+let thirdPartyNoLocation = readme.addingThirdPartyCaveat(
+    secret: "caveat secret".utf8, identifier: "user is alice".utf8, location: [], fixedNonce: Array(repeating: 1, count: 24))
+guard case .thirdParty(_, let noLocationVIDSlice, _)? = thirdPartyNoLocation.caveats.last else { fatalError("no third-party caveat") }
+let noLocationVID = Array(noLocationVIDSlice)
+var signatureText: [UInt8] = []
+JSONWriter.appendString(utf8Signature.signature.bytes, to: &signatureText)
+let peerSpellings: [(String, Macaroon, [UInt8], MacaroonFormat)] = [
+    ("v2 binary, empty location field (pymacaroons)", noLocation, [0x02] + field(1, []) + (try noLocation.encoded(as: .v2Binary)).dropFirst(),
+     .v2Binary),
+    ("v1, empty cl packet (go-macaroon)", thirdPartyNoLocation, Array(Base64.encode(packets([
+        ("location", Array(thirdPartyNoLocation.location)), ("identifier", Array(thirdPartyNoLocation.identifier)),
+        ("cid", Array("account = 3735928559".utf8)), ("cid", Array("user is alice".utf8)), ("vid", noLocationVID), ("cl", []),
+        ("signature", thirdPartyNoLocation.signature.bytes),
+    ])).utf8), .v1),
+    ("v1 JSON, go-macaroon's member order", readme,
+     Array(#"{"caveats":[{"cid":"account = 3735928559"}],"location":"http://example.org/","identifier":"keyid","signature":"\#(readmeHex)"}"#.utf8), .v1JSON),
+    ("v1 JSON, pymacaroons' spacing, no location, empty cid left out", noLocation,
+     Array(#"{"identifier": "keyid", "signature": "\#(noLocation.signature.hexString)", "caveats": [{"cid": "account = 3735928559"}, {}]}"#.utf8), .v1JSON),
+    ("v2 JSON, empty identifier and caveat id left out (go-macaroon)", emptyIdentifier,
+     Array(#"{"c":[{}],"l":"http://example.org/","s64":"\#(Base64.encode(emptyIdentifier.signature.bytes))"}"#.utf8), .v2JSON),
+    ("v2 JSON, signature as text (pymacaroons, go-macaroon)", utf8Signature,
+     Array(#"{"i": "utf8-signature", "s": "#.utf8) + signatureText
+        + Array(#", "l": "https://example.org/", "c": [{"i": "project = foo"}, {"i": "nonce = 345467847"}]}"#.utf8), .v2JSON),
+]
+for (name, macaroon, input, format) in peerSpellings {
+    formats.append(validRecord(name, macaroon, input: input, format: format, canonical: false))
+}
+
 /// v2 binary built field by field, for invalid inputs.
 func field(_ tag: UInt8, _ value: [UInt8]) -> [UInt8] { [tag, UInt8(value.count)] + value }
 let header: [UInt8] = [0x02] + field(2, Array("id".utf8)) + [0]
 let signatureField = field(6, Array(repeating: 0xAB, count: 32))
-func v1(_ packets: [(String, String)]) -> [UInt8] {
-    Array(Base64.encode(packets.flatMap { key, value -> [UInt8] in
-        let length = 4 + key.utf8.count + 1 + value.utf8.count + 1
-        let header = String(length, radix: 16)
-        return Array((String(repeating: "0", count: 4 - header.count) + header + key + " " + value + "\n").utf8)
-    }).utf8)
+/// v1 packets, `HHHHkey value\n` each.
+func packets(_ fields: [(String, [UInt8])]) -> [UInt8] {
+    fields.flatMap { key, value -> [UInt8] in
+        let header = String(4 + key.utf8.count + 1 + value.count + 1, radix: 16)
+        return Array((String(repeating: "0", count: 4 - header.count) + header + key + " ").utf8) + value + [0x0A]
+    }
+}
+func v1(_ fields: [(String, String)]) -> [UInt8] {
+    Array(Base64.encode(packets(fields.map { ($0, Array($1.utf8)) })).utf8)
 }
 let zeroSignature = Base64.encode([UInt8](repeating: 0, count: 32))
 let invalid: [(String, [UInt8], MacaroonError.Code)] = [
@@ -111,7 +154,6 @@ let invalid: [(String, [UInt8], MacaroonError.Code)] = [
     ("tags out of order", [0x02] + field(2, [1]) + field(1, [1]), .unexpectedField),
     ("repeated identifier", [0x02] + field(2, [1]) + field(2, [1]), .unexpectedField),
     ("no identifier", [0x02] + field(1, [1]) + [0], .missingField),
-    ("empty location field", [0x02] + field(1, []) + field(2, [1]) + [0, 0] + signatureField, .emptyField),
     ("vid in the header", [0x02] + field(2, [1]) + field(4, [1]) + [0], .unexpectedField),
     ("first-party caveat with a location", header + field(1, [1]) + field(2, [1]) + [0, 0] + signatureField, .firstPartyCaveatWithLocation),
     ("caveat list not terminated", header + field(2, [1]) + [0], .truncated),
@@ -132,7 +174,6 @@ let invalid: [(String, [UInt8], MacaroonError.Code)] = [
     ("v1 second vid", v1([("location", ""), ("identifier", "a"), ("cid", "b"), ("vid", "x"), ("vid", "y")]), .unexpectedField),
     ("v1 second cl", v1([("location", ""), ("identifier", "a"), ("cid", "b"), ("vid", "x"), ("cl", "y"), ("cl", "z")]),
      .firstPartyCaveatWithLocation),
-    ("v1 empty cl", v1([("location", ""), ("identifier", "a"), ("cid", "b"), ("vid", "x"), ("cl", "")]), .firstPartyCaveatWithLocation),
     ("v1 key longer than cid", v1([("location", ""), ("identifier", "a"), ("cidx", "b")]), .invalidPacket),
     ("v1 key shorter than cid", v1([("location", ""), ("identifier", "a"), ("ci", "b")]), .invalidPacket),
     ("v1 packet after the signature", v1([("location", ""), ("identifier", "a"), ("signature", String(repeating: "s", count: 32)),
@@ -147,7 +188,20 @@ let invalid: [(String, [UInt8], MacaroonError.Code)] = [
     ("JSON no identifier", Array(#"{"v":2}"#.utf8), .missingField),
     ("JSON no signature", Array(#"{"i":"a"}"#.utf8), .missingField),
     ("JSON short signature", Array(#"{"i":"a","s64":"AAAA"}"#.utf8), .invalidSignatureLength),
-    ("JSON signature as text", Array(#"{"i":"a","s":"AAAA"}"#.utf8), .invalidJSON),
+    ("JSON short signature as text", Array(#"{"i":"a","s":"AAAA"}"#.utf8), .invalidSignatureLength),
+    ("JSON signature as text and base64", Array(#"{"i":"a","s":"AAAA","s64":"AAAA"}"#.utf8), .invalidJSON),
+    ("JSON member name with a combining mark", Array("{\"i\u{301}\":\"a\"}".utf8), .invalidJSON),
+    ("v1 JSON unknown member", Array(#"{"identifier":"a","signature":"\#(String(repeating: "0", count: 64))","v":2}"#.utf8), .invalidJSON),
+    ("v1 JSON duplicate member", Array(#"{"identifier":"a","identifier":"b"}"#.utf8), .invalidJSON),
+    ("v1 JSON wrong type", Array(#"{"identifier":"a","caveats":{}}"#.utf8), .invalidJSON),
+    ("v1 JSON no identifier", Array(#"{"location":"a","signature":"\#(String(repeating: "0", count: 64))"}"#.utf8), .missingField),
+    ("v1 JSON no signature", Array(#"{"identifier":"a"}"#.utf8), .missingField),
+    ("v1 JSON uppercase hex signature", Array(#"{"identifier":"a","signature":"\#(String(repeating: "A", count: 64))"}"#.utf8), .invalidJSON),
+    ("v1 JSON short signature", Array(#"{"identifier":"a","signature":"00"}"#.utf8), .invalidSignatureLength),
+    ("v1 JSON caveat with an unknown member", Array(#"{"identifier":"a","caveats":[{"cid":"x","i":"y"}]}"#.utf8), .invalidJSON),
+    ("v1 JSON first-party caveat with a location", Array(#"{"identifier":"a","caveats":[{"cid":"x","cl":"y"}]}"#.utf8),
+     .firstPartyCaveatWithLocation),
+    ("v1 JSON vid not base64", Array(#"{"identifier":"a","caveats":[{"cid":"x","vid":"a b"}]}"#.utf8), .invalidBase64),
     ("JSON invalid base64", Array(#"{"i64":"a b"}"#.utf8), .invalidBase64),
     ("JSON content after the object", Array(#"{"i":"a"} x"#.utf8), .invalidJSON),
     ("JSON nested deeper than 32", Array(("{\"c\":" + String(repeating: "[", count: 100)).utf8), .invalidJSON),
@@ -205,7 +259,9 @@ var thirdParties: [[String: Any]] = []
     let discharge = dischargeCaveats.reduce(Macaroon(key: MacaroonKey(derivingFrom: caveatSecret), identifier: caveatID.utf8,
                                                      location: caveatLocation.utf8)) { $0.addingFirstPartyCaveat($1.utf8) }
     let bound = discharge.bound(to: root)
-    try MacaroonVerifier(predicates: (firstParty + dischargeCaveats).map { .exact($0) }).verify(root, key: key, discharges: [bound])
+    guard MacaroonVerifier(predicates: (firstParty + dischargeCaveats).map { .exact($0) }).verify(root, key: key, discharges: [bound]).isAllowed else {
+        fatalError("third-party vector \(name) does not verify")
+    }
     guard case .thirdParty(_, let vid, _)? = root.caveats.last else { return }
     thirdParties.append([
         "name": name, "root_secret_hex": hex(rootSecret), "identifier": identifier, "location": location, "first_party": firstParty,
@@ -256,7 +312,7 @@ for row in rows {
     verdicts.append([
         "name": row["name"] ?? "", "caveats": caveats, "request": requestFields,
         "token": token.string, "root_secret_hex": hex(verdictSecret), "identifier": "token-id", "location": "pypi.org",
-        "allowed": verdict.isAllowed, "reasons": verdict.reasons.map { ["code": $0.code.rawValue, "message": $0.message] },
+        "allowed": verdict.isAllowed, "reasons": verdict.reasons.map { ["code": $0.code.description, "message": $0.message] },
     ])
 }
 try write(verdicts, to: "upload-verdicts.jsonl")

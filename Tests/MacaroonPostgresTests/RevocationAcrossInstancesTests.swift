@@ -115,6 +115,25 @@ struct RevocationAcrossInstancesTests {
         }
     }
 
+    /// A statement deleting more than 1,000 rows sends one `*` notification: the other instance forgets everything.
+    @Test func aLargeDeletionFlushesTheOtherInstance() async throws {
+        try await withTestDatabase { database in
+            let a = try await database.openStore(cache: Self.cache)
+            let b = try await database.openStore(cache: Self.cache, client: database.makeClient())
+            let bob = TokenOwner.user(id: "bob")
+            var bobs: [MintedStoredToken] = []
+            for index in 0..<1001 { bobs.append(try await a.mint(TestTokens.new("token \(index)", owner: bob))) }
+            let alices = try await a.mint(TestTokens.new("kept"))
+            #expect(try await TestTokens.verify(bobs[0].token, b).isAllowed)
+            #expect(try await TestTokens.verify(alices.token, b).isAllowed)
+            #expect(b.cache?.count == 2)
+            #expect(try await a.deleteAll(ownedBy: bob) == 1001)
+            try await waitUntil("instance B flushes its cache", timeout: .seconds(2)) { b.cache?.count == 0 }
+            #expect(try await TestTokens.verify(bobs[0].token, b).verdict.reasons.map(\.code) == [.unknownIdentifier])
+            #expect(try await TestTokens.verify(alices.token, b).isAllowed)
+        }
+    }
+
     static func percentile(_ fraction: Double, _ values: [Duration]) -> Duration {
         let sorted = values.sorted()
         return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]

@@ -8,6 +8,26 @@ import TokenStoreConformance
         try await check.run(on: InMemoryFixture())
     }
 
+    @Test func secretsNeverAppearInDescriptionsOrMirrors() async throws {
+        let kek = try KeyEncryptionKey(id: "kek-1", bytes: [UInt8](repeating: 0x5A, count: 32))
+        let store = InMemoryTokenStore()
+        let minted = try await store.mint(NewToken(owner: .user(id: "alice"), name: "ci", location: "pypi.org"))
+        let record = try #require(try await store.token(id: minted.info.id))
+        let row = try #require(store.rawRows().first)
+        var dumps: [String] = []
+        for value in [minted, record, kek, KeyRing(kek), store, row] as [Any] {
+            var text = ""
+            dump(value, to: &text)
+            dumps += [text, String(describing: value), String(reflecting: value)]
+        }
+        for text in dumps {
+            #expect(!text.contains(String(minted.token.dropFirst(5).prefix(40))), "the token leaked: \(text)")
+            #expect(!text.contains("90, 90, 90"), "the key-encryption key leaked: \(text)")
+            #expect(!text.contains(row.rootKey.prefix(8).map { "\($0)" }.joined(separator: ", ")), "a root key leaked: \(text)")
+            #expect(!text.contains(record.rootKey.signingKeyBytes.prefix(8).map { "\($0)" }.joined(separator: ", ")), "a root key leaked")
+        }
+    }
+
     @Test func warnsOnceWithoutAKeyEncryptionKey() {
         let warnings = Locked<[String]>([])
         _ = InMemoryTokenStore(warn: { message in warnings.withLock { $0.append(message) } })

@@ -87,6 +87,28 @@ struct TestOwnerPolicy: TokenOwnerPolicy {
         #expect(try await store.token(id: minted.info.id)?.lastUsed == now + 5)
     }
 
+    @Test func theRecorderWritesInTheBackgroundAndDropsBeyondItsCapacity() async throws {
+        let store = InMemoryTokenStore()
+        let minted = try await store.mint(NewToken(owner: .user(id: "alice"), name: "ci", location: "pypi.org"), now: now)
+        let usage = TokenUsageRecorder(store: store, capacity: 2)
+        usage.record(id: minted.info.id, at: now + 1)
+        usage.record(id: minted.info.id, at: now + 9)
+        usage.record(id: minted.info.id, at: now + 3)  // older: ignored
+        usage.record(id: "other-1", at: now)
+        usage.record(id: "other-2", at: now)  // over capacity: dropped
+        #expect(usage.pendingCount == 2)
+        let writer = Task { await usage.run(every: .milliseconds(10)) }
+        var lastUsed: Int64?
+        for _ in 0..<200 where lastUsed == nil {
+            try await Task.sleep(for: .milliseconds(10))
+            lastUsed = try await store.token(id: minted.info.id)?.lastUsed
+        }
+        writer.cancel()
+        await writer.value
+        #expect(lastUsed == now + 9)
+        #expect(usage.pendingCount == 0)
+    }
+
     @Test func storeFailuresAreThrownNotVerdicts() async throws {
         struct DownStore: TokenStore {
             let error = TokenStoreError(.unavailable, detail: "database down")

@@ -2,6 +2,7 @@ import Foundation
 import Macaroons
 import MacaroonTokens
 import Testing
+@testable import _MacaroonInternals
 
 @Suite("The macaroon tool, end to end", .serialized)
 struct ToolTests {
@@ -40,7 +41,7 @@ struct ToolTests {
         #expect(custom.hasPrefix("testpypi2-AgEI"))
         #expect(ToolRunner.json(try ToolRunner.run(["inspect", "--json", custom]))["prefix"] as? String == "testpypi2")
         #expect(try ToolRunner.run(["verify", "--key-hex", Self.keyHex, custom]).status == 0)
-        let json = ToolRunner.json(try ToolRunner.run(["inspect", "--json", token]))
+        let json = ToolRunner.json(try ToolRunner.run(["inspect", "--json", "--show-signature", token]))
         #expect(json["prefix"] as? String == "pypi")
         #expect(json["format"] as? String == "service-token")
         #expect(json["location"] as? String == "pypi.org")
@@ -66,6 +67,25 @@ struct ToolTests {
         #expect(try ServiceToken(parsing: token).macaroon.signature.hexString == signature)
     }
 
+    /// Adversarial review: `inspect` printed the signature, and with the identifier and caveats it
+    /// also printed, that is the bearer token itself, in a form (hex) that CI log masking and
+    /// secret scanning do not recognise. It is redacted unless asked for.
+    @Test("inspect does not print the signature unless --show-signature")
+    func inspectRedactsSignature() throws {
+        let token = try Self.mint(["--project", "foo"])
+        let signature = try ServiceToken(parsing: token).macaroon.signature.hexString
+        for arguments in [["inspect", token], ["inspect", "--json", token]] {
+            let result = try ToolRunner.run(arguments)
+            #expect(result.status == 0)
+            #expect(!result.standardOutput.contains(signature) && !result.standardOutput.contains(String(signature.prefix(16))))
+            #expect(!result.standardOutput.contains(token))
+        }
+        #expect(ToolRunner.json(try ToolRunner.run(["inspect", "--json", token]))["signature_hex"] is NSNull)
+        #expect(try ToolRunner.run(["inspect", token]).standardOutput.contains("signature:  <redacted>"))
+        #expect(try ToolRunner.run(["inspect", "--show-signature", token]).standardOutput.contains(signature))
+        #expect(ToolRunner.json(try ToolRunner.run(["inspect", "--json", "--show-signature", token]))["signature_hex"] as? String == signature)
+    }
+
     @Test("inspect in words, from an argument, '-' and standard input")
     func inspectText() throws {
         let token = try Self.mint(["--project", "foo", "--project", "bar", "--ttl", "2d"])
@@ -81,12 +101,17 @@ struct ToolTests {
 
     @Test("inspect every macaroon format, raw v2 from a file, and non-UTF-8 bytes as hex")
     func inspectFormats() throws {
-        for (format, expected) in [("v1", "v1"), ("v2", "v2"), ("v2json", "v2-json")] {
+        for (format, expected) in [("v1", "v1"), ("v2", "v2"), ("v2-json", "v2-json"), ("v1-json", "v1-json")] {
             let text = try Self.mint(["--no-prefix", "--format", format, "--caveat", "a = 1"])
             let json = ToolRunner.json(try ToolRunner.run(["inspect", "--json", text]))
             #expect(json["format"] as? String == expected)
             #expect(json["prefix"] is NSNull)
+            // Restricting keeps the token's format.
+            let restricted = try ToolRunner.run(["restrict", "--caveat", "b = 2", text]).standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(ToolRunner.json(try ToolRunner.run(["inspect", "--json", restricted]))["format"] as? String == expected)
         }
+        let v1JSON = try Self.mint(["--no-prefix", "--format", "v1-json"])
+        #expect(v1JSON.hasPrefix(#"{"location":"#))
         let binary = Macaroon(key: MacaroonKey(derivingFrom: [1]), identifier: [0xFF, 0x00], location: "loc".utf8)
             .addingThirdPartyCaveat(secret: [2], identifier: "3p".utf8, location: "https://auth.example/".utf8)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("macaroon-\(UUID().uuidString).bin")
@@ -208,8 +233,10 @@ struct ToolTests {
         #expect(decoded?["expires_at"] as? Int == 1_767_225_600)
         Self.expectUsageError(try ToolRunner.run(["frobnicate"]), containing: "Unexpected argument")
         Self.expectUsageError(try ToolRunner.run(["verify", "--user-id", "a", "--publisher-id", "b", token]), containing: "not both")
-        Self.expectUsageError(try ToolRunner.run(["mint", "--identifier", "x", "--location", "y", "--key-hex", "00", "--format", "v2json"]),
+        Self.expectUsageError(try ToolRunner.run(["mint", "--identifier", "x", "--location", "y", "--key-hex", "00", "--format", "v2-json"]),
                               containing: "--no-prefix")
+        Self.expectUsageError(try ToolRunner.run(["mint", "--identifier", "x", "--location", "y", "--key-hex", "00", "--no-prefix",
+                                                  "--format", "v2-binary"]), containing: "is invalid for '--format")
         Self.expectUsageError(try ToolRunner.run(["mint", "--identifier", "x", "--location", "y", "--key-hex", "00", "--prefix", "Bad"]),
                               containing: "prefix")
     }

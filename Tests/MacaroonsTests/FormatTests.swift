@@ -1,5 +1,6 @@
 import Testing
 @testable import Macaroons
+@testable import _MacaroonInternals
 
 /// Builds v2 binary input field by field, for malformed-input tests.
 struct V2Builder {
@@ -59,6 +60,10 @@ struct FormatTests {
         var generator = SeededGenerator(seed: 2)
         for _ in 0..<200 {
             let macaroon = Self.randomMacaroon(&generator)
+            guard format != .v1JSON || macaroon.isText else {
+                #expect(macaroonError { try macaroon.encoded(as: format) }?.code == .notRepresentable)
+                continue
+            }
             let encoded = try macaroon.encoded(as: format)
             let decoded = try Macaroon(decoding: encoded, as: format)
             #expect(decoded.sameParts(as: macaroon))

@@ -1,5 +1,6 @@
 import Testing
 @testable import Macaroons
+@testable import _MacaroonInternals
 
 @Suite("HMAC-SHA256 over OpenSSL's SHA-256")
 struct HMACTests {
@@ -88,7 +89,7 @@ struct HMACTests {
     @Test("signatures compare in constant time and by value")
     func signatureEquality() {
         let a = MacaroonSignature(bytes: Array(repeating: 1, count: 32))
-        var bytes = [UInt8](repeating: 1, count: 32)
+        let bytes = [UInt8](repeating: 1, count: 32)
         #expect(a == MacaroonSignature(bytes: bytes))
         // Any one differing byte or bit, in either 16-byte half, makes them unequal.
         for index in 0..<32 {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Macaroons
+@testable import _MacaroonInternals
 
 /// Macaroons with third-party caveats and discharges that we mint, verified
 /// by pymacaroons 0.13 from Debian's `python3-pymacaroons` (installed by
@@ -31,7 +32,7 @@ struct PeerInteropTests {
         let discharges = [nested.bound(to: root), second.bound(to: root)]
         let predicates = ["project = foo", "time < 2030-01-01"]
         var cases: [(Case, Bool)] = []
-        for (format, name) in [(MacaroonFormat.v1, "v1"), (.v2, "v2"), (.v2JSON, "v2json")] {
+        for (format, name) in [(MacaroonFormat.v1, "v1"), (.v2, "v2"), (.v1JSON, "v1json"), (.v2JSON, "v2json")] {
             let rootText = try root.encodedString(as: format)
             let dischargeTexts = try discharges.map { try $0.encodedString(as: format) }
             cases.append((Case(name: "\(name) nested discharges", format: name, root: rootText, discharges: dischargeTexts,

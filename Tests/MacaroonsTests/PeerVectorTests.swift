@@ -2,21 +2,39 @@ import Testing
 @testable import Macaroons
 
 /// A macaroon minted by a peer library, from `Tests/Vectors/peers` (a copy of
-/// the project's shared peer vectors; see the README there).
+/// the project's shared peer vectors, plus pymacaroons.jsonl made by
+/// scripts/make-pymacaroons-vectors; see the README there).
 struct PeerVector: Sendable, CustomTestStringConvertible {
+    /// One serialization the peer wrote.
+    struct Form: Sendable {
+        /// The vector's name for it: `v1`, `v2`, `v1json` or `v2json`.
+        let key: String
+        let format: MacaroonFormat
+        let text: String
+        /// The signature of this mint (v1 and v2 forms of a third-party case are separate mints).
+        let signature: String
+    }
+
     let peer: String
     let name: String
     let rootKey: [UInt8]
-    let location: [UInt8]
+    let location: [UInt8]?
     let identifier: [UInt8]
-    let signature: String
-    /// Format → text, for every form the peer could produce.
-    let serializations: [(format: MacaroonFormat, text: String, signature: String)]
+    let forms: [Form]
     let predicates: [[UInt8]]
-    let discharges: [(bound: [(MacaroonFormat, String)], unboundSignature: String)]
+    /// Bound discharges, by form key.
+    let discharges: [String: String]
+    /// What the peer wrote that is not a valid macaroon (pymacaroons' v1 of non-ASCII text), by form key.
+    let invalidForms: [String: String]
     let isThirdParty: Bool
 
     var testDescription: String { "\(peer) \(name)" }
+
+    /// libmacaroons and go-macaroon write our canonical v1 and v2 bytes; pymacaroons does not
+    /// (it writes an empty location field).
+    var writesCanonicalBinary: Bool { !peer.hasPrefix("pymacaroons") }
+
+    static let formKeys: [(String, MacaroonFormat)] = [("v1", .v1), ("v2", .v2), ("v1json", .v1JSON), ("v2json", .v2JSON)]
 
     static func load(_ file: String) -> [PeerVector] {
         ((try? loadVectorLines("peers/" + file)) ?? []).map(PeerVector.init)
@@ -26,95 +44,107 @@ struct PeerVector: Sendable, CustomTestStringConvertible {
         peer = record["peer"] as? String ?? ""
         name = record["case"] as? String ?? ""
         rootKey = hex(record["root_key_hex"] as? String ?? "")
-        location = Array((record["location"] as? String ?? "").utf8)
-        identifier = hex(record["identifier_hex"] as? String ?? "")
-        signature = record["signature_hex"] as? String ?? ""
-        let caveats = record["caveats"] as? [[String: Any]] ?? []
-        isThirdParty = caveats.contains { $0["cl"] != nil }
-        let forms = record["serializations"] as? [String: Any] ?? [:]
-        let anomalousV1 = record["signature_hex_v1_actual"] as? String ?? record["signature_hex_v1"] as? String
-        serializations = [("v1", MacaroonFormat.v1), ("v2", .v2), ("v2json", .v2JSON)].compactMap { key, format in
-            guard let text = forms[key] as? String else { return nil }
-            return (format, text, key == "v1" ? anomalousV1 ?? (record["signature_hex"] as? String ?? "") : (record["signature_hex"] as? String ?? ""))
+        // pypitoken records name the location `domain` and give the identifier as text.
+        location = (record["location"] as? String ?? record["domain"] as? String).map { Array($0.utf8) }
+        identifier = (record["identifier_hex"] as? String).map(hex) ?? Array((record["identifier"] as? String ?? "").utf8)
+        let caveats = record["caveats"] as? [Any] ?? []
+        isThirdParty = caveats.contains { ($0 as? [String: Any])?["cl"] != nil }
+        let texts = record["serializations"] as? [String: Any] ?? [:]
+        let signature = record["signature_hex"] as? String ?? ""
+        let signatureV1 = record["signature_hex_v1_actual"] as? String ?? record["signature_hex_v1"] as? String ?? signature
+        forms = Self.formKeys.compactMap { key, format in
+            (texts[key] as? String).map { Form(key: key, format: format, text: $0, signature: key.hasPrefix("v1") ? signatureV1 : signature) }
         }
         predicates = (record["predicates_hex"] as? [String] ?? []).map(hex)
-        discharges = (record["discharges"] as? [[String: Any]] ?? []).map { discharge in
-            let forms = discharge["serializations"] as? [String: Any] ?? [:]
-            let bound = [("v1", MacaroonFormat.v1), ("v2", .v2), ("v2json", .v2JSON)].compactMap { key, format in
-                (forms[key] as? String).map { (format, $0) }
-            }
-            return (bound, discharge["unbound_signature_hex"] as? String ?? "")
-        }
+        let bound = ((record["discharges"] as? [[String: Any]])?.first?["serializations"] as? [String: Any]) ?? [:]
+        discharges = bound.compactMapValues { $0 as? String }
+        invalidForms = (record["invalid_serializations"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
     }
 }
 
-@Suite("Vectors minted by libmacaroons and go-macaroon")
+@Suite("Every serialization of every peer vector: decode, verify, fail")
 struct PeerVectorTests {
     static let vectors = PeerVector.load("libmacaroons.jsonl") + PeerVector.load("go-macaroon.v2.jsonl")
+        + PeerVector.load("pymacaroons.jsonl") + PeerVector.load("pypitoken.jsonl")
 
     @Test func vectorsArePresent() {
-        #expect(Self.vectors.count == 26)
+        #expect(Self.vectors.count == 13 + 13 + 11 + 11)
+        // libmacaroons 13 (v1 only), go-macaroon 50, pymacaroons 35, pypitoken 11 (v2 only).
+        #expect(Self.vectors.flatMap(\.forms).count == 109)
+        #expect(Self.vectors.flatMap(\.forms).filter { $0.format == .v1JSON }.count == 19)
     }
 
-    @Test("decodes, re-encodes byte-identically, and verifies", arguments: vectors)
-    func decodeReencodeVerify(_ vector: PeerVector) throws {
-        for (format, text, signatureHex) in vector.serializations {
-            let macaroon = try Macaroon(decoding: text.utf8)
-            #expect(try MacaroonFormat.detect(text.utf8) == format)
-            #expect(Array(macaroon.identifier) == vector.identifier)
-            #expect(Array(macaroon.location) == vector.location)
-            #expect(macaroon.signature.hexString == signatureHex)
-            // Our encoder is canonical: the peers' text forms come back byte for byte,
-            // except JSON, whose member order and escapes differ between peers.
-            if format != .v2JSON {
-                #expect(try macaroon.encodedString(as: format) == text)
+    @Test("decodes to the peer's identifier and signature, in every form the peer wrote", arguments: vectors)
+    func decodes(_ vector: PeerVector) throws {
+        for form in vector.forms {
+            let macaroon = try Macaroon(decoding: form.text.utf8)
+            #expect(try MacaroonFormat.detect(form.text.utf8) == form.format, "\(form.key)")
+            #expect(try Macaroon(decoding: form.text.utf8, as: form.format) == macaroon)
+            #expect(Array(macaroon.identifier) == vector.identifier, "\(form.key)")
+            #expect(macaroon.signature.hexString == form.signature, "\(form.key)")
+            if let location = vector.location {
+                #expect(Array(macaroon.location) == location, "\(form.key)")
             }
-            let roundTrip = try Macaroon(decoding: try macaroon.encoded(as: .v2JSON))
-            #expect(roundTrip.sameParts(as: macaroon))
-            guard !vector.isThirdParty else { continue }
-            let key = MacaroonKey(derivingFrom: vector.rootKey)
-            // go-macaroon's v1 form of `binary_caveat` silently lost a caveat; verify with what is there.
-            try MacaroonVerifier(predicates: [.general { _ in true }]).verify(macaroon, key: key)
-            let predicates = macaroon.caveats.map { CaveatPredicate.exact($0.identifier) }
-            try MacaroonVerifier(predicates: predicates).verify(macaroon, key: key)
-            #expect(vector.predicates.count == macaroon.caveats.count || format == .v1)
+            // We write one canonical form, which reads back to the same macaroon.
+            let canonical = try macaroon.encoded(as: form.format)
+            #expect(try Macaroon(decoding: canonical) == macaroon)
+            if vector.writesCanonicalBinary && (form.format == .v1 || form.format == .v2) {
+                #expect(String(decoding: canonical, as: UTF8.self) == form.text, "\(form.key)")
+            }
         }
     }
 
-    @Test("every predicate is needed and the key matters", arguments: vectors.filter { !$0.isThirdParty })
-    func verificationFailures(_ vector: PeerVector) throws {
-        guard let (_, text, _) = vector.serializations.first(where: { $0.format != .v1 }) ?? vector.serializations.first else { return }
-        let macaroon = try Macaroon(decoding: text.utf8)
-        var wrongKey = vector.rootKey
-        wrongKey[0] ^= 0x01
-        let all = MacaroonVerifier(predicates: vector.predicates.map { .exact($0) })
-        try all.verify(macaroon, key: MacaroonKey(derivingFrom: vector.rootKey))
-        #expect(macaroonError { try all.verify(macaroon, key: MacaroonKey(derivingFrom: wrongKey)) }?.code == .signatureMismatch)
-        if !vector.predicates.isEmpty {
-            let missingLast = MacaroonVerifier(predicates: vector.predicates.dropLast().map { .exact($0) })
-            #expect(macaroonError { try missingLast.verify(macaroon, key: MacaroonKey(derivingFrom: vector.rootKey)) }?.code
-                == .caveatNotSatisfied)
+    @Test("pymacaroons' v1 of non-ASCII text is refused: its packet lengths count characters, not bytes")
+    func invalidPeerOutput() throws {
+        let invalid = Self.vectors.flatMap { $0.invalidForms.values }
+        #expect(invalid.count == 1)
+        for text in invalid {
+            #expect(macaroonError { try Macaroon(decoding: text.utf8) }?.code == .invalidPacket)
         }
     }
 
-    @Test("third-party vectors verify with their bound discharge and fail without it", arguments: vectors.filter(\.isThirdParty))
+    @Test("verifies with the peer's key and predicates; fails with a wrong key or a missing predicate",
+          arguments: vectors.filter { !$0.isThirdParty })
+    func verifies(_ vector: PeerVector) throws {
+        let key = MacaroonKey(derivingFrom: vector.rootKey)
+        var wrong = vector.rootKey
+        wrong[0] ^= 0x01
+        let wrongKey = MacaroonKey(derivingFrom: wrong)
+        let verifier = MacaroonVerifier(predicates: vector.predicates.map { .exact($0) })
+        for form in vector.forms {
+            let macaroon = try Macaroon(decoding: form.text.utf8)
+            #expect(verifier.verify(macaroon, key: key) == .allowed, "\(form.key)")
+            #expect(try verifier.verify(encoded: form.text.utf8, key: key) == .allowed, "\(form.key)")
+            #expect(verifier.verify(macaroon, key: wrongKey).signatureError?.code == .signatureMismatch, "\(form.key)")
+            #expect(try verifier.verify(encoded: form.text.utf8, key: wrongKey).signatureError?.code == .signatureMismatch)
+            // go-macaroon's v1 forms of `binary_caveat` lost a caveat: leave out the predicate of the last one there is.
+            guard let last = macaroon.caveats.last?.identifier else { continue }
+            let missing = MacaroonVerifier(predicates: vector.predicates.filter { $0[...] != last }.map { .exact($0) })
+            #expect(missing.verify(macaroon, key: key).reasons.map(\.code) == [.caveatNotSatisfied], "\(form.key)")
+            #expect(try missing.verify(encoded: form.text.utf8, key: key) == missing.verify(macaroon, key: key), "\(form.key)")
+        }
+    }
+
+    @Test("third-party vectors verify with their bound discharge, and fail without it or with a wrong key",
+          arguments: vectors.filter(\.isThirdParty))
     func thirdParty(_ vector: PeerVector) throws {
         let key = MacaroonKey(derivingFrom: vector.rootKey)
         let verifier = MacaroonVerifier(predicates: vector.predicates.map { .exact($0) })
-        for (format, text, _) in vector.serializations {
-            let root = try Macaroon(decoding: text.utf8)
-            guard let discharge = vector.discharges.first,
-                  let (_, dischargeText) = discharge.bound.first(where: { $0.0 == format }) else {
-                Issue.record("no discharge in \(format)")
+        for form in vector.forms {
+            let root = try Macaroon(decoding: form.text.utf8)
+            guard let dischargeText = vector.discharges[form.key] else {
+                Issue.record("no discharge in \(form.key)")
                 continue
             }
             let bound = try Macaroon(decoding: dischargeText.utf8)
-            try verifier.verify(root, key: key, discharges: [bound])
-            #expect(macaroonError { try verifier.verify(root, key: key) }?.code == .missingDischarge)
+            #expect(verifier.verify(root, key: key, discharges: [bound]) == .allowed, "\(form.key)")
+            #expect(verifier.verify(root, key: key).signatureError?.code == .missingDischarge, "\(form.key)")
             var wrongKey = vector.rootKey
             wrongKey[31] ^= 0x80
-            #expect(macaroonError { try verifier.verify(root, key: MacaroonKey(derivingFrom: wrongKey), discharges: [bound]) }?.code
+            #expect(verifier.verify(root, key: MacaroonKey(derivingFrom: wrongKey), discharges: [bound]).signatureError?.code
                 == .signatureMismatch)
+            let missing = MacaroonVerifier(predicates: vector.predicates.dropLast().map { .exact($0) })
+            #expect(missing.verify(root, key: key, discharges: [bound]).reasons.map(\.code) == [.caveatNotSatisfied])
         }
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 @testable import Macaroons
+@testable import _MacaroonInternals
 
 /// The examples of libmacaroons' README.
 @Suite("libmacaroons published vectors")
@@ -22,13 +23,13 @@ struct PublishedVectorTests {
         for text in [v1, json] {
             let decoded = try Macaroon(decoding: text.utf8)
             #expect(decoded.sameParts(as: Self.withCaveat))
-            try MacaroonVerifier(predicates: [.exact("account = 3735928559")]).verify(decoded, key: Self.key)
+            #expect(MacaroonVerifier(predicates: [.exact("account = 3735928559")]).verify(decoded, key: Self.key) == .allowed)
         }
     }
 
     @Test func verificationNeedsThePredicate() {
-        let error = macaroonError { try MacaroonVerifier(predicates: [.exact("account = 1")]).verify(Self.withCaveat, key: Self.key) }
-        #expect(error?.code == .caveatNotSatisfied)
+        let verdict = MacaroonVerifier(predicates: [.exact("account = 1")]).verify(Self.withCaveat, key: Self.key)
+        #expect(verdict.reasons.map(\.code) == [.caveatNotSatisfied])
     }
 
     /// The libmacaroons README's third-party example, with an all-zero nonce.
@@ -56,6 +57,6 @@ struct PublishedVectorTests {
         #expect(bound.signature.hexString == "d115ef1c133b1126978d5ab27f69d99ba9d0468cd6c1b7e47b8c1c59019cb019")
 
         let verifier = MacaroonVerifier(predicates: [.exact("account = 3735928559"), .exact("time < 2020-01-01T00:00")])
-        try verifier.verify(root, key: key, discharges: [bound])
+        #expect(verifier.verify(root, key: key, discharges: [bound]) == .allowed)
     }
 }

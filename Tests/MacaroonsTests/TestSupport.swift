@@ -11,6 +11,14 @@ func loadVectorLines(_ relativePath: String) throws -> [[String: Any]] {
 }
 
 extension Macaroon {
+    /// Whether every field v1 JSON writes as text is UTF-8 (so the macaroon has a v1 JSON form).
+    var isText: Bool {
+        ([location, identifier] + caveats.flatMap { caveat -> [ArraySlice<UInt8>] in
+            if case .thirdParty(let identifier, _, let location) = caveat { return [identifier, location] }
+            return [caveat.identifier]
+        }).allSatisfy { String(validating: $0, as: UTF8.self) != nil }
+    }
+
     /// Whether two macaroons have the same parts (slices compare by content).
     func sameParts(as other: Macaroon) -> Bool {
         location == other.location && identifier == other.identifier && caveats == other.caveats

@@ -2,7 +2,7 @@
 """Verifies macaroons minted by swift-macaroons with pymacaroons (Debian's python3-pymacaroons).
 
 Reads a JSON array of cases from the file named by argv[1]:
-  {"name", "format": "v1"|"v2"|"v2json", "root", "discharges": [...], "secret_hex", "predicates": [...]}
+  {"name", "format": "v1"|"v2"|"v1json"|"v2json", "root", "discharges": [...], "secret_hex", "predicates": [...]}
 Prints a JSON array of {"name", "verified": bool, "error": str|null}.
 """
 import json
@@ -13,7 +13,7 @@ from pymacaroons.serializers import JsonSerializer
 
 
 def deserialize(text, fmt):
-    if fmt == "v2json":
+    if fmt in ("v1json", "v2json"):
         return Macaroon.deserialize(text, serializer=JsonSerializer())
     return Macaroon.deserialize(text)
 

@@ -1,5 +1,6 @@
 import Foundation
 import Macaroons
+@testable import _MacaroonInternals
 
 /// The repository's root folder, found from this file's path.
 public let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -35,4 +36,20 @@ public struct SeededGenerator: RandomNumberGenerator {
     public mutating func bytes(_ count: Int) -> [UInt8] {
         (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) }
     }
+}
+
+extension Verdict {
+    /// The signature-stage error behind an ``DenialReason/Code/invalidSignature`` denial, if any.
+    public var signatureError: MacaroonError? {
+        reasons.first { $0.code == .invalidSignature }?.underlying
+    }
+}
+
+/// The records of a JSON Lines file, by path from the repository root, each
+/// decoded as `Record` (a missing key or a wrong type is an error, not a default).
+public func loadRecords<Record: Decodable>(_ relativePath: String, as type: Record.Type = Record.self) throws -> [Record] {
+    let text = try String(contentsOf: repositoryRoot.appendingPathComponent(relativePath), encoding: .utf8)
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    return try text.split(separator: "\n").map { try decoder.decode(Record.self, from: Data($0.utf8)) }
 }

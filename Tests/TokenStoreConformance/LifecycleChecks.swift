@@ -70,6 +70,15 @@ extension ConformanceCheck {
         try await store.delete(id: first.info.id, ownedBy: .user(id: "alice"))
         _ = try await store.mint(Check.newToken(.user(id: "alice"), "ci"), now: Check.now)
         #expect(try await store.tokens(ownedBy: .user(id: "alice")).map(\.name).sorted() == ["CI", "ci"])
+
+        // Names and ids from requests are escaped in error messages, never echoed raw.
+        let hostile = "ci\u{1B}[2J\nlog line"
+        _ = try await store.mint(Check.newToken(.user(id: "alice"), hostile), now: Check.now)
+        let echoed = await Check.storeError { _ = try await store.mint(Check.newToken(.user(id: "alice"), hostile), now: Check.now) }
+        #expect(echoed?.code == .duplicateName)
+        #expect(echoed.map { !$0.detail.contains("\u{1B}") && !$0.detail.contains("\n") } == true)
+        let missing = await Check.storeError { try await store.delete(id: hostile, ownedBy: .user(id: "alice")) }
+        #expect(missing.map { $0.code == .notFound && !$0.detail.contains("\u{1B}") && !$0.detail.contains("\n") } == true)
     }
 
     /// Bad arguments are refused and nothing is stored.

@@ -15,7 +15,7 @@ public enum Fixtures {
         (0..<count).reduce(Macaroon(key: key, identifier: identifier, location: location)) { $0.addingFirstPartyCaveat(caveat($1)) }
     }
 
-    public static func verifier(caveats count: Int) -> MacaroonVerifier {
+    public static func verifier(caveats count: Int) -> MacaroonVerifier<CaveatPredicates> {
         MacaroonVerifier(predicates: (0..<count).map { CaveatPredicate.exact(caveat($0)) })
     }
 
@@ -47,6 +47,25 @@ public enum Fixtures {
         guard let token = try? uploadVerifier.parse(text) else { return .denied([]) }
         return uploadVerifier.verify(token, key: token.identifier.flatMap(keyStore.rootKey(forIdentifier:)), request: request)
     }
+
+    /// Hostile Unicode (issue 13.2): `size` bytes of ASCII, or of `e` followed by
+    /// combining acute accents (one `Character` of thousands of scalars), whose
+    /// `String` hashing and `==` cost more than linear time.
+    public static func hostileText(bytes size: Int, combining: Bool) -> String {
+        combining ? "e" + String(repeating: "\u{301}", count: (size - 1) / 2) : String(repeating: "a", count: size)
+    }
+
+    /// A correctly signed upload token whose identifier is `identifier`.
+    public static func token(identifier: String) -> String {
+        try! ServiceToken(location: "pypi.org", identifier: identifier, secret: secret).string
+    }
+
+    /// A verifier that looks up identifiers of any length, so that the key store's hashing is measured too.
+    public static let uncappedVerifier: UploadTokenVerifier = {
+        var verifier = UploadTokenVerifier(prefix: "pypi", location: "pypi.org")
+        verifier.maxIdentifierLength = .max
+        return verifier
+    }()
 
     // One third-party caveat and its bound discharge.
     public static let thirdPartyRoot = macaroon(caveats: 1).addingThirdPartyCaveat(

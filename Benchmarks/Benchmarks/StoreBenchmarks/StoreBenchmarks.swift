@@ -7,7 +7,7 @@ import MacaroonTokens
 // Upload verification from the token string to the verdict with the identity
 // taken from a TokenStore, per backend, side by side. Each store holds 10,000
 // tokens, sealed under a key-encryption key, as a registry's would.
-// The PostgreSQL store adds its scenarios here.
+// PostgreSQL (uncached and with the lookup cache) when MACAROONS_POSTGRES_URL is set: see PostgresStores.
 
 /// The stores and the token, built once by the setup hook before any measurement.
 final class StoreFixture: @unchecked Sendable {
@@ -23,6 +23,7 @@ final class StoreFixture: @unchecked Sendable {
     func setUp() async throws {
         guard memory == nil else { return }
         let keyRing = KeyRing(try KeyEncryptionKey(id: "kek-1", bytes: [UInt8](repeating: 0x11, count: 32)))
+        try await PostgresStores.shared.setUp(keyRing: keyRing)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-benchmark-\(getpid()).sqlite").path
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         let memory = InMemoryTokenStore(keyRing: keyRing)
@@ -59,9 +60,9 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 200_000
     )
     let fixture = StoreFixture.shared
-    let setUp: Benchmark.BenchmarkSetupHook = { try await fixture.setUp() }
+    Benchmark.setup = { try await fixture.setUp() }
 
-    Benchmark("Store-verify-in-memory", setup: setUp) { benchmark async throws in
+    Benchmark("Store-verify-in-memory") { benchmark async throws in
         let store = fixture.memory!
         for _ in benchmark.scaledIterations {
             let result = try await StoreFixture.verifier.verify(
@@ -70,7 +71,7 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(result)
         }
     }
-    Benchmark("Store-verify-SQLite", setup: setUp) { benchmark async throws in
+    Benchmark("Store-verify-SQLite") { benchmark async throws in
         let store = fixture.sqlite!
         for _ in benchmark.scaledIterations {
             let result = try await StoreFixture.verifier.verify(
@@ -79,14 +80,36 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(result)
         }
     }
-    Benchmark("Store-lookup-in-memory", setup: setUp) { benchmark async throws in
+    Benchmark("Store-lookup-in-memory") { benchmark async throws in
         let store = fixture.memory!
         let id = try StoreFixture.verifier.parse(fixture.memoryToken).identifier!
         for _ in benchmark.scaledIterations { blackHole(try await store.token(id: id)) }
     }
-    Benchmark("Store-lookup-SQLite", setup: setUp) { benchmark async throws in
+    Benchmark("Store-lookup-SQLite") { benchmark async throws in
         let store = fixture.sqlite!
         let id = try StoreFixture.verifier.parse(fixture.sqliteToken).identifier!
         for _ in benchmark.scaledIterations { blackHole(try await store.token(id: id)) }
+    }
+
+    guard PostgresStores.url != nil else {
+        print("StoreBenchmarks: PostgreSQL scenarios not run: set MACAROONS_POSTGRES_URL (run under scripts/with-postgres)")
+        return
+    }
+    let postgres = PostgresStores.shared
+    for (name, cached) in [("uncached", false), ("cached", true)] {
+        Benchmark("Store-verify-PostgreSQL-\(name)") { benchmark async throws in
+            let store = (cached ? postgres.cached : postgres.uncached)!
+            for _ in benchmark.scaledIterations {
+                let result = try await StoreFixture.verifier.verify(
+                    token: postgres.token, request: StoreFixture.request, store: store, owners: ActiveOwners())
+                precondition(result.isAllowed)
+                blackHole(result)
+            }
+        }
+        Benchmark("Store-lookup-PostgreSQL-\(name)") { benchmark async throws in
+            let store = (cached ? postgres.cached : postgres.uncached)!
+            let id = try StoreFixture.verifier.parse(postgres.token).identifier!
+            for _ in benchmark.scaledIterations { blackHole(try await store.token(id: id)) }
+        }
     }
 }

@@ -1,8 +1,18 @@
 // libFuzzer target, differential: our HMAC-SHA256 (composed over OpenSSL's
 // SHA-256) against OpenSSL's one-shot HMAC(); a decoded macaroon's signature
-// recomputed from its parts matches a fresh mint of the same parts; and the
-// one-pass `verify(encoded:key:)` agrees with decode-then-verify, error for error.
+// recomputed from its parts matches a fresh mint of the same parts; the
+// one-pass `verify(encoded:key:)` agrees with decode-then-verify, verdict for
+// verdict and error for error; the JSON macaroon readers accept nothing the
+// general JSON parser rejects; and v1 JSON and v1 packets carry the same macaroon.
 @_spi(Instrumentation) import Macaroons
+import _MacaroonInternals
+
+/// A general predicate, exact ones, and a required location: every step of the order.
+let verifiers = [
+    MacaroonVerifier(predicates: [.general { $0.count % 2 == 0 }]),
+    MacaroonVerifier(predicates: [.exact("a = 1")]),
+    MacaroonVerifier(policy: CaveatPredicates([.exact("a = 1")]), location: Array("loc".utf8)),
+]
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -14,15 +24,23 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let ours = key.withUnsafeBytes { key in message.withUnsafeBytes { BareSignatureChain.hmac(key: key, message: $0) } }
     precondition(ours.bytes == BareSignatureChain.referenceHMAC(key: key, message: message), "HMAC differs from OpenSSL's HMAC()")
 
-    let verifiers = [MacaroonVerifier(predicates: [.general { $0.count % 2 == 0 }]), MacaroonVerifier(predicates: [.exact("a = 1")])]
     let rootKey = MacaroonKey(derivingFrom: key)
     for verifier in verifiers {
         let onePass = Result { () throws(MacaroonError) in try verifier.verify(encoded: message, key: rootKey) }
-        let twoStep = Result { () throws(MacaroonError) in try verifier.verify(Macaroon(decoding: message), key: rootKey) }
-        switch (onePass, twoStep) {
-        case (.success, .success): break
-        case (.failure(let first), .failure(let second)): precondition(first == second, "one-pass error \(first) differs from \(second)")
-        default: preconditionFailure("one-pass and two-step verification disagree")
+        let twoStep = Result { () throws(MacaroonError) in verifier.verify(try Macaroon(decoding: message), key: rootKey) }
+        precondition(onePass == twoStep, "one-pass verification (\(onePass)) differs from decode-then-verify (\(twoStep))")
+    }
+
+    // The JSON macaroon readers (v1 JSON, v2 JSON) accept no input the general JSON parser rejects,
+    // and v1 JSON carries exactly what v1 packets carry.
+    if let macaroon = try? Macaroon(decoding: message) {
+        if message.first == UInt8(ascii: "{") {
+            precondition((try? JSONParser.parse(message[...], maxDepth: MacaroonLimits.default.maxJSONDepth)) != nil,
+                         "a JSON macaroon decoded although its JSON does not parse")
+        }
+        if let json = try? macaroon.encoded(as: .v1JSON), let packets = try? macaroon.encoded(as: .v1) {
+            precondition((try? Macaroon(decoding: json, as: .v1JSON)) == (try? Macaroon(decoding: packets, as: .v1)),
+                         "v1 JSON and v1 packets decode to different macaroons")
         }
     }
 

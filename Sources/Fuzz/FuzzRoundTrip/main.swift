@@ -1,13 +1,19 @@
-// libFuzzer target: whatever decodes must re-encode, in every format it fits,
-// and decode again to the same value; its canonical form must be stable.
+// libFuzzer target: whatever decodes (in any format, any spelling a peer writes)
+// must re-encode, in every format it fits (v1 JSON included), and decode again
+// to the same value; its canonical form must be stable.
 import Macaroons
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard let macaroon = try? Macaroon(decoding: UnsafeBufferPointer(start: data, count: size)) else { return 0 }
     for format in MacaroonFormat.allCases {
-        guard let encoded = try? macaroon.encoded(as: format) else {
-            precondition(format == .v1, "only v1 may refuse to encode (packet size)")
+        let encoded: [UInt8]
+        do {
+            encoded = try macaroon.encoded(as: format)
+        } catch {
+            // v1 packets hold at most 65,535 bytes; v1 JSON holds UTF-8 text only.
+            precondition(format == .v1 || format == .v1JSON, "only v1 and v1 JSON may refuse to encode")
+            precondition(error.code == .notRepresentable, "refused with \(error)")
             continue
         }
         let decoded: Macaroon

@@ -1,4 +1,5 @@
-import Macaroons
+public import Macaroons
+import _MacaroonInternals
 
 /// The set of caveats a verifier understands, and how to decode them.
 ///
@@ -48,24 +49,24 @@ public struct CaveatLanguage: Sendable {
 
     /// Decodes one caveat (the bytes of a first-party caveat identifier).
     public func decode(_ bytes: ArraySlice<UInt8>) throws(CaveatError) -> any UploadCaveat {
-        if bytes.first(where: { !Self.isWhitespace($0) }) == UInt8(ascii: "[") {
+        if bytes.first(where: { !Whitespace.contains($0) }) == UInt8(ascii: "[") {
             let tagged: (tag: JSONValue?, arguments: CaveatArguments)
             do {
                 tagged = try CaveatArguments.read(bytes, maxDepth: maxJSONDepth)
             } catch {
                 throw Self.notJSON(error)
             }
-            guard let tagValue = tagged.tag else { throw CaveatError("caveat array cannot be empty") }
+            guard let tagValue = tagged.tag else { throw CaveatError(.invalidShape, "caveat array cannot be empty") }
             guard case .integer(let tag) = tagValue else {
-                throw CaveatError("caveat tag must be an integer, got \(JSONWriter.describe(tagValue))")
+                throw CaveatError(.invalidShape, "caveat tag must be an integer, got \(JSONWriter.describe(tagValue))")
             }
             guard let type = types[Int(truncatingIfNeeded: tag)], Int64(Int(truncatingIfNeeded: tag)) == tag else {
-                throw CaveatError("caveat has unknown tag: \(tag)")
+                throw CaveatError(.unknownTag, "caveat has unknown tag: \(tag)")
             }
             do {
                 return try type.init(arguments: tagged.arguments)
             } catch {
-                throw CaveatError("malformed caveat with tag \(tag): \(error.message)")
+                throw CaveatError(error.code, "malformed caveat with tag \(tag): \(error.detail)", underlying: error.underlying)
             }
         }
         let value: JSONValue
@@ -75,21 +76,19 @@ public struct CaveatLanguage: Sendable {
             throw Self.notJSON(error)
         }
         guard case .object(let object) = value, acceptsLegacyCaveats else {
-            throw CaveatError("caveat must be an array, got \(value.typeName)")
+            throw CaveatError(.invalidShape, "caveat must be an array, got \(value.typeName)")
         }
         do {
             return try Self.decodeLegacy(object)
         } catch {
-            throw CaveatError("malformed legacy caveat: \(error.message)")
+            throw CaveatError(error.code, "malformed legacy caveat: \(error.detail)", underlying: error.underlying)
         }
     }
 
     private static func notJSON(_ error: JSONSyntaxError) -> CaveatError {
-        CaveatError("caveat is not valid JSON (byte \(error.offset): \(error.detail))")
-    }
-
-    private static func isWhitespace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+        CaveatError(
+            .invalidJSON, "caveat is not valid JSON (byte \(error.offset): \(error.detail))",
+            underlying: MacaroonError(.invalidJSON, field: .caveatIdentifier, offset: error.offset, detail: error.detail))
     }
 
     /// The pre-2022 caveats, each with exactly its keys.
@@ -97,15 +96,16 @@ public struct CaveatLanguage: Sendable {
         let keys = Set(object.keys)
         if keys == ["version", "permissions"] {
             guard object["version"] == .integer(1) else {
-                throw CaveatError("version must be the integer 1, got \(object["version"].map(JSONWriter.describe) ?? "nothing")")
+                throw CaveatError(.invalidArguments, "version must be the integer 1, got \(object["version"].map(JSONWriter.describe) ?? "nothing")")
             }
             switch object["permissions"] {
-            case .string("user")?:
+            case .string(let permissions)? where UTF8Text.equal(permissions, "user"):
+                // Bytes, not `String`'s `==`: a holder's caveat may hold any run of combining marks.
                 return LegacyUserCaveat()
             case .object(let permissions)? where permissions.keys == ["projects"]:
                 return try ProjectNamesCaveat(arguments: CaveatArguments([permissions["projects"] ?? .null]))
             default:
-                throw CaveatError("permissions must be \"user\" or {\"projects\":[...]}")
+                throw CaveatError(.invalidArguments, "permissions must be \"user\" or {\"projects\":[...]}")
             }
         }
         if keys == ["exp", "nbf"] {
@@ -114,6 +114,20 @@ public struct CaveatLanguage: Sendable {
         if keys == ["project_ids"] {
             return try ProjectIDsCaveat(arguments: CaveatArguments([object["project_ids"] ?? .null]))
         }
-        throw CaveatError("unknown legacy caveat with keys \(object.keys.sorted())")
+        throw CaveatError(.unknownTag, "unknown legacy caveat with keys \(object.keys.sorted())")
+    }
+}
+
+extension CaveatLanguage: CaveatPolicy {
+    /// Decodes `caveat` and evaluates it against `request`. A caveat that
+    /// cannot be decoded fails with `DenialReason.Code.invalidCaveat`.
+    public func evaluate(_ caveat: ArraySlice<UInt8>, in request: UploadRequest) -> CaveatEvaluation {
+        let decoded: any UploadCaveat
+        do {
+            decoded = try decode(caveat)
+        } catch {
+            return .failed(DenialReason(.invalidCaveat, "invalid caveat \(Printable.bytes(caveat)): \(error.detail)", underlying: error.underlying))
+        }
+        return decoded.evaluate(request)
     }
 }

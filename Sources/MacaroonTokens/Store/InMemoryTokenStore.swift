@@ -4,7 +4,7 @@
 /// its ``KeyRing``), behind a lock; every operation is atomic.
 /// ``reopened(keyRing:)`` gives a store over the same rows with other keys,
 /// as restarting a server with a new configuration would.
-public final class InMemoryTokenStore: TokenStore {
+public final class InMemoryTokenStore: TokenStore, CustomReflectable {
     private struct State {
         var rows: [String: StoredTokenRow] = [:]
         /// Owner and name of every row, for the uniqueness of names per owner.
@@ -48,7 +48,7 @@ public final class InMemoryTokenStore: TokenStore {
         let (row, minted) = try StoredTokenRow.mint(token, now: now, keyRing: keyRing)
         try state.withLock { (state) throws(TokenStoreError) in
             guard state.names.insert(OwnerName(owner: token.owner, name: token.name)).inserted else {
-                throw TokenStoreError(.duplicateName, detail: "\(token.owner) already has a token named '\(token.name)'")
+                throw TokenStoreError.duplicateName(token.name, owner: token.owner)
             }
             state.rows[row.id] = row
         }
@@ -73,7 +73,7 @@ public final class InMemoryTokenStore: TokenStore {
     public func delete(id: String, ownedBy owner: TokenOwner) async throws(TokenStoreError) {
         try state.withLock { (state) throws(TokenStoreError) in
             guard let row = state.rows[id], row.userID == owner.userID, row.publisherID == owner.publisherID else {
-                throw TokenStoreError(.notFound, detail: "\(owner) has no token \(id)")
+                throw TokenStoreError.notFound(id: id, owner: owner)
             }
             state.rows[id] = nil
             state.names.remove(OwnerName(owner: owner, name: row.name))
@@ -133,6 +133,9 @@ public final class InMemoryTokenStore: TokenStore {
             return count
         }
     }
+
+    /// The key ring's ids only; never the rows.
+    public var customMirror: Mirror { Mirror(self, children: ["keyRing": keyRing.description], displayStyle: .class) }
 
     /// Every row as stored, for the conformance suite's look at raw storage.
     package func rawRows() -> [StoredTokenRow] {

@@ -1,4 +1,5 @@
-import Macaroons
+public import Macaroons
+import _MacaroonInternals
 
 /// A 32-byte key that seals the root keys a ``TokenStore`` keeps (libsodium
 /// secretbox, XSalsa20-Poly1305), with an id stored next to every row it

@@ -1,4 +1,5 @@
-import Macaroons
+public import Macaroons
+import _MacaroonInternals
 
 /// The key-encryption keys a store knows: the ``current`` one seals new and
 /// rewrapped root keys; every key in the ring opens the rows it sealed.

@@ -37,7 +37,7 @@ public struct NewToken: Sendable {
 }
 
 /// A token just minted and stored: its text, shown to its owner once, and what was stored.
-public struct MintedStoredToken: Sendable, CustomStringConvertible {
+public struct MintedStoredToken: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The token's text: a secret, to hand to its owner and never store or log.
     public let token: String
     /// What the store kept (without the key).
@@ -51,4 +51,8 @@ public struct MintedStoredToken: Sendable, CustomStringConvertible {
 
     /// The id and owner; never the token.
     public var description: String { "MintedStoredToken(id: \(info.id), owner: \(info.owner), token: <redacted>)" }
+    /// The id and owner; never the token.
+    public var debugDescription: String { description }
+    /// The information only; never the token.
+    public var customMirror: Mirror { Mirror(self, children: ["token": "<redacted>", "info": info], displayStyle: .struct) }
 }

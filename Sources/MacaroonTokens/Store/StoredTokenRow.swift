@@ -1,8 +1,9 @@
-import Macaroons
+public import Macaroons
+import _MacaroonInternals
 
 /// A token row as every backend stores it, column for column (see Specs/token-store.md):
 /// the one place where tokens are minted for storage and rows are turned back into records.
-package struct StoredTokenRow: Sendable, Hashable {
+package struct StoredTokenRow: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     package var id: String
     package var userID: String?
     package var publisherID: String?
@@ -36,6 +37,11 @@ package struct StoredTokenRow: Sendable, Hashable {
         self.rootKey = rootKey
     }
 
+    /// The id and key id; never the key.
+    package var description: String { "StoredTokenRow(id: \(id), keyID: \(keyID ?? "none"), rootKey: <redacted>)" }
+    package var debugDescription: String { description }
+    package var customMirror: Mirror { Mirror(self, children: ["id": id, "keyID": keyID as Any, "rootKey": "<redacted>"], displayStyle: .struct) }
+
     /// The longest name, in bytes.
     package static let maxNameLength = 255
     /// The longest `additional`, in bytes.
@@ -55,7 +61,7 @@ package struct StoredTokenRow: Sendable, Hashable {
             issued += new.caveats
             if let expires = new.expires { issued.append(try ExpirationCaveat(expiresAt: expires, notBefore: now)) }
         } catch {
-            throw TokenStoreError(.invalidArgument, detail: error.message)
+            throw TokenStoreError(.invalidArgument, detail: error.detail)
         }
         let id = randomUUID()
         let secret = MacaroonKey.generateSecret()

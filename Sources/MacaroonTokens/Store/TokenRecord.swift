@@ -1,4 +1,5 @@
-import Macaroons
+public import Macaroons
+import _MacaroonInternals
 
 /// What a store keeps about a token, without its root key: what listings show.
 public struct TokenInfo: Sendable, Hashable {

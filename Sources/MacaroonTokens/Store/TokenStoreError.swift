@@ -1,3 +1,6 @@
+import _MacaroonInternals
+import Macaroons
+
 /// The error type of every ``TokenStore``: an operational failure (the server
 /// answers 503 and retries later) or a refusal of the request itself.
 ///
@@ -21,6 +24,16 @@ public struct TokenStoreError: Error, Hashable, Sendable, CustomStringConvertibl
 
     /// `code: detail`.
     public var description: String { "\(code): \(detail)" }
+
+    /// The owner has no token `id` (escaped and capped: the id may come from a request).
+    package static func notFound(id: String, owner: TokenOwner) -> TokenStoreError {
+        TokenStoreError(.notFound, detail: "\(owner) has no token \(Printable.bytes(ArraySlice(id.utf8)))")
+    }
+
+    /// The owner already has a token named `name` (escaped and capped).
+    package static func duplicateName(_ name: String, owner: TokenOwner) -> TokenStoreError {
+        TokenStoreError(.duplicateName, detail: "\(owner) already has a token named \(Printable.bytes(ArraySlice(name.utf8)))")
+    }
 
     /// The kinds of ``TokenStoreError``, as static members (new kinds may be added).
     public struct Code: Hashable, Sendable, CustomStringConvertible {

@@ -1,4 +1,5 @@
-import Macaroons
+public import Macaroons
+import _MacaroonInternals
 
 /// The outcome of verifying a token against a ``TokenStore``: the verdict,
 /// and who the token authenticated.
@@ -70,23 +71,19 @@ extension UploadTokenVerifier {
             return StoredTokenVerdict(verdict)
         }
         var reasons = verdict.reasons
-        func deny(_ code: DenialReason.Code, _ message: String) {
-            if !reasons.contains(where: { $0.message == message }) { reasons.append(DenialReason(code, message)) }
+        func deny(_ reason: DenialReason) {
+            if !reasons.contains(where: { $0.message == reason.message }) { reasons.append(reason) }
         }
         if let expires = record.expires, request.now >= expires {
-            deny(.caveatNotSatisfied, "token is expired (expired at \(UnixTime.format(expires)))")
+            deny(DenialReason(.caveatNotSatisfied, "token is expired (expired at \(UnixTime.format(expires)))"))
         }
         for bytes in record.caveats {
-            do throws(CaveatError) {
-                if case .failed(let message) = try language.decode(bytes[...]).evaluate(request) {
-                    deny(.caveatNotSatisfied, message)
-                }
-            } catch {
-                deny(.invalidCaveat, "invalid issued caveat \(Printable.bytes(bytes[...])): \(error.message)")
+            if case .failed(let reason) = language.evaluate(bytes[...], in: request) {
+                deny(reason)
             }
         }
         if case .disabled(let reason) = status {
-            deny(.ownerDisabled, reason)
+            deny(DenialReason(.ownerDisabled, reason))
         }
         guard reasons.isEmpty else {
             return StoredTokenVerdict(.denied(reasons), token: record.info)

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import _MacaroonInternals
 
 /// The request a token is presented with: what is being uploaded, by whom, and when.
 public struct UploadRequest: Sendable, Hashable {
@@ -10,8 +11,6 @@ public struct UploadRequest: Sendable, Hashable {
     public var project: Project?
     /// Who makes the request.
     public var identity: Identity?
-    /// The action requested.
-    public var permission: Permission
     /// The current time in Unix seconds (injectable for tests).
     public var now: Int64
     /// Further facts for server-defined caveats (e.g. `"version": "1.2.0"`).
@@ -19,12 +18,11 @@ public struct UploadRequest: Sendable, Hashable {
 
     /// Creates a request; `now` defaults to the system clock.
     public init(
-        project: Project? = nil, identity: Identity? = nil, permission: Permission = .upload,
+        project: Project? = nil, identity: Identity? = nil,
         now: Int64 = UploadRequest.currentTime(), attributes: [String: String] = [:]
     ) {
         self.project = project
         self.identity = identity
-        self.permission = permission
         self.now = now
         self.attributes = attributes
     }
@@ -58,30 +56,71 @@ public struct UploadRequest: Sendable, Hashable {
         /// A trusted publisher (PyPI: an OIDC publisher), by id, with the ids of the projects it may publish.
         case trustedPublisher(id: String, projectIDs: Set<String>)
     }
+}
 
-    /// The actions a token may be used for.
-    public enum Permission: String, Sendable, Hashable {
-        /// Uploading a release file.
-        case upload
+// Equality and hashing compare strings as UTF-8 bytes, as verification does: a
+// project name comes from the uploader, and `String`'s own `==` and hashing call
+// NFC and NFD (or `K` and the KELVIN SIGN) equal, in time quadratic in a run of
+// combining marks. A cache of verdicts keyed by requests must not mix them up.
+
+extension UploadRequest {
+    /// Equal when every field is, strings compared as UTF-8 bytes.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.project == rhs.project && lhs.identity == rhs.identity && lhs.now == rhs.now
+            && UTF8Text.equal(lhs.attributes, rhs.attributes)
+    }
+
+    /// Hashes every field, strings as UTF-8 bytes.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(project)
+        hasher.combine(identity)
+        hasher.combine(now)
+        UTF8Text.hash(attributes, into: &hasher)
     }
 }
 
-/// PEP 503 project-name normalization.
-public enum ProjectName {
-    /// `re.sub(r"[-_.]+", "-", name).lower()`.
-    public static func normalize(_ name: String) -> String {
-        var output = ""
-        output.reserveCapacity(name.utf8.count)
-        var inSeparatorRun = false
-        for character in name {
-            if character == "-" || character == "_" || character == "." {
-                if !inSeparatorRun { output.append("-") }
-                inSeparatorRun = true
-            } else {
-                output.append(contentsOf: character.lowercased())
-                inSeparatorRun = false
-            }
+extension UploadRequest.Project {
+    /// Equal when the names and ids are the same UTF-8 bytes.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard UTF8Text.equal(lhs.name, rhs.name) else { return false }
+        switch (lhs.id, rhs.id) {
+        case (nil, nil): return true
+        case (let left?, let right?): return UTF8Text.equal(left, right)
+        default: return false
         }
-        return output
+    }
+
+    /// Hashes the name and id as UTF-8 bytes (the normalized name follows from the name).
+    public func hash(into hasher: inout Hasher) {
+        UTF8Text.hash(name, into: &hasher)
+        hasher.combine(id != nil)
+        if let id { UTF8Text.hash(id, into: &hasher) }
+    }
+}
+
+extension UploadRequest.Identity {
+    /// Equal when of the same kind with the same ids, as UTF-8 bytes.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        switch (lhs, rhs) {
+        case (.user(let left), .user(let right)):
+            UTF8Text.equal(left, right)
+        case (.trustedPublisher(let left, let leftProjects), .trustedPublisher(let right, let rightProjects)):
+            UTF8Text.equal(left, right) && UTF8Text.equal(leftProjects, rightProjects)
+        default:
+            false
+        }
+    }
+
+    /// Hashes the kind and the ids as UTF-8 bytes.
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .user(let id):
+            hasher.combine(0)
+            UTF8Text.hash(id, into: &hasher)
+        case .trustedPublisher(let id, let projectIDs):
+            hasher.combine(1)
+            UTF8Text.hash(id, into: &hasher)
+            UTF8Text.hash(projectIDs, into: &hasher)
+        }
     }
 }

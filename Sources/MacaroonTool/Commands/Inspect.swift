@@ -23,13 +23,16 @@ struct Inspect: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object (schema in Specs/tool.md).")
     var json = false
 
+    @Flag(name: .customLong("show-signature"), help: "Also print the signature, which with the rest is the token itself (redacted by default).")
+    var showSignature = false
+
     func validate() throws {
         if file != nil && token != nil { throw ValidationError("give a TOKEN or --file, not both") }
     }
 
     func run() throws {
         let bytes = try file.map(Input.fileBytes) ?? Input.tokenBytes(token)
-        let inspection = Inspection(token: try PresentedToken(bytes: bytes), now: UploadRequest.currentTime())
+        let inspection = Inspection(token: try PresentedToken(bytes: bytes), now: UploadRequest.currentTime(), showsSignature: showSignature)
         print(json ? inspection.json.text : inspection.text)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Macaroons
+import _MacaroonInternals
 
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,3 +1,4 @@
+import Macaroons
 import ArgumentParser
 import MacaroonTokens
 
@@ -29,6 +30,6 @@ struct Restrict: ParsableCommand {
         for caveat in try restrictions.caveats(now: UploadRequest.currentTime()) {
             macaroon = macaroon.addingFirstPartyCaveat(caveat)
         }
-        print(try presented.encoded(macaroon))
+        print(try TokenOutput.checked(presented.encoded(macaroon)))
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Macaroons
 import MacaroonTokens
+import _MacaroonInternals
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -61,49 +62,50 @@ struct Verify: ParsableCommand {
         let presented = try PresentedToken(bytes: Input.tokenBytes(token))
         let key = try key.key()
         let dischargeMacaroons = try discharges.map { try PresentedToken(bytes: Array($0.trimmingWhitespace().utf8)).macaroon }
-        let reasons: [(code: String, message: String)]
+        // One verifier shape: a service token gets PyPI's caveat language as its policy, any
+        // other macaroon the exact predicates given by --satisfy.
+        let verdict: Verdict
         if let serviceToken = presented.serviceToken {
-            reasons = verifyUploadToken(serviceToken, key: key, discharges: dischargeMacaroons, now: try now.map(TimeParsing.time))
+            verdict = uploadVerifier(for: serviceToken, discharges: dischargeMacaroons)
+                .verify(serviceToken, key: key, request: try request(), discharges: dischargeMacaroons)
         } else {
-            reasons = verifyMacaroon(presented.macaroon, key: key, discharges: dischargeMacaroons)
+            verdict = MacaroonVerifier(predicates: predicates.map { CaveatPredicate.exact($0) })
+                .verify(presented.macaroon, key: key, discharges: dischargeMacaroons)
         }
-        report(reasons)
-        if !reasons.isEmpty { throw ExitCode(1) }
+        report(verdict)
+        if !verdict.isAllowed { throw ExitCode(1) }
     }
 
-    private func verifyUploadToken(_ token: ServiceToken, key: MacaroonKey, discharges: [Macaroon], now: Int64?) -> [(code: String, message: String)] {
+    /// Giving discharges accepts the token's third-party caveats.
+    private func uploadVerifier(for token: ServiceToken, discharges: [Macaroon]) -> UploadTokenVerifier {
         let thirdPartyLocations = Set(token.macaroon.caveats.compactMap { caveat -> String? in
             guard case .thirdParty(_, _, let location) = caveat else { return nil }
             return String(decoding: location, as: UTF8.self)
         })
-        let verifier = UploadTokenVerifier(prefix: token.prefix, trustedThirdPartyLocations: discharges.isEmpty ? [] : thirdPartyLocations)
+        return UploadTokenVerifier(prefix: token.prefix, trustedThirdPartyLocations: discharges.isEmpty ? [] : thirdPartyLocations)
+    }
+
+    /// The request given by the options.
+    private func request() throws -> UploadRequest {
         var identity: UploadRequest.Identity?
         if let userID { identity = .user(id: userID) }
         if let publisherID { identity = .trustedPublisher(id: publisherID, projectIDs: Set(publisherProjectIDs)) }
-        let request = UploadRequest(
+        return UploadRequest(
             project: project.map { UploadRequest.Project(name: $0, id: projectID) }, identity: identity,
-            now: now ?? UploadRequest.currentTime())
-        return verifier.verify(token, key: key, request: request, discharges: discharges).reasons.map { ($0.code.rawValue, $0.message) }
+            now: try now.map(TimeParsing.time) ?? UploadRequest.currentTime())
     }
 
-    private func verifyMacaroon(_ macaroon: Macaroon, key: MacaroonKey, discharges: [Macaroon]) -> [(code: String, message: String)] {
-        do {
-            try MacaroonVerifier(predicates: predicates.map { CaveatPredicate.exact($0) }).verify(macaroon, key: key, discharges: discharges)
-            return []
-        } catch {
-            return [(error.code.description, error.detail)]
-        }
-    }
-
-    private func report(_ reasons: [(code: String, message: String)]) {
+    private func report(_ verdict: Verdict) {
         if json {
-            let reasonValues = reasons.map { JSONValue.object(JSONObject([("code", .string($0.code)), ("message", .string($0.message))])) }
-            print(JSONValue.object(JSONObject([("allowed", .bool(reasons.isEmpty)), ("reasons", .array(reasonValues))])).text)
+            let reasonValues = verdict.reasons.map {
+                JSONValue.object(JSONObject([("code", .string($0.code.description)), ("message", .string($0.message))]))
+            }
+            print(JSONValue.object(JSONObject([("allowed", .bool(verdict.isAllowed)), ("reasons", .array(reasonValues))])).text)
             return
         }
-        print(Terminal.verdict(reasons.isEmpty))
-        for reason in reasons {
-            print("  - \(reason.message)")
+        print(Terminal.verdict(verdict.isAllowed))
+        for reason in verdict.reasons {
+            print("  - " + Terminal.safe(reason.message))
         }
     }
 }

@@ -3,6 +3,7 @@ import Macaroons
 import MacaroonTokens
 #if canImport(Glibc)
 import Glibc
+import _MacaroonInternals
 #endif
 
 /// Reading tokens and keys without exposing them in process lists.
@@ -45,8 +46,8 @@ enum Input {
 
     private static func trimmedUnlessBinary(_ bytes: [UInt8]) -> [UInt8] {
         if bytes.first == 0x02 { return bytes }
-        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
-        guard let start = bytes.firstIndex(where: { !isSpace($0) }), let end = bytes.lastIndex(where: { !isSpace($0) }) else { return [] }
+        guard let start = bytes.firstIndex(where: { !Whitespace.contains($0) }),
+              let end = bytes.lastIndex(where: { !Whitespace.contains($0) }) else { return [] }
         return Array(bytes[start...end])
     }
 
@@ -62,13 +63,12 @@ struct PresentedToken {
     /// Set when the input is a service-prefixed token.
     var serviceToken: ServiceToken?
     var macaroon: Macaroon
-    /// `service-token`, `v1`, `v2`, `v2-binary` or `v2-json`.
+    /// `service-token`, or a ``MacaroonFormat`` name (`v1`, `v2`, `v2-binary`, `v1-json`, `v2-json`).
     var format: String
 
     /// Parses `bytes` as a service token when it has a `prefix-` form, otherwise as any macaroon format.
     init(bytes: [UInt8]) throws {
-        if let dash = bytes.firstIndex(of: UInt8(ascii: "-")), dash > 0, bytes.first != 0x02, bytes.first != UInt8(ascii: "{"),
-           bytes[..<dash].allSatisfy({ (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) {
+        if ServiceToken.hasServicePrefix(bytes) {
             do {
                 let token = try ServiceToken(parsing: String(decoding: bytes, as: UTF8.self))
                 serviceToken = token
@@ -137,14 +137,5 @@ struct KeyOptions: ParsableArguments {
             }
         }
         return MacaroonKey(derivingFrom: secret)
-    }
-}
-
-extension StringProtocol {
-    /// The string without surrounding whitespace.
-    func trimmingWhitespace() -> SubSequence {
-        let start = firstIndex { !$0.isWhitespace } ?? endIndex
-        let end = lastIndex { !$0.isWhitespace }.map(index(after:)) ?? start
-        return self[start..<end]
     }
 }

@@ -1,28 +1,33 @@
 import Macaroons
 import MacaroonTokens
+import _MacaroonInternals
 
 /// What `macaroon inspect` reports, rendered as text or as the stable JSON of Specs/tool.md.
 struct Inspection {
     let token: PresentedToken
     let now: Int64
+    /// Whether the signature is shown. With the identifier and caveats it is the
+    /// bearer token itself (in hex, which log masking and secret scanning miss),
+    /// so it is redacted unless asked for.
+    var showsSignature = false
 
     /// The stable JSON object.
     var json: JSONValue {
         let macaroon = token.macaroon
-        var members: [(key: String, value: JSONValue)] = [
+        var members: [(key: JSONMemberName, value: JSONValue)] = [
             ("prefix", token.serviceToken.map { .string($0.prefix) } ?? .null),
             ("format", .string(token.format)),
         ]
         members += Self.bytesMembers("location", macaroon.location)
         members += Self.bytesMembers("identifier", macaroon.identifier)
         members.append(("caveats", .array(macaroon.caveats.map { caveatJSON($0) })))
-        members.append(("signature_hex", .string(macaroon.signature.hexString)))
+        members.append(("signature_hex", showsSignature ? .string(macaroon.signature.hexString) : .null))
         return .object(JSONObject(members))
     }
 
     /// `name` as text (or null when not UTF-8) and `name_hex`.
-    private static func bytesMembers(_ name: String, _ bytes: ArraySlice<UInt8>) -> [(key: String, value: JSONValue)] {
-        [(name, String(validating: bytes, as: UTF8.self).map(JSONValue.string) ?? .null), (name + "_hex", .string(Hex.encode(bytes)))]
+    private static func bytesMembers(_ name: String, _ bytes: ArraySlice<UInt8>) -> [(key: JSONMemberName, value: JSONValue)] {
+        [(JSONMemberName(name), String(validating: bytes, as: UTF8.self).map(JSONValue.string) ?? .null), (JSONMemberName(name + "_hex"), .string(Hex.encode(bytes)))]
     }
 
     private func caveatJSON(_ caveat: Caveat) -> JSONValue {
@@ -41,30 +46,17 @@ struct Inspection {
     /// The upload caveat decoded, or null when the caveat is not in PyPI's language.
     private func decodedJSON(_ bytes: ArraySlice<UInt8>) -> JSONValue {
         guard let caveat = try? CaveatLanguage.pypi.decode(bytes) else { return .null }
-        var members: [(key: String, value: JSONValue)]
-        switch caveat {
-        case let caveat as ExpirationCaveat:
-            members = [("type", .string("expiration")), ("expires_at", .integer(caveat.expiresAt)), ("not_before", .integer(caveat.notBefore))]
-        case let caveat as ProjectNamesCaveat:
-            members = [("type", .string("project_names")), ("names", .array(caveat.names.map(JSONValue.string)))]
-        case let caveat as ProjectIDsCaveat:
-            members = [("type", .string("project_ids")), ("ids", .array(caveat.ids.map(JSONValue.string)))]
-        case let caveat as RequestUserCaveat:
-            members = [("type", .string("user")), ("user_id", .string(caveat.userID))]
-        case let caveat as TrustedPublisherCaveat:
-            members = [("type", .string("trusted_publisher")), ("publisher_id", .string(caveat.publisherID))]
-        default:
-            members = [("type", .string("legacy_user"))]
-        }
+        let details = caveat.details
+        var members: [(key: JSONMemberName, value: JSONValue)] = [("type", .string(details.kind))]
+        members += details.fields.map { (JSONMemberName($0.name), $0.value.json) }
         members.append(("summary", .string(words(for: caveat))))
         return .object(JSONObject(members))
     }
 
-    /// A caveat in words, with expiry relative to now.
+    /// A caveat in words, with expiry relative to now (made safe to print: a
+    /// server-defined caveat's summary may hold anything).
     private func words(for caveat: any UploadCaveat) -> String {
-        guard let expiration = caveat as? ExpirationCaveat else { return caveat.summary }
-        return "expires \(UnixTime.format(expiration.expiresAt)) (\(TimeParsing.relative(expiration.expiresAt, now: now)));"
-            + " valid from \(UnixTime.format(expiration.notBefore))"
+        Terminal.safe(caveat.summary(now: now))
     }
 
     /// The human-readable report.
@@ -76,32 +68,24 @@ struct Inspection {
         }
         if let serviceToken = token.serviceToken { field("prefix", serviceToken.prefix) }
         field("format", token.format)
-        field("location", Self.show(macaroon.location))
-        field("identifier", Self.show(macaroon.identifier))
+        field("location", Printable.display(macaroon.location))
+        field("identifier", Printable.display(macaroon.identifier))
         field("caveats", "\(macaroon.caveats.count)")
         for (index, caveat) in macaroon.caveats.enumerated() {
-            lines.append("  \(index + 1). " + Self.show(caveat.identifier))
+            lines.append("  \(index + 1). " + Printable.display(caveat.identifier))
             switch caveat {
             case .firstParty(let identifier):
                 if let decoded = try? CaveatLanguage.pypi.decode(identifier) {
                     lines.append("     " + Terminal.styled(words(for: decoded), .dim))
                 }
             case .thirdParty(_, _, let location):
-                lines.append("     " + Terminal.styled("third-party at \(Self.show(location))", .dim))
+                lines.append("     " + Terminal.styled("third-party at \(Printable.display(location))", .dim))
             }
         }
-        field("signature", macaroon.signature.hexString)
+        field("signature", showsSignature ? macaroon.signature.hexString : "<redacted> (--show-signature prints it)")
         return lines.joined(separator: "\n")
     }
 
-    /// Bytes as text when UTF-8 without control characters, else `hex:` and the hex.
-    static func show(_ bytes: ArraySlice<UInt8>) -> String {
-        if bytes.isEmpty { return "(empty)" }
-        if let text = String(validating: bytes, as: UTF8.self), !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            return text
-        }
-        return "hex:" + Hex.encode(bytes)
-    }
 }
 
 extension String {
@@ -111,6 +95,6 @@ extension String {
 }
 
 extension JSONValue {
-    /// Compact JSON text.
-    var text: String { String(decoding: JSONWriter.write(self), as: UTF8.self) }
+    /// Compact JSON text in printable ASCII (see ``Terminal/asciiJSON(_:)``).
+    var text: String { Terminal.asciiJSON(String(decoding: JSONWriter.write(self), as: UTF8.self)) }
 }

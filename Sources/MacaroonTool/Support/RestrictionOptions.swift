@@ -36,14 +36,14 @@ struct RestrictionOptions: ParsableArguments {
         do {
             if expires != nil || ttl != nil {
                 let start = try notBefore.map(TimeParsing.time) ?? now
-                let end = try expires.map(TimeParsing.time) ?? (start + TimeParsing.duration(ttl ?? ""))
+                let end = try expires.map(TimeParsing.time) ?? TimeParsing.adding(TimeParsing.duration(ttl ?? ""), to: start)
                 caveats.append(try ExpirationCaveat(expiresAt: end, notBefore: start).encoded)
             }
             if !projects.isEmpty { caveats.append(try ProjectNamesCaveat(projects).encoded) }
             if !projectIDs.isEmpty { caveats.append(try ProjectIDsCaveat(projectIDs).encoded) }
             if let userID { caveats.append(try RequestUserCaveat(userID: userID).encoded) }
         } catch let error as CaveatError {
-            throw ToolError(error.message)
+            throw ToolError(error.detail)
         }
         caveats += rawCaveats.map { Array($0.utf8) }
         return caveats

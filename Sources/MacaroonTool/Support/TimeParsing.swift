@@ -1,4 +1,5 @@
 import MacaroonTokens
+import _MacaroonInternals
 
 /// TIME and DURATION arguments.
 enum TimeParsing {
@@ -9,6 +10,15 @@ enum TimeParsing {
             throw ToolError("'\(text)' is not a time: use Unix seconds or RFC 3339, e.g. 2026-12-01T00:00:00Z")
         }
         return seconds
+    }
+
+    /// `start + duration`, or an error naming the largest time when it is past it.
+    static func adding(_ duration: Int64, to start: Int64) throws -> Int64 {
+        let (end, overflow) = start.addingReportingOverflow(duration)
+        guard !overflow else {
+            throw ToolError("--not-before plus --ttl is past the largest time a caveat can hold (\(Int64.max), \(UnixTime.format(.max)))")
+        }
+        return end
     }
 
     /// `90s`, `15m`, `1h`, `7d`, or combinations such as `1h30m`.
@@ -87,18 +97,6 @@ enum TimeParsing {
         case 4, 6, 9, 11: return 30
         default: return 31
         }
-    }
-
-    /// `in 2 days`, `3 hours ago`.
-    static func relative(_ seconds: Int64, now: Int64) -> String {
-        let delta = seconds - now
-        let magnitude = delta.magnitude
-        let (value, unit): (UInt64, String) =
-            magnitude >= 86_400 ? (magnitude / 86_400, "day") :
-            magnitude >= 3_600 ? (magnitude / 3_600, "hour") :
-            magnitude >= 60 ? (magnitude / 60, "minute") : (magnitude, "second")
-        let amount = "\(value) \(unit)\(value == 1 ? "" : "s")"
-        return delta >= 0 ? "in \(amount)" : "\(amount) ago"
     }
 }
 

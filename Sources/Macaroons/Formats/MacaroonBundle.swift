@@ -1,3 +1,5 @@
+import _MacaroonInternals
+
 /// A root macaroon with the discharge macaroons that go with it, carried as one string.
 ///
 /// The encoding is go-macaroon's `Slice`: the v2 binary encodings of the root

@@ -1,10 +1,13 @@
+import _MacaroonInternals
+
 /// The libmacaroons v1 format: a sequence of packets, each
 /// `HHHH key SP value LF`, where `HHHH` is the length of the whole packet in
 /// four lowercase hex digits (so a packet is at most 65,535 bytes).
 ///
 /// Packet order: `location`, `identifier`, then per caveat `cid` with `vid`
 /// and `cl` for a third-party caveat, then `signature` (32 raw bytes). The
-/// text form is the base64 of the packets.
+/// text form is the base64 of the packets. We leave out an empty `cl`;
+/// go-macaroon writes it, and an empty `cl` reads as no location.
 enum V1Format: FieldReadingFormat {
     private static let headerLength = 4
     private static let maxPacketLength = 0xFFFF
@@ -123,7 +126,7 @@ enum V1Format: FieldReadingFormat {
             let verificationID = packet.value
             var caveatLocation = verificationID.endIndex..<verificationID.endIndex
             packet = try reader.next(field: .caveats)
-            if packet.key == .cl && !packet.value.isEmpty {
+            if packet.key == .cl {
                 caveatLocation = packet.value
                 packet = try reader.next(field: .caveats)
             }
@@ -145,7 +148,7 @@ enum V1Format: FieldReadingFormat {
                                 detail: "a vid packet must follow a cid packet")
         case .cl:
             throw MacaroonError(.firstPartyCaveatWithLocation, field: .caveatLocation, offset: packet.start,
-                                detail: "a cl packet must follow a vid packet, once, and not be empty")
+                                detail: "a cl packet must follow a vid packet, once")
         case .location, .identifier, .cid: // (the loop above consumes every cid packet)
             throw MacaroonError(.unexpectedField, field: .caveats, offset: packet.start,
                                 detail: "a second \(packet.key.spelling) packet")

@@ -6,7 +6,8 @@
 /// field    = tag:varint length:varint bytes
 /// ```
 /// Tags: EOS 0, LOCATION 1, IDENTIFIER 2, VID 4, SIGNATURE 6. Varints are
-/// unsigned LEB128 and must be minimal. An empty location is omitted.
+/// unsigned LEB128 and must be minimal. An empty location is omitted when
+/// writing; an empty location field (pymacaroons writes one) reads as none.
 enum V2BinaryFormat: FieldReadingFormat {
     static let version: UInt8 = 0x02
 
@@ -128,7 +129,7 @@ enum V2BinaryFormat: FieldReadingFormat {
                     visitor.visitCaveat(
                         identifier: section.identifier, thirdParty: (verificationID, section.location ?? position..<position))
                 } else {
-                    guard section.location == nil else {
+                    guard section.location?.isEmpty ?? true else {
                         throw MacaroonError(.firstPartyCaveatWithLocation, field: .caveatLocation, offset: sectionStart,
                                             detail: "a first-party caveat cannot carry a location")
                     }
@@ -173,10 +174,6 @@ enum V2BinaryFormat: FieldReadingFormat {
                 let value = try readLengthAndValue(context: context)
                 switch tag {
                 case .location:
-                    guard !value.isEmpty else {
-                        throw MacaroonError(.emptyField, field: context == .identifier ? .location : .caveatLocation,
-                                            offset: fieldStart, detail: "an empty location must be omitted")
-                    }
                     location = value
                 case .identifier:
                     identifier = value

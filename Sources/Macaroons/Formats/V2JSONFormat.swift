@@ -1,11 +1,18 @@
+import _MacaroonInternals
+
 /// The libmacaroons v2 JSON format:
 /// `{"v":2,"l":..,"i":..,"c":[{"i":..,"l":..,"v64":..}],"s64":..}`.
 ///
-/// A byte field `x` is written as the JSON string `"x"` when its bytes are
-/// UTF-8, and as `"x64"` (URL-safe base64, unpadded) otherwise; the
-/// verification id and the signature are always `v64` and `s64`. Members may
-/// come in any order; unknown and duplicate members are errors; `"v"` may be
-/// `2`, `"2"` or absent, as the peers differ.
+/// We write one canonical form: a byte field `x` as the JSON string `"x"` when
+/// its bytes are UTF-8 and as `"x64"` (URL-safe base64, unpadded) otherwise;
+/// the verification id and the signature always as `v64` and `s64`.
+///
+/// We read what every peer writes: members in any order; `"x"` or `"x64"` for
+/// every byte field, the signature included (pymacaroons and go-macaroon write
+/// `"s"` when the signature happens to be UTF-8); `"v"` equal to `2`, `"2"` or
+/// absent; a missing identifier or caveat identifier as empty (go-macaroon and
+/// pymacaroons leave empty ones out); an empty location as none. Unknown and
+/// duplicate members, and a field given in both forms, are errors.
 enum V2JSONFormat {
     // MARK: Encoding
 
@@ -52,103 +59,107 @@ enum V2JSONFormat {
 
     // MARK: Decoding
 
-    static func decode(_ bytes: [UInt8], limits: MacaroonLimits) throws(MacaroonError) -> Macaroon {
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(bytes[...], maxDepth: limits.maxJSONDepth)
-        } catch {
-            throw MacaroonError(.invalidJSON, offset: error.offset, detail: error.detail)
-        }
-        guard case .object(let object) = value else {
-            throw MacaroonError(.invalidJSON, detail: "a v2 JSON macaroon is an object, not \(value.typeName)")
-        }
-        try requireOnlyKeys(["v", "l", "l64", "i", "i64", "c", "s64"], in: object, field: nil)
-        switch object["v"] {
-        case nil, .integer(2)?, .string("2")?: break
-        case let other?:
-            throw MacaroonError(.unsupportedVersion, field: .version, detail: "\"v\" must be 2, got \(JSONWriter.describe(other))")
-        }
-        let location = try bytesMember("l", of: object, field: .location, limits: limits) ?? []
-        guard let identifier = try bytesMember("i", of: object, field: .identifier, limits: limits) else {
-            throw MacaroonError(.missingField, field: .identifier, detail: "\"i\" or \"i64\" is required")
-        }
-        guard let signatureBytes = try bytesMember("s", of: object, field: .signature, limits: limits, base64Only: true) else {
-            throw MacaroonError(.missingField, field: .signature, detail: "\"s64\" is required")
-        }
-        guard let signature = MacaroonSignature(bytes: signatureBytes) else {
-            throw MacaroonError(.invalidSignatureLength, field: .signature, detail: "the signature is \(signatureBytes.count) bytes, not 32")
-        }
-        var caveats: [Caveat] = []
-        switch object["c"] {
-        case nil:
-            break
-        case .array(let elements)?:
-            guard elements.count <= limits.maxCaveats else {
-                throw MacaroonError(.tooManyCaveats, field: .caveats, detail: "more than \(limits.maxCaveats) caveats")
-            }
-            caveats.reserveCapacity(elements.count)
-            for element in elements {
-                caveats.append(try caveat(from: element, limits: limits))
-            }
-        case let other?:
-            throw MacaroonError(.invalidJSON, field: .caveats, detail: "\"c\" must be an array, not \(other.typeName)")
-        }
-        return Macaroon(location: location, identifier: identifier, caveats: caveats, signature: signature)
+    /// The members of the macaroon object and of a caveat object, in the order of their names.
+    private enum Member: Int {
+        case version, location, location64, identifier, identifier64, caveats, signature, signature64
+        static let names: [StaticString] = ["v", "l", "l64", "i", "i64", "c", "s", "s64"]
     }
 
-    private static func caveat(from value: JSONValue, limits: MacaroonLimits) throws(MacaroonError) -> Caveat {
-        guard case .object(let object) = value else {
-            throw MacaroonError(.invalidJSON, field: .caveats, detail: "a caveat must be an object, not \(value.typeName)")
+    private enum CaveatMember: Int {
+        case identifier, identifier64, location, location64, verificationID, verificationID64
+        static let names: [StaticString] = ["i", "i64", "l", "l64", "v", "v64"]
+    }
+
+    static func decode(_ bytes: [UInt8], limits: MacaroonLimits) throws(MacaroonError) -> Macaroon {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(MacaroonError) in
+            var reader = JSONMacaroonReader(bytes: buffer, limits: limits)
+            var location: [UInt8] = []
+            var identifier: [UInt8] = []
+            var signature: [UInt8]?
+            var signatureOffset = 0
+            var caveats: [Caveat] = []
+            var forms = TextOrBase64()
+            try reader.readObject(names: Member.names, field: nil, depth: 1) { (reader, index, offset) throws(MacaroonError) in
+                let member = Member(rawValue: index)!
+                switch member {
+                case .version:
+                    // 2 or "2" (the string compared as bytes).
+                    let isVersion2 = reader.nextIsString
+                        ? try reader.readText(field: .version) == [UInt8(ascii: "2")]
+                        : try reader.readValue(field: .version) == .integer(2)
+                    guard isVersion2 else {
+                        throw MacaroonError(.unsupportedVersion, field: .version, offset: offset, detail: "\"v\" must be 2 or \"2\"")
+                    }
+                case .location, .location64:
+                    try forms.note("l", field: .location, offset: offset)
+                    location = try reader.readBytes(base64: member != .location, field: .location)
+                case .identifier, .identifier64:
+                    try forms.note("i", field: .identifier, offset: offset)
+                    identifier = try reader.readBytes(base64: member != .identifier, field: .identifier)
+                case .signature, .signature64:
+                    try forms.note("s", field: .signature, offset: offset)
+                    signatureOffset = offset
+                    signature = try reader.readBytes(base64: member != .signature, field: .signature)
+                case .caveats:
+                    try reader.readArray(field: .caveats, depth: 2, maxCount: limits.maxCaveats) { (reader) throws(MacaroonError) in
+                        caveats.append(try caveat(&reader))
+                    }
+                }
+            }
+            try reader.finish()
+            guard let signature else {
+                throw MacaroonError(.missingField, field: .signature, detail: "\"s64\" or \"s\" is required")
+            }
+            guard let digest = MacaroonSignature(bytes: signature[...]) else {
+                throw MacaroonError(.invalidSignatureLength, field: .signature, offset: signatureOffset,
+                                    detail: "the signature is \(signature.count) bytes, not 32")
+            }
+            return Macaroon(location: location[...], identifier: identifier[...], caveats: caveats, signature: digest)
         }
-        try requireOnlyKeys(["i", "i64", "l", "l64", "v", "v64"], in: object, field: .caveats)
-        guard let identifier = try bytesMember("i", of: object, field: .caveatIdentifier, limits: limits) else {
-            throw MacaroonError(.missingField, field: .caveatIdentifier, detail: "a caveat needs \"i\" or \"i64\"")
+    }
+
+    private static func caveat(_ reader: inout JSONMacaroonReader) throws(MacaroonError) -> Caveat {
+        let start = reader.position
+        var identifier: [UInt8] = []
+        var location: [UInt8] = []
+        var verificationID: [UInt8]?
+        var forms = TextOrBase64()
+        try reader.readObject(names: CaveatMember.names, field: .caveats, depth: 3) { (reader, index, offset) throws(MacaroonError) in
+            let member = CaveatMember(rawValue: index)!
+            switch member {
+            case .identifier, .identifier64:
+                try forms.note("i", field: .caveatIdentifier, offset: offset)
+                identifier = try reader.readBytes(base64: member != .identifier, field: .caveatIdentifier)
+            case .location, .location64:
+                try forms.note("l", field: .caveatLocation, offset: offset)
+                location = try reader.readBytes(base64: member != .location, field: .caveatLocation)
+            case .verificationID, .verificationID64:
+                try forms.note("v", field: .verificationID, offset: offset)
+                verificationID = try reader.readBytes(base64: member != .verificationID, field: .verificationID)
+            }
         }
-        let location = try bytesMember("l", of: object, field: .caveatLocation, limits: limits)
-        if let location, location.isEmpty {
-            throw MacaroonError(.emptyField, field: .caveatLocation, detail: "an empty caveat location must be omitted")
-        }
-        guard let verificationID = try bytesMember("v", of: object, field: .verificationID, limits: limits) else {
-            guard location == nil else {
-                throw MacaroonError(.firstPartyCaveatWithLocation, field: .caveatLocation,
+        guard let verificationID else {
+            guard location.isEmpty else {
+                throw MacaroonError(.firstPartyCaveatWithLocation, field: .caveatLocation, offset: start,
                                     detail: "a first-party caveat cannot carry a location")
             }
-            return .firstParty(identifier: identifier)
+            return .firstParty(identifier: identifier[...])
         }
-        return .thirdParty(identifier: identifier, verificationID: verificationID, location: location ?? [])
+        return .thirdParty(identifier: identifier[...], verificationID: verificationID[...], location: location[...])
     }
+}
 
-    private static func requireOnlyKeys(_ allowed: Set<String>, in object: JSONObject, field: MacaroonError.Field?) throws(MacaroonError) {
-        for key in object.keys where !allowed.contains(key) {
-            throw MacaroonError(.invalidJSON, field: field, detail: "unknown member \"\(key)\"")
-        }
-    }
+/// Which byte fields of one v2 JSON object were given, as text (`x`) or base64 (`x64`).
+private struct TextOrBase64 {
+    private var given: UInt64 = 0
 
-    /// The bytes of member `name` (a UTF-8 string) or `name64` (base64); `nil` if neither is present.
-    private static func bytesMember(
-        _ name: String, of object: JSONObject, field: MacaroonError.Field, limits: MacaroonLimits, base64Only: Bool = false
-    ) throws(MacaroonError) -> ArraySlice<UInt8>? {
-        let text = base64Only ? nil : object[name]
-        let encoded = object[name + "64"]
-        let bytes: [UInt8]
-        switch (text, encoded) {
-        case (nil, nil):
-            return nil
-        case (.string(let string)?, nil):
-            bytes = Array(string.utf8)
-        case (nil, .string(let string)?):
-            bytes = try Array(string.utf8).withUnsafeBufferPointer { (buffer) throws(MacaroonError) -> [UInt8] in
-                try Base64.decode(buffer, strictness: .anyPeerSpelling, field: field)
-            }
-        case (_?, _?):
-            throw MacaroonError(.invalidJSON, field: field, detail: "both \"\(name)\" and \"\(name)64\" are present")
-        case (let other?, nil), (nil, let other?):
-            throw MacaroonError(.invalidJSON, field: field, detail: "\(field.rawValue) must be a string, not \(other.typeName)")
+    /// Notes field `name` (one ASCII letter); given before in the other form, it is an error
+    /// (the same member twice is caught as a duplicate before this).
+    mutating func note(_ name: Unicode.Scalar, field: MacaroonError.Field, offset: Int) throws(MacaroonError) {
+        let bit: UInt64 = 1 << (name.value & 63)
+        guard given & bit == 0 else {
+            throw MacaroonError(.invalidJSON, field: field, offset: offset, detail: "both \"\(name)\" and \"\(name)64\" are present")
         }
-        guard bytes.count <= limits.maxFieldLength else {
-            throw MacaroonError(.fieldTooLong, field: field,
-                                detail: "a field of \(bytes.count) bytes exceeds the limit of \(limits.maxFieldLength)")
-        }
-        return bytes[...]
+        given |= bit
     }
 }

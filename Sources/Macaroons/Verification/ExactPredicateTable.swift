@@ -1,3 +1,5 @@
+import _MacaroonInternals
+
 /// The exact-match predicates of a verifier, in an open-addressing hash table
 /// keyed by a 64-bit multiply-xorshift hash of the bytes, eight at a time.
 ///
@@ -6,20 +8,32 @@
 /// caveat's bytes plus a few comparisons, with no hashing state to seed. The
 /// predicates' bytes sit end to end in one array and the slots are plain
 /// integers, so a lookup touches no reference counts.
+///
+/// Lookups are inlinable, so that the one-pass verifier's caveat loop runs them
+/// in the caller's specialization.
+@usableFromInline
 struct ExactPredicateTable: Sendable {
-    private struct Slot: Sendable {
+    @usableFromInline
+    struct Slot: Sendable {
         /// Whether a predicate is in this slot (a predicate may be zero bytes long).
-        var isOccupied = false
-        var hash: UInt64 = 0
+        @usableFromInline var isOccupied = false
+        @usableFromInline var hash: UInt64 = 0
         /// Where the predicate's bytes are in `storage`.
-        var start = 0
-        var count = 0
+        @usableFromInline var start = 0
+        @usableFromInline var count = 0
+
+        init(isOccupied: Bool = false, hash: UInt64 = 0, start: Int = 0, count: Int = 0) {
+            self.isOccupied = isOccupied
+            self.hash = hash
+            self.start = start
+            self.count = count
+        }
     }
 
     /// A power of two at least twice the number of predicates.
-    private let slots: [Slot]
+    @usableFromInline let slots: [Slot]
     /// Every distinct predicate's bytes, end to end.
-    private let storage: [UInt8]
+    @usableFromInline let storage: [UInt8]
 
     init(_ predicates: [ArraySlice<UInt8>]) {
         var capacity = 8
@@ -44,6 +58,7 @@ struct ExactPredicateTable: Sendable {
     }
 
     /// Whether `bytes` equals one of the predicates.
+    @inlinable
     func contains(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let hash = Self.hash(bytes)
         return slots.withUnsafeBufferPointer { slots in
@@ -53,7 +68,7 @@ struct ExactPredicateTable: Sendable {
                 while slots[index].isOccupied {
                     let slot = slots[index]
                     if slot.hash == hash,
-                       UnsafeRawBufferPointer(rebasing: storage[slot.start..<(slot.start + slot.count)]).hasSameBytes(as: bytes) {
+                       Self.same(UnsafeRawBufferPointer(rebasing: storage[slot.start..<(slot.start + slot.count)]), bytes) {
                         return true
                     }
                     index = (index + 1) & mask
@@ -63,7 +78,14 @@ struct ExactPredicateTable: Sendable {
         }
     }
 
-    private static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    /// Whether both buffers hold the same bytes (`memcmp`).
+    @usableFromInline
+    static func same(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Bool {
+        left.hasSameBytes(as: right)
+    }
+
+    @inlinable
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         let count = bytes.count
         var hash = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
         var offset = 0
@@ -85,7 +107,8 @@ struct ExactPredicateTable: Sendable {
         return mix(hash ^ tail)
     }
 
-    private static func mix(_ value: UInt64) -> UInt64 {
+    @inlinable
+    static func mix(_ value: UInt64) -> UInt64 {
         var value = value &* 0xBF58_476D_1CE4_E5B9
         value ^= value >> 31
         return value &* 0x94D0_49BB_1331_11EB

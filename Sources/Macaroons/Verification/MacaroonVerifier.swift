@@ -1,86 +1,114 @@
-/// A test that a first-party caveat must pass.
+import _MacaroonInternals
+
+/// Verifies macaroons: signatures and discharges first, then every
+/// first-party caveat by a ``CaveatPolicy``, answering ``Verdict/allowed`` or
+/// ``Verdict/denied(_:)`` with every reason.
 ///
-/// Like libmacaroons' `satisfy_exact` and `satisfy_general`: a caveat is
-/// satisfied when it equals an exact predicate or a general predicate accepts it.
-public struct CaveatPredicate: Sendable {
-    enum Kind: Sendable {
-        case exact(ArraySlice<UInt8>)
-        case general(@Sendable (ArraySlice<UInt8>) -> Bool)
-    }
-
-    let kind: Kind
-
-    /// Accepts exactly the caveat `bytes`.
-    public static func exact(_ bytes: some Collection<UInt8>) -> CaveatPredicate {
-        CaveatPredicate(kind: .exact(ArraySlice(bytes)))
-    }
-
-    /// Accepts exactly the caveat whose UTF-8 bytes are `text`.
-    public static func exact(_ text: String) -> CaveatPredicate {
-        .exact(text.utf8)
-    }
-
-    /// Accepts every caveat for which `test` returns `true`.
-    public static func general(_ test: @escaping @Sendable (ArraySlice<UInt8>) -> Bool) -> CaveatPredicate {
-        CaveatPredicate(kind: .general(test))
-    }
-}
-
-/// Verifies generic macaroons: the signature chain first, then every
-/// first-party caveat against a fixed set of predicates.
-///
-/// A value type, `Sendable`, safe to share across tasks.
+/// The one verifier of the package. Generic macaroons use it with
+/// ``CaveatPredicates``; `MacaroonTokens`' `UploadTokenVerifier` wraps one
+/// whose policy is PyPI's caveat language. A value type, `Sendable`, safe to
+/// share across tasks: build one at start-up.
 ///
 /// ```swift
 /// let verifier = MacaroonVerifier(predicates: [.exact("account = 3735928559")])
-/// try verifier.verify(macaroon, key: MacaroonKey(derivingFrom: secret))
+/// let verdict = verifier.verify(macaroon, key: MacaroonKey(derivingFrom: secret))
 /// ```
-public struct MacaroonVerifier: Sendable {
-    private let exactCaveats: ExactPredicateTable
-    private let generalPredicates: [@Sendable (ArraySlice<UInt8>) -> Bool]
-    /// The limits applied to discharges.
-    public let limits: MacaroonLimits
-
-    /// A verifier that accepts a caveat when any of `predicates` does.
-    public init(predicates: [CaveatPredicate], limits: MacaroonLimits = .default) {
-        var exact: [ArraySlice<UInt8>] = []
-        var general: [@Sendable (ArraySlice<UInt8>) -> Bool] = []
-        for predicate in predicates {
-            switch predicate.kind {
-            case .exact(let bytes): exact.append(bytes)
-            case .general(let test): general.append(test)
-            }
-        }
-        exactCaveats = ExactPredicateTable(exact)
-        generalPredicates = general
-        self.limits = limits
-    }
-
-    /// Whether a predicate accepts `caveat`.
-    public func isSatisfied(_ caveat: ArraySlice<UInt8>) -> Bool {
-        caveat.withUnsafeBytes { isSatisfied($0) { caveat } }
-    }
-
-    /// Whether a predicate accepts `caveat`; `slice` makes the array slice a
-    /// general predicate needs, only when one must run.
-    func isSatisfied(_ caveat: UnsafeRawBufferPointer, slice: () -> ArraySlice<UInt8>) -> Bool {
-        if exactCaveats.contains(caveat) { return true }
-        guard !generalPredicates.isEmpty else { return false }
-        let bytes = slice()
-        return generalPredicates.contains { $0(bytes) }
-    }
-
-    /// Verifies the signatures of `macaroon` and its discharges, then checks
-    /// every first-party caveat of all of them.
+///
+/// The order, written once in `VerificationOrder` (VerificationOrder.swift):
+/// 1. the signature chain of the root and of every discharge, in constant time
+///    (a failure ends verification: ``DenialReason/Code/invalidSignature``);
+/// 2. the root's ``location``, when one is required (a mismatch ends
+///    verification: ``DenialReason/Code/wrongLocation``);
+/// 3. each third-party caveat's location against ``trustedThirdPartyLocations``;
+/// 4. every first-party caveat of the root and its discharges, by the policy.
+public struct MacaroonVerifier<Policy: CaveatPolicy>: Sendable {
+    /// How caveats are decided.
+    public var policy: Policy
+    /// The limits applied to decoding and to discharges.
+    public var limits: MacaroonLimits
+    /// If set, the root macaroon's location must be exactly these bytes.
     ///
-    /// - Throws: ``MacaroonError`` with ``MacaroonError/Code/signatureMismatch``
-    ///   (or another signature-stage code) before any predicate has run, or
-    ///   ``MacaroonError/Code/caveatNotSatisfied`` naming the first caveat no predicate accepted.
-    public func verify(_ macaroon: Macaroon, key: MacaroonKey, discharges: [Macaroon] = []) throws(MacaroonError) {
-        let verified = try macaroon.verifySignature(key: key, discharges: discharges, limits: limits)
-        for caveat in verified.firstPartyCaveats where !isSatisfied(caveat) {
-            throw .caveatNotSatisfied(caveat)
+    /// The location is not covered by the signature: the check catches a token
+    /// sent to the wrong service by mistake, not an attacker, who can rewrite it.
+    public var location: [UInt8]?
+    /// The third-party locations whose caveats are accepted (each still needs
+    /// its bound discharge); `nil` accepts any location.
+    public var trustedThirdPartyLocations: Set<[UInt8]>?
+
+    /// A verifier deciding caveats by `policy`.
+    public init(
+        policy: Policy, limits: MacaroonLimits = .default, location: [UInt8]? = nil, trustedThirdPartyLocations: Set<[UInt8]>? = nil
+    ) {
+        self.policy = policy
+        self.limits = limits
+        self.location = location
+        self.trustedThirdPartyLocations = trustedThirdPartyLocations
+    }
+
+    /// Verifies `macaroon` and its discharges (already bound to it) in `context`.
+    ///
+    /// Inlinable, so that it is specialized for the caller's policy.
+    @inlinable
+    public func verify(_ macaroon: Macaroon, key: MacaroonKey, discharges: [Macaroon] = [], in context: Policy.Context) -> Verdict {
+        var verified: VerifiedMacaroon?
+        return VerificationOrder.decide(
+            requiredLocation: location, trustedThirdPartyLocations: trustedThirdPartyLocations,
+            signatures: { () -> MacaroonError? in
+                do throws(MacaroonError) {
+                    verified = try macaroon.verifySignature(key: key, discharges: discharges, limits: limits)
+                    return nil
+                } catch {
+                    return error
+                }
+            },
+            location: { expected in Self.location(of: macaroon, differingFrom: expected) },
+            thirdPartyCaveats: { trusted, reasons in
+                Self.rejectUntrustedThirdPartyCaveats(of: macaroon, discharges: discharges, trusted: trusted, into: &reasons)
+            },
+            firstPartyCaveats: { evaluate in
+                guard let verified else { return }
+                for caveat in verified.firstPartyCaveats { evaluate(policy.evaluate(caveat, in: context)) }
+            })
+    }
+
+    /// The macaroon's location when it is not exactly the bytes `expected`, else `nil`.
+    @usableFromInline
+    static func location(of macaroon: Macaroon, differingFrom expected: UnsafeRawBufferPointer) -> ArraySlice<UInt8>? {
+        macaroon.location.withUnsafeBytes { $0.hasSameBytes(as: expected) } ? nil : macaroon.location
+    }
+
+    /// Appends a reason for every third-party caveat of `root` and its `discharges` whose location is not in `trusted`.
+    @usableFromInline
+    static func rejectUntrustedThirdPartyCaveats(
+        of root: Macaroon, discharges: [Macaroon], trusted: Set<[UInt8]>, into reasons: inout [DenialReason]
+    ) {
+        for index in -1..<discharges.count {
+            let macaroon = index < 0 ? root : discharges[index]
+            for case .thirdParty(let identifier, _, let location) in macaroon.caveats where !trusted.contains(Array(location)) {
+                reasons.append(DenialReason(
+                    .thirdPartyCaveatNotAccepted,
+                    "third-party caveat \(Printable.bytes(identifier)) at \(Printable.bytes(location)) is not accepted by this service"))
+            }
         }
     }
 }
 
+extension MacaroonVerifier where Policy.Context == Void {
+    /// Verifies `macaroon` and its discharges (already bound to it).
+    public func verify(_ macaroon: Macaroon, key: MacaroonKey, discharges: [Macaroon] = []) -> Verdict {
+        verify(macaroon, key: key, discharges: discharges, in: ())
+    }
+
+    /// Decodes and verifies a macaroon in one pass (see ``verify(encoded:key:in:)``).
+    @inlinable
+    public func verify(encoded input: some Collection<UInt8>, key: MacaroonKey) throws(MacaroonError) -> Verdict {
+        try verify(encoded: input, key: key, in: ())
+    }
+}
+
+extension MacaroonVerifier where Policy == CaveatPredicates {
+    /// A verifier that accepts a caveat when any of `predicates` does.
+    public init(predicates: [CaveatPredicate], limits: MacaroonLimits = .default) {
+        self.init(policy: CaveatPredicates(predicates), limits: limits)
+    }
+}

@@ -1,50 +1,4 @@
-/// A macaroon whose signature chain, and the chains of all its discharges,
-/// verified against the root key.
-///
-/// Only ``Macaroon/verifySignature(key:discharges:limits:)`` creates one, so
-/// code that takes a `VerifiedMacaroon` can never run a caveat predicate on a
-/// macaroon whose signature did not verify.
-public struct VerifiedMacaroon: Sendable {
-    /// The root macaroon.
-    public let root: Macaroon
-    /// The discharges, each used exactly once, in the order they were presented.
-    public let discharges: [Macaroon]
-
-    /// Every first-party caveat of the root and of its discharges: the
-    /// conditions that remain to be checked.
-    public var firstPartyCaveats: FirstPartyCaveats { FirstPartyCaveats(root: root, discharges: discharges) }
-}
-
-/// The first-party caveat identifiers of a root macaroon and its discharges, in order (no copies).
-public struct FirstPartyCaveats: Sequence, Sendable {
-    fileprivate let root: Macaroon
-    fileprivate let discharges: [Macaroon]
-
-    /// Iterates the root's caveats, then each discharge's.
-    public struct Iterator: IteratorProtocol {
-        fileprivate let discharges: [Macaroon]
-        fileprivate var caveats: [Caveat]
-        fileprivate var nextDischarge = 0
-        fileprivate var caveatIndex = 0
-
-        /// The next first-party caveat identifier, or `nil` after the last discharge's.
-        public mutating func next() -> ArraySlice<UInt8>? {
-            while true {
-                while caveatIndex < caveats.count {
-                    caveatIndex += 1
-                    if case .firstParty(let identifier) = caveats[caveatIndex - 1] { return identifier }
-                }
-                guard nextDischarge < discharges.count else { return nil }
-                caveats = discharges[nextDischarge].caveats
-                nextDischarge += 1
-                caveatIndex = 0
-            }
-        }
-    }
-
-    /// An iterator starting at the root's first caveat.
-    public func makeIterator() -> Iterator { Iterator(discharges: discharges, caveats: root.caveats) }
-}
+import _MacaroonInternals
 
 extension Macaroon {
     /// Verifies the signature chain of this root macaroon and of every
@@ -93,36 +47,60 @@ private struct ChainVerification {
     /// Checks `macaroon`'s own chain first (bound to the root unless it is the
     /// root), then opens each third-party caveat and verifies its discharge.
     mutating func verify(_ macaroon: Macaroon, signingKey: SHA256Digest, depth: Int) throws(MacaroonError) {
+        // The keys the third-party caveats' verification ids are sealed under, on the stack.
+        let thirdPartyCount = macaroon.caveats.count(where: \.isThirdParty)
+        try withUnsafeTemporaryAllocation(of: SHA256Digest.self, capacity: thirdPartyCount) { sealingKeys in
+            Result { () throws(MacaroonError) in
+                try verify(macaroon, signingKey: signingKey, depth: depth, sealingKeys: sealingKeys)
+            }
+        }.get()
+    }
+
+    private mutating func verify(
+        _ macaroon: Macaroon, signingKey: SHA256Digest, depth: Int, sealingKeys: UnsafeMutableBufferPointer<SHA256Digest>
+    ) throws(MacaroonError) {
         let isRoot = depth == 0
-        let chain = SignatureChain.sign(key: signingKey, identifier: macaroon.identifier, caveats: macaroon.caveats)
-        let expected = isRoot ? chain : SignatureChain.bind(discharge: chain, toRoot: rootSignature)
-        guard OpenSSLBackend.constantTimeEqual(expected, macaroon.signature.digest) else {
+        // One walk of the chain; it notes the key each third-party caveat's verification id is sealed under.
+        // Intermediate signatures would let a holder drop the caveats after them: wiped when done.
+        var noted = 0
+        defer {
+            for index in 0..<noted { sealingKeys[index].wipe() }
+        }
+        // The expected signature is what a forger needs: wiped once compared.
+        var chain = SignatureChain.sign(key: signingKey, identifier: macaroon.identifier, caveats: macaroon.caveats) { _, key in
+            sealingKeys.initializeElement(at: noted, to: key)
+            noted += 1
+        }
+        var expected = isRoot ? chain : SignatureChain.bind(discharge: chain, toRoot: rootSignature)
+        let matches = OpenSSLBackend.constantTimeEqual(expected, macaroon.signature.digest)
+        chain.wipe()
+        expected.wipe()
+        guard matches else {
             throw isRoot ? .rootSignatureMismatch
                 : MacaroonError(.signatureMismatch, field: .discharge,
                                 detail: "the discharge for \(Printable.bytes(macaroon.identifier)) has a wrong signature or is not bound to this root")
         }
-        guard macaroon.caveats.contains(where: \.isThirdParty) else { return }
-
-        var signature = SignatureChain.start(key: signingKey, identifier: macaroon.identifier)
-        for caveat in macaroon.caveats {
-            if case .thirdParty(let identifier, let verificationID, _) = caveat {
-                guard depth < limits.maxDischargeDepth else {
-                    throw MacaroonError(.dischargeLimitExceeded, field: .discharge,
-                                        detail: "third-party caveats nest deeper than \(limits.maxDischargeDepth)")
-                }
-                guard let caveatKey = SodiumBackend.open(verificationID, key: signature) else {
-                    throw MacaroonError(.invalidVerificationID, field: .verificationID,
-                                        detail: "the verification id of \(Printable.bytes(identifier)) cannot be opened"
-                                            + " (\(verificationID.count) bytes; a valid one is \(SodiumBackend.verificationIDLength))")
-                }
-                guard let index = discharges.indices.first(where: { !used[$0] && discharges[$0].identifier == identifier }) else {
-                    throw MacaroonError(.missingDischarge, field: .discharge,
-                                        detail: "no unused discharge for third-party caveat \(Printable.bytes(identifier))")
-                }
-                used[index] = true
-                try verify(discharges[index], signingKey: caveatKey, depth: depth + 1)
+        // Only once the chain matched are verification ids opened and discharges verified.
+        var next = 0
+        for case .thirdParty(let identifier, let verificationID, _) in macaroon.caveats {
+            let sealed = next
+            next += 1
+            guard depth < limits.maxDischargeDepth else {
+                throw MacaroonError(.dischargeLimitExceeded, field: .discharge,
+                                    detail: "third-party caveats nest deeper than \(limits.maxDischargeDepth)")
             }
-            signature = SignatureChain.append(caveat, to: signature)
+            guard var caveatKey = SodiumBackend.open(verificationID, key: sealingKeys[sealed]) else {
+                throw MacaroonError(.invalidVerificationID, field: .verificationID,
+                                    detail: "the verification id of \(Printable.bytes(identifier)) cannot be opened"
+                                        + " (\(verificationID.count) bytes; a valid one is \(SodiumBackend.verificationIDLength))")
+            }
+            guard let discharge = discharges.indices.first(where: { !used[$0] && discharges[$0].identifier == identifier }) else {
+                throw MacaroonError(.missingDischarge, field: .discharge,
+                                    detail: "no unused discharge for third-party caveat \(Printable.bytes(identifier))")
+            }
+            defer { caveatKey.wipe() }
+            used[discharge] = true
+            try verify(discharges[discharge], signingKey: caveatKey, depth: depth + 1)
         }
     }
 }
@@ -131,20 +109,4 @@ extension MacaroonError {
     /// The root macaroon's chain does not match its signature.
     static let rootSignatureMismatch = MacaroonError(
         .signatureMismatch, field: .signature, detail: "the signature does not match: wrong key or tampered macaroon")
-
-    /// No predicate accepted the first-party caveat `caveat`.
-    static func caveatNotSatisfied(_ caveat: ArraySlice<UInt8>) -> MacaroonError {
-        MacaroonError(.caveatNotSatisfied, field: .caveatIdentifier, detail: "no predicate accepts caveat \(Printable.bytes(caveat))")
-    }
-}
-
-/// Renders bytes for messages: quoted text when UTF-8 and printable, hex otherwise.
-package enum Printable {
-    package static func bytes(_ bytes: ArraySlice<UInt8>, limit: Int = 64) -> String {
-        if let text = UTF8Text.string(bytes),
-           !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            return text.count > limit ? "'\(text.prefix(limit))...'" : "'\(text)'"
-        }
-        return "0x" + Hex.encode(bytes.prefix(limit)) + (bytes.count > limit ? "..." : "")
-    }
 }

@@ -28,10 +28,12 @@ struct Serve: AsyncParsableCommand {
         let configuration = RegistryServer.Configuration(
             host: host, port: port, dataDirectory: storeOptions.data, maximumUploadBytes: maxUploadMiB << 20,
             tls: try trustedPublishing.tlsConfiguration())
-        try await storeOptions.withStore(logger: logger) { store in
+        try await storeOptions.withStore(cacheLookups: true, logger: logger) { store in
             let server = try RegistryServer(configuration: configuration, store: store, logger: logger)
             let scheme = configuration.scheme
-            let application = try server.application(routeGroups: try routeGroups(server.context)) { host, port in
+            let application = try server.application(
+                routeGroups: try routeGroups(server.context), services: store.services
+            ) { host, port in
                 FileHandle.standardOutput.write(Data("\(scheme)://\(host):\(port)\n".utf8))
             }
             try await application.runService()

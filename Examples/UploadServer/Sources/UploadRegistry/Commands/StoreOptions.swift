@@ -42,14 +42,16 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Opens the store (creating the data directory for the default SQLite file) and runs `body`.
-    func withStore<T: Sendable>(logger: Logger, _ body: @Sendable (RegistryStore) async throws -> T) async throws -> T {
+    func withStore<T: Sendable>(
+        cacheLookups: Bool = false, logger: Logger, _ body: @Sendable (RegistryStore) async throws -> T
+    ) async throws -> T {
         let url = try storeURL()
         if case .sqlite(let path) = url {
             try FileManager.default.createDirectory(
                 atPath: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
                 withIntermediateDirectories: true)
         }
-        return try await RegistryStore.withStore(url, keyRing: keyRing(), logger: logger, body)
+        return try await RegistryStore.withStore(url, keyRing: keyRing(), cacheLookups: cacheLookups, logger: logger, body)
     }
 }
 

@@ -10,12 +10,16 @@ public struct RegistryStore: Sendable {
     public let tokens: any TokenStore
     /// Users, projects and files.
     public let registry: RegistryDatabase
+    /// What a server must run while it uses the store (PostgreSQL's revocation listener).
+    public var services: [any Service] = []
 
     /// Opens the store at `url` (sealing root keys with `keyRing`), brings the
     /// registry's tables up to date, and runs `body` with it. Whatever the store
     /// needs running meanwhile (PostgreSQL's connection pool) runs until `body` returns.
+    /// `cacheLookups` turns on PostgreSQL's lookup cache (for servers; its listener is in ``services``).
     public static func withStore<T: Sendable>(
-        _ url: StoreURL, keyRing: KeyRing, logger: Logger, _ body: @Sendable (RegistryStore) async throws -> T
+        _ url: StoreURL, keyRing: KeyRing, cacheLookups: Bool = false, logger: Logger,
+        _ body: @Sendable (RegistryStore) async throws -> T
     ) async throws -> T {
         switch url {
         case .sqlite(let path):
@@ -32,8 +36,8 @@ public struct RegistryStore: Sendable {
                 defer { group.cancelAll() }
                 let registry = RegistryDatabase(executor: PostgresExecutor(client: client, logger: logger))
                 try await registry.migrate()
-                let tokens = try await TokenStores.postgres(client: client, keyRing: keyRing, logger: logger)
-                return try await body(RegistryStore(tokens: tokens, registry: registry))
+                let tokens = try await TokenStores.postgres(client: client, keyRing: keyRing, cache: cacheLookups, logger: logger)
+                return try await body(RegistryStore(tokens: tokens, registry: registry, services: [tokens]))
             }
         }
     }

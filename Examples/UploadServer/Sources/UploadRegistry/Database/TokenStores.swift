@@ -1,4 +1,5 @@
 import Logging
+import MacaroonPostgres
 import MacaroonSQLite
 import MacaroonTokens
 import PostgresNIO
@@ -10,8 +11,15 @@ enum TokenStores {
         try SQLiteTokenStore(path: path, keyRing: keyRing, logger: logger)
     }
 
-    static func postgres(client: PostgresClient, keyRing: KeyRing, logger: Logger) async throws -> any TokenStore {
-        // TEMPORARY until MacaroonPostgres lands.
-        InMemoryTokenStore(keyRing: keyRing) { logger.warning("\($0)") }
+    /// The PostgreSQL token store on `client`, migrated. With `cache`, lookups are cached
+    /// for a few seconds and invalidated across instances by LISTEN/NOTIFY: run the store
+    /// (its listener) as a service for as long as it is used.
+    static func postgres(client: PostgresClient, keyRing: KeyRing, cache: Bool, logger: Logger) async throws -> PostgresTokenStore {
+        let store = PostgresTokenStore(
+            client: client,
+            configuration: .init(keyRing: keyRing, cache: cache ? .init(timeToLive: .seconds(5)) : nil),
+            logger: logger)
+        try await store.migrate()
+        return store
     }
 }

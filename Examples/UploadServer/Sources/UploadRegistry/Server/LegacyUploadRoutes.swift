@@ -1,5 +1,6 @@
 import Crypto
 import Hummingbird
+import MacaroonHummingbird
 import Logging
 import MacaroonTokens
 import NIOPosix
@@ -11,13 +12,14 @@ struct LegacyUploadRoutes: RegistryRouteGroup {
     let context: RegistryServerContext
 
     func addRoutes(to router: Router<RegistryRequestContext>) {
-        router.post("legacy") { request, _ in try await upload(request) }
+        // The token is authenticated before the body is read; its caveats are checked once the project is known.
+        router.group("legacy").add(middleware: context.authenticator).post { request, requestContext in
+            try await upload(request, requestContext)
+        }
     }
 
-    func upload(_ request: Request) async throws -> Response {
+    func upload(_ request: Request, _ requestContext: RegistryRequestContext) async throws -> Response {
         var request = request
-        // Without credentials, answer before reading the body.
-        guard request.headers[.authorization] != nil else { throw UploadAuthenticator.noCredentials }
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: context.configuration.maximumUploadBytes)
@@ -48,9 +50,9 @@ struct LegacyUploadRoutes: RegistryRouteGroup {
 
         let registry = context.store.registry
         let existing = try await context.operational { try await registry.project(named: name) }
-        let owner = try await context.authenticator.owner(
-            request, project: UploadRequest.Project(name: existing?.name ?? name, id: existing?.id))
-        // A trusted publisher's token verified only for its projects, which exist.
+        // A trusted publisher's token is verified only for its projects, which exist.
+        let owner = try context.authorizedOwner(
+            requestContext, project: UploadRequest.Project(name: existing?.name ?? name, id: existing?.id))
         let userID = owner.id
         let project: RegistryProject
         if let existing {
@@ -70,7 +72,7 @@ struct LegacyUploadRoutes: RegistryRouteGroup {
                 "The user '\(user?.name ?? userID)' isn't allowed to upload to project '\(project.name)'. "
                     + "See /help/#project-name for more information.")
         }
-        guard ProjectName.normalize(filename).hasPrefix(project.normalizedName + "-") else {
+        guard UploadRequest.Project(name: filename).normalizedName.hasPrefix(project.normalizedName + "-") else {
             throw UploadFailure(.badRequest, "Start filename for '\(project.name)' with '\(project.normalizedName.replacing("-", with: "_"))'.")
         }
 

@@ -1,12 +1,16 @@
 import Hummingbird
+import HummingbirdAuth
+import HummingbirdCore
 import HummingbirdTLS
 import Logging
+import MacaroonHummingbird
 import MacaroonTokens
 import NIOCore
 import ServiceLifecycle
 
-/// The request context of every registry route.
-public typealias RegistryRequestContext = BasicRequestContext
+/// The request context of every registry route: `identity` is the token that
+/// ``RegistryServerContext/authenticator`` authenticated, if the route has one.
+public typealias RegistryRequestContext = BasicAuthRequestContext<AuthenticatedToken>
 
 /// A group of routes of the registry. The server is the list of its groups:
 /// ``RegistryServer/standardRouteGroups(_:)`` plus any a feature adds (trusted
@@ -24,9 +28,37 @@ public struct RegistryServerContext: Sendable {
     public let store: RegistryStore
     /// The log (never a token, key or secret in it).
     public let logger: Logger
+    /// Token authentication (Warehouse's 401/403/503 answers), shared by the authenticators.
+    public let authentication: TokenAuthentication
     let storage: FileStorage
-    let authenticator: UploadAuthenticator
     let issuer: TokenIssuer
+
+    /// The middleware that requires a valid token (401 without credentials).
+    public var authenticator: MacaroonAuthenticator<RegistryRequestContext> { MacaroonAuthenticator(authentication) }
+
+    /// The user a request's token authenticates, after checking every caveat against `project`
+    /// (`nil`: no project, so project-scoped tokens are refused).
+    ///
+    /// - Throws: `TokenRefusalResponse` (403 with every reason); ``UploadFailure`` 403 for a token
+    ///   that is not a user's.
+    public func authorizedUser(_ context: RegistryRequestContext, project: UploadRequest.Project?) throws -> String {
+        guard case .user(let id) = try authorizedOwner(context, project: project) else {
+            throw UploadFailure(.forbidden, "Invalid API Token: only user tokens are accepted here")
+        }
+        return id
+    }
+
+    /// The owner (a user, or a trusted publisher) a request's token authenticates, after checking
+    /// every caveat against `project`; a publisher's token passes only for its registered projects.
+    ///
+    /// - Throws: `TokenRefusalResponse` (403 with every reason).
+    func authorizedOwner(_ context: RegistryRequestContext, project: UploadRequest.Project?) throws -> TokenOwner {
+        let verdict = try context.authorizeUpload(project: project)
+        guard let owner = verdict.owner else {
+            throw UploadFailure(.forbidden, "Invalid API Token: the token has no owner")
+        }
+        return owner
+    }
 
     /// Runs a registry operation; an operational failure becomes a 503, a refusal a 400.
     func operational<T>(_ body: () async throws -> T) async throws(UploadFailure) -> T {
@@ -109,12 +141,12 @@ public struct RegistryServer: Sendable {
         let storage = FileStorage(root: configuration.dataDirectory)
         try storage.prepare()
         let usage = TokenUsageRecorder(store: store.tokens)
-        let authenticator = UploadAuthenticator(
-            verifier: UploadTokenVerifier(prefix: "pypi", location: TokenIssuer.location), tokens: store.tokens,
+        let authentication = TokenAuthentication(
+            verifier: UploadTokenVerifier(prefix: "pypi", location: TokenIssuer.location), store: store.tokens,
             owners: RegistryOwnerPolicy(registry: store.registry), usage: usage, logger: logger)
         self.usage = usage
         self.context = RegistryServerContext(
-            configuration: configuration, store: store, logger: logger, storage: storage, authenticator: authenticator,
+            configuration: configuration, store: store, logger: logger, authentication: authentication, storage: storage,
             issuer: TokenIssuer(store: store))
     }
 
@@ -135,11 +167,22 @@ public struct RegistryServer: Sendable {
         let recorder = UsageRecorderService(recorder: usage, logger: context.logger)
         return Application(
             router: router,
-            server: try context.configuration.tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
+            // Keeps Warehouse's reason phrases ("Invalid API Token: …") on the status line: twine prints them
+            // (over HTTP and HTTPS alike).
+            server: try server(),
             configuration: .init(address: .hostname(host, port: context.configuration.port), serverName: "upload-server"),
             services: [recorder] + services,
             onServerRunning: { channel in await onReady(host, channel.localAddress?.port ?? 0) },
             logger: context.logger)
+    }
+}
+
+extension RegistryServer {
+    /// HTTP/1.1 with Warehouse's reason phrases, inside TLS when configured.
+    func server() throws -> HTTPServerBuilder {
+        let http = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ReasonPhrases.channelHandler()]))
+        guard let tls = context.configuration.tls else { return http }
+        return try .tls(http, tlsConfiguration: tls)
     }
 }
 

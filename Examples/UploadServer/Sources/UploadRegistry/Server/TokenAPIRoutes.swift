@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import MacaroonHummingbird
 import MacaroonTokens
 
 /// A small JSON API for the registry's users, authenticated by their own
@@ -53,18 +54,22 @@ struct TokenAPIRoutes: RegistryRouteGroup {
     }
 
     func addRoutes(to router: Router<RegistryRequestContext>) {
-        router.get("api/whoami") { request, _ in
-            guard request.headers[.authorization] != nil else { return try json(WhoAmI(user: nil), status: .ok) }
-            return try json(WhoAmI(user: try await context.authenticator.authenticate(request, project: nil)), status: .ok)
+        let optional = TokenAuthentication(
+            verifier: context.authentication.verifier, store: context.authentication.store, owners: context.authentication.owners,
+            usage: context.authentication.usage, credentialsRequired: false, logger: context.logger)
+        router.group("api/whoami").add(middleware: MacaroonAuthenticator(optional)).get { _, requestContext in
+            guard requestContext.identity != nil else { return try json(WhoAmI(user: nil), status: .ok) }
+            return try json(WhoAmI(user: try context.authorizedUser(requestContext, project: nil)), status: .ok)
         }
-        router.get("api/tokens") { request, _ in
-            let user = try await context.authenticator.authenticate(request, project: nil)
+        let tokens = router.group("api/tokens").add(middleware: context.authenticator)
+        tokens.get { _, requestContext in
+            let user = try context.authorizedUser(requestContext, project: nil)
             let tokens = try await context.tokenStoreCall { try await context.store.tokens.tokens(ownedBy: .user(id: user)) }
             return try json(["tokens": tokens.map(TokenListing.init)], status: .ok)
         }
-        router.post("api/tokens") { request, _ in
+        tokens.post { request, requestContext in
             var request = request
-            let userID = try await context.authenticator.authenticate(request, project: nil)
+            let userID = try context.authorizedUser(requestContext, project: nil)
             let body = try await request.collectBody(upTo: 64 * 1024)
             guard let create = try? JSONDecoder().decode(CreateRequest.self, from: Data(buffer: body)) else {
                 throw UploadFailure(.badRequest, "The body must be a JSON object with optional name, projects and ttl.")
@@ -92,8 +97,8 @@ struct TokenAPIRoutes: RegistryRouteGroup {
                 CreateResponse(id: minted.info.id, name: minted.info.name, expires: minted.info.expires, token: minted.token),
                 status: .created)
         }
-        router.delete("api/tokens/:id") { request, requestContext in
-            let userID = try await context.authenticator.authenticate(request, project: nil)
+        tokens.delete(":id") { _, requestContext in
+            let userID = try context.authorizedUser(requestContext, project: nil)
             let id = try requestContext.parameters.require("id")
             do {
                 try await context.store.tokens.delete(id: id, ownedBy: .user(id: userID))

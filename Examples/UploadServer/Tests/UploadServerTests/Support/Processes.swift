@@ -83,11 +83,11 @@ final class ServerProcess: @unchecked Sendable {
     let url: String
     let logPath: String
 
-    /// Starts the server and waits (up to 60 s) for its ready line.
+    /// Starts the server (logging at debug level, so that tests search every line) and waits (up to 60 s) for its ready line.
     init(_ arguments: [String], logPath: String) throws {
         self.logPath = logPath
         process.executableURL = URL(fileURLWithPath: Programs.uploadServer)
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0"] + arguments
+        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0", "--log-level", "debug"] + arguments
         let pipe = Pipe()
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.standardOutput = pipe

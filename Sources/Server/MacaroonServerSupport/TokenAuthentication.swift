@@ -1,0 +1,213 @@
+#if Hummingbird || Vapor
+import Logging
+import Macaroons
+import MacaroonTokens
+import Metrics
+import Tracing
+
+/// Token authentication for an HTTP server, independent of the framework: the one
+/// place where an `Authorization` header becomes an ``AuthenticatedToken`` or a
+/// ``TokenRefusal``, and where it is logged, counted and traced. `MacaroonHummingbird`
+/// and `MacaroonVapor` only carry requests and answers to and from it.
+///
+/// Two steps, as Warehouse separates identity from permission:
+/// 1. ``authenticate(authorizationHeader:)`` (the middleware): parse the header, look
+///    the token up in the ``TokenStore``, ask the ``TokenOwnerPolicy``, verify the
+///    signature. A malformed, unknown, forged or foreign token, an unaccepted or
+///    undecodable caveat, or a disabled owner is refused here.
+/// 2. ``AuthenticatedToken/authorize(project:attributes:)`` (the handler, once it knows the project):
+///    every caveat, the stored ones and the expiry, against the request.
+///
+/// Never an allow on an error: a store or policy failure is a 503 refusal.
+///
+/// Logs go to the injected `Logger` and never contain a token, a key or a secret:
+/// token ids, owners, schemes, reason codes, and reason messages except those of
+/// malformed headers and tokens (which may echo what was sent). See
+/// `Specs/server-integration.md` for the answers, log lines, metrics and spans.
+public struct TokenAuthentication: Sendable {
+    /// Parses and verifies tokens (prefix, location, caveat language, limits).
+    public let verifier: UploadTokenVerifier
+    /// Where tokens are looked up.
+    public let store: any TokenStore
+    /// The server's word on owners (disabled accounts, publishers' projects).
+    public let owners: any TokenOwnerPolicy
+    /// Notes each authorized use (written in the background); `nil` to record nothing.
+    public let usage: TokenUsageRecorder?
+    /// Whether a request without an `Authorization` header is refused (401); otherwise
+    /// it passes unauthenticated, for routes that serve anonymous users too.
+    public let credentialsRequired: Bool
+    /// Where log lines go.
+    public let logger: Logger
+    /// Where spans go.
+    public let tracer: any Tracer
+    /// The current time in Unix seconds.
+    public let clock: @Sendable () -> Int64
+    let metrics: TokenAuthenticationMetrics
+
+    /// Configures token authentication.
+    ///
+    /// - Parameters:
+    ///   - metricsFactory: where metrics are created; defaults to the process's bootstrapped factory.
+    ///   - tracer: where spans go; defaults to the process's bootstrapped tracer (a no-op unless bootstrapped).
+    ///   - clock: the time caveats and expiries are checked at.
+    public init(
+        verifier: UploadTokenVerifier, store: any TokenStore, owners: any TokenOwnerPolicy,
+        usage: TokenUsageRecorder? = nil, credentialsRequired: Bool = true,
+        logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        tracer: any Tracer = InstrumentationSystem.tracer, clock: @escaping @Sendable () -> Int64 = UploadRequest.currentTime
+    ) {
+        self.verifier = verifier
+        self.store = store
+        self.owners = owners
+        self.usage = usage
+        self.credentialsRequired = credentialsRequired
+        self.logger = logger
+        self.tracer = tracer
+        self.clock = clock
+        self.metrics = TokenAuthenticationMetrics(factory: metricsFactory)
+    }
+
+    /// The reasons that depend only on the token, its record and its owner, never on
+    /// the request: a verdict with one of them is refused at authentication.
+    private static let requestIndependent: Set<DenialReason.Code> = [
+        .malformedToken, .unknownIdentifier, .invalidSignature, .wrongLocation,
+        .thirdPartyCaveatNotAccepted, .invalidCaveat, .ownerDisabled,
+    ]
+
+    /// Authenticates a request by its `Authorization` header (`nil` when it has none).
+    ///
+    /// - Returns: the authenticated token; `nil` only for a request without credentials
+    ///   when ``credentialsRequired`` is false.
+    /// - Throws: a ``TokenRefusal``: 401 without credentials, 403 for a refused token,
+    ///   503 when the store or the owner policy fails.
+    public func authenticate(authorizationHeader header: String?) async throws(TokenRefusal) -> AuthenticatedToken? {
+        let scheme = AuthorizationScheme(header: header)
+        metrics.record(scheme)
+        guard let header else {
+            metrics.record(.authenticate, .unauthenticated)
+            logger.debug("macaroon: request without credentials", metadata: ["required": "\(credentialsRequired)"])
+            if credentialsRequired { throw .missingCredentials }
+            return nil
+        }
+        let result = await tracer.withSpan("macaroon.authenticate") { span in
+            span.attributes["macaroon.auth.scheme"] = scheme.rawValue
+            let result = await authenticate(header: header, scheme: scheme, span: span)
+            switch result {
+            case .success(let token):
+                span.attributes["macaroon.token.id"] = token.id
+                span.attributes["macaroon.outcome"] = "authenticated"
+            case .failure(let refusal):
+                span.attributes["macaroon.outcome"] = refusal.statusCode == 503 ? "unavailable" : "denied"
+                span.attributes["macaroon.denial.reasons"] = refusal.reasons.map(\.code.description)
+                if refusal.statusCode == 503 { span.setStatus(SpanStatus(code: .error)) }
+            }
+            return result
+        }
+        return try result.get()
+    }
+
+    private func authenticate(header: String, scheme: AuthorizationScheme, span: any Span) async -> Result<AuthenticatedToken, TokenRefusal> {
+        let token: ServiceToken
+        do {
+            token = try verifier.parse(AuthorizationHeader.token(from: header))
+        } catch {
+            let reason = DenialReason(.malformedToken, error.code == .invalidAuthorizationHeader ? error.detail : "invalid API token: \(error.detail)")
+            return .failure(deny(.authenticate, [reason], scheme: scheme, record: nil))
+        }
+        guard let identifier = token.identifier else {
+            return .failure(deny(.authenticate, [DenialReason(.unknownIdentifier, "unknown or revoked API token")], scheme: scheme, record: nil))
+        }
+        let record: TokenRecord
+        let status: TokenOwnerStatus
+        do {
+            guard let found = try await lookUp(identifier) else {
+                return .failure(deny(.authenticate, [DenialReason(.unknownIdentifier, "unknown or revoked API token")], scheme: scheme, record: nil))
+            }
+            record = found
+            status = try await owners.status(of: found.owner)
+        } catch {
+            span.recordError(error)
+            return .failure(unavailable(.authenticate, error))
+        }
+        let request = UploadRequest(now: clock())
+        let verdict = verifier.verify(token, record: record, ownerStatus: status, request: request, discharges: [])
+        if verdict.verdict.reasons.contains(where: { Self.requestIndependent.contains($0.code) }) {
+            return .failure(deny(.authenticate, verdict.verdict.reasons, scheme: scheme, record: record))
+        }
+        metrics.record(.authenticate, .allowed)
+        logger.debug("macaroon: token authenticated", metadata: [
+            "macaroon.token.id": "\(record.id)", "macaroon.owner": "\(record.owner)", "macaroon.auth.scheme": "\(scheme.rawValue)",
+        ])
+        return .success(AuthenticatedToken(token: token, record: record, ownerStatus: status, scheme: scheme, authentication: self))
+    }
+
+    /// The record of `identifier`, timed and traced.
+    private func lookUp(_ identifier: String) async throws -> TokenRecord? {
+        let start = ContinuousClock.now
+        defer { metrics.lookupDuration.record(duration: ContinuousClock.now - start) }
+        return try await tracer.withSpan("macaroon.token_store.lookup", ofKind: .client) { span in
+            let record = try await store.token(id: identifier)
+            span.attributes["macaroon.token.found"] = record != nil
+            return record
+        }
+    }
+
+    /// See ``AuthenticatedToken/authorize(project:attributes:)``.
+    func authorize(
+        _ token: AuthenticatedToken, project: UploadRequest.Project?, attributes: [String: String] = [:]
+    ) throws(TokenRefusal) -> StoredTokenVerdict {
+        let verdict = tracer.withSpan("macaroon.authorize") { span in
+            span.attributes["macaroon.token.id"] = token.id
+            if let project { span.attributes["macaroon.project"] = project.normalizedName }
+            let request = UploadRequest(project: project, now: clock(), attributes: attributes)
+            let verdict = verifier.verify(
+                token.token, record: token.record, ownerStatus: token.ownerStatus, request: request, usage: usage)
+            span.attributes["macaroon.outcome"] = verdict.isAllowed ? "allowed" : "denied"
+            span.attributes["macaroon.denial.reasons"] = verdict.verdict.reasons.map(\.code.description)
+            return verdict
+        }
+        guard verdict.isAllowed else {
+            throw deny(.authorize, verdict.verdict.reasons, scheme: token.scheme, record: token.record, project: project)
+        }
+        metrics.record(.authorize, .allowed)
+        logger.debug("macaroon: upload authorized", metadata: [
+            "macaroon.token.id": "\(token.id)", "macaroon.owner": "\(token.owner)",
+            "macaroon.project": "\(project?.normalizedName ?? "-")",
+        ])
+        return verdict
+    }
+
+    /// A 403, counted and logged: reason codes always, reason messages unless they may echo the request's bytes.
+    private func deny(
+        _ stage: TokenAuthenticationMetrics.Stage, _ reasons: [DenialReason], scheme: AuthorizationScheme, record: TokenRecord?,
+        project: UploadRequest.Project? = nil
+    ) -> TokenRefusal {
+        metrics.record(stage, .denied, reasons: reasons)
+        var metadata: Logger.Metadata = [
+            "macaroon.stage": "\(stage.rawValue)", "macaroon.auth.scheme": "\(scheme.rawValue)",
+            "macaroon.denial.reasons": .array(reasons.map { .string($0.code.description) }),
+            "macaroon.denial.messages": .array(reasons.filter { $0.code != .malformedToken }.map { .string($0.message) }),
+        ]
+        if let record {
+            metadata["macaroon.token.id"] = "\(record.id)"
+            metadata["macaroon.owner"] = "\(record.owner)"
+        }
+        if let project { metadata["macaroon.project"] = "\(project.normalizedName)" }
+        logger.info("macaroon: token refused", metadata: metadata)
+        return .invalidToken(reasons)
+    }
+
+    /// A 503, counted and logged at error level.
+    private func unavailable(_ stage: TokenAuthenticationMetrics.Stage, _ error: any Error) -> TokenRefusal {
+        metrics.record(stage, .unavailable)
+        let detail: String
+        if let error = error as? TokenStoreError {
+            detail = error.description
+        } else {
+            detail = "\(type(of: error)): \(error)"
+        }
+        logger.error("macaroon: token store or owner policy failed; answering 503", metadata: ["error": "\(detail)"])
+        return .unavailable
+    }
+}
+#endif
