@@ -163,6 +163,8 @@ struct TrustedPublishingTests {
         #expect(disclosed.stdout == "204", "\(disclosed)")
         let refused = try Self.twineWithToken(clients, url: server.url, token: leaked, files: [v3.sdist], environment: ci)
         #expect(refused.status != 0 && refused.output.contains("403"), "the reported token is revoked: \(refused)")
+        // Over HTTPS too, the reason phrase carries Warehouse's refusal, which twine prints.
+        #expect(refused.output.contains("Invalid API Token"), "twine shows why: \(refused)")
         let record = (try? String(contentsOfFile: data + "/leaked-tokens.jsonl", encoding: .utf8)) ?? ""
         #expect(record.contains("https://github.example/octo-org/tp-pkg/blob/main/.pypirc") && record.contains("leaked: reported by GitHub"))
 
