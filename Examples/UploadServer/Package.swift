@@ -9,8 +9,10 @@ let package = Package(
     name: "UploadServer",
     platforms: [.macOS(.v15)],
     dependencies: [
-        // The token stores and the Hummingbird authenticator.
-        .package(name: "swift-macaroons", path: "../..", traits: ["SQLite", "PostgreSQL", "Hummingbird"]),
+        // The token stores, the Hummingbird authenticator, trusted publishing and leak reports.
+        .package(
+            name: "swift-macaroons", path: "../..",
+            traits: ["SQLite", "PostgreSQL", "Hummingbird", "TrustedPublishing", "LeakReports"]),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -33,8 +35,11 @@ let package = Package(
                 .product(name: "MacaroonSQLite", package: "swift-macaroons"),
                 .product(name: "MacaroonPostgres", package: "swift-macaroons"),
                 .product(name: "MacaroonHummingbird", package: "swift-macaroons"),
+                .product(name: "MacaroonTrustedPublishing", package: "swift-macaroons"),
+                .product(name: "MacaroonLeakReports", package: "swift-macaroons"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

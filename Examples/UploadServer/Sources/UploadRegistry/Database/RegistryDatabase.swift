@@ -71,7 +71,7 @@ public struct RegistryDatabase: Sendable {
     public func project(named name: String) async throws(RegistryError) -> RegistryProject? {
         try await executor.query(
             "SELECT id, name, normalized_name, owner_id, created FROM registry_projects WHERE normalized_name = $1",
-            [.text(ProjectName.normalize(name))], columns: Self.projectColumns
+            [.text(UploadRequest.Project(name: name).normalizedName)], columns: Self.projectColumns
         ).first.map(Self.project)
     }
 
@@ -90,7 +90,7 @@ public struct RegistryDatabase: Sendable {
             throw .invalid("'\(Self.printable(name))' is not a valid project name")
         }
         let candidate = RegistryProject(
-            id: UUID().uuidString.lowercased(), name: name, normalizedName: ProjectName.normalize(name), ownerID: ownerID,
+            id: UUID().uuidString.lowercased(), name: name, normalizedName: UploadRequest.Project(name: name).normalizedName, ownerID: ownerID,
             created: Clock.now())
         try await executor.execute(
             """

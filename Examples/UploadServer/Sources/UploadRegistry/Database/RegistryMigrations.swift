@@ -40,6 +40,28 @@ enum RegistryMigrations {
             """,
             "CREATE INDEX registry_files_project ON registry_files (project_id)",
         ],
+        // 2: GitHub Actions trusted publishers (Warehouse's github_oidc_publishers) and their projects.
+        [
+            """
+            CREATE TABLE registry_github_publishers (
+                id TEXT PRIMARY KEY,
+                repository_owner TEXT NOT NULL,
+                repository_name TEXT NOT NULL,
+                repository_owner_id TEXT NOT NULL,
+                workflow_filename TEXT NOT NULL,
+                environment TEXT NOT NULL,
+                created BIGINT NOT NULL,
+                UNIQUE (repository_owner, repository_name, workflow_filename, environment)
+            )
+            """,
+            """
+            CREATE TABLE registry_publisher_projects (
+                publisher_id TEXT NOT NULL REFERENCES registry_github_publishers(id),
+                project_id TEXT NOT NULL REFERENCES registry_projects(id),
+                PRIMARY KEY (publisher_id, project_id)
+            )
+            """,
+        ],
     ]
 
     /// Creates the table of applied versions (first statement of every migration run).

@@ -50,25 +50,29 @@ struct LegacyUploadRoutes: RegistryRouteGroup {
 
         let registry = context.store.registry
         let existing = try await context.operational { try await registry.project(named: name) }
-        let userID = try context.authorizedUser(
+        // A trusted publisher's token is verified only for its projects, which exist.
+        let owner = try context.authorizedOwner(
             requestContext, project: UploadRequest.Project(name: existing?.name ?? name, id: existing?.id))
+        let userID = owner.id
         let project: RegistryProject
         if let existing {
             project = existing
+        } else if case .trustedPublisher = owner {
+            throw UploadFailure(.forbidden, "Trusted publishers upload only to their existing projects.")
         } else {
             project = try await context.operational { try await registry.projectCreatingIfNeeded(named: name, ownerID: userID) }
             if project.ownerID == userID, project.name == name {
                 context.logger.info("project created", metadata: ["project": "\(project.normalizedName)", "owner": "\(userID)"])
             }
         }
-        guard project.ownerID == userID else {
+        guard project.ownerID == userID || owner.publisherID != nil else {
             let user = try await context.operational { try await registry.user(id: userID) }
             throw UploadFailure(
                 .forbidden,
                 "The user '\(user?.name ?? userID)' isn't allowed to upload to project '\(project.name)'. "
                     + "See /help/#project-name for more information.")
         }
-        guard ProjectName.normalize(filename).hasPrefix(project.normalizedName + "-") else {
+        guard UploadRequest.Project(name: filename).normalizedName.hasPrefix(project.normalizedName + "-") else {
             throw UploadFailure(.badRequest, "Start filename for '\(project.name)' with '\(project.normalizedName.replacing("-", with: "_"))'.")
         }
 

@@ -2,7 +2,7 @@ import MacaroonTokens
 import Synchronization
 
 /// The registry's word on token owners: a user's tokens work while the user
-/// exists. Trusted publishers are not configured on this server.
+/// exists; a trusted publisher's while it is registered, for its projects.
 ///
 /// Users found are remembered for ``timeToLive`` (as long as the PostgreSQL
 /// store caches a token), so that a verification does not query the registry
@@ -32,8 +32,12 @@ final class RegistryOwnerPolicy: TokenOwnerPolicy {
                 known[id] = now.advanced(by: timeToLive)
             }
             return .active()
-        case .trustedPublisher:
-            return .disabled(reason: "trusted publishing is not enabled on this server")
+        case .trustedPublisher(let id):
+            // Asked on every request: a publisher removed, or given another project, counts at once.
+            guard let publisher = try await registry.gitHubPublisher(id: id) else {
+                return .disabled(reason: "the token's trusted publisher is no longer registered")
+            }
+            return .active(projectIDs: Set(publisher.projectIDs))
         }
     }
 }

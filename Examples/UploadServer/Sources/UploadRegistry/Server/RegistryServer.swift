@@ -1,5 +1,7 @@
 import Hummingbird
 import HummingbirdAuth
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import MacaroonHummingbird
 import MacaroonTokens
@@ -40,11 +42,22 @@ public struct RegistryServerContext: Sendable {
     /// - Throws: `TokenRefusalResponse` (403 with every reason); ``UploadFailure`` 403 for a token
     ///   that is not a user's.
     public func authorizedUser(_ context: RegistryRequestContext, project: UploadRequest.Project?) throws -> String {
-        let verdict = try context.authorizeUpload(project: project)
-        guard case .user(let id)? = verdict.owner else {
+        guard case .user(let id) = try authorizedOwner(context, project: project) else {
             throw UploadFailure(.forbidden, "Invalid API Token: only user tokens are accepted here")
         }
         return id
+    }
+
+    /// The owner (a user, or a trusted publisher) a request's token authenticates, after checking
+    /// every caveat against `project`; a publisher's token passes only for its registered projects.
+    ///
+    /// - Throws: `TokenRefusalResponse` (403 with every reason).
+    func authorizedOwner(_ context: RegistryRequestContext, project: UploadRequest.Project?) throws -> TokenOwner {
+        let verdict = try context.authorizeUpload(project: project)
+        guard let owner = verdict.owner else {
+            throw UploadFailure(.forbidden, "Invalid API Token: the token has no owner")
+        }
+        return owner
     }
 
     /// Runs a registry operation; an operational failure becomes a 503, a refusal a 400.
@@ -99,14 +112,23 @@ public struct RegistryServer: Sendable {
         public var dataDirectory: String
         /// The largest upload accepted, in bytes.
         public var maximumUploadBytes: Int
+        /// Serve HTTPS with this configuration (`--tls-certificate`, `--tls-key`); `nil` for HTTP.
+        public var tls: TLSConfiguration?
 
         /// Settings.
-        public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String, maximumUploadBytes: Int = 100 << 20) {
+        public init(
+            host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String, maximumUploadBytes: Int = 100 << 20,
+            tls: TLSConfiguration? = nil
+        ) {
             self.host = host
             self.port = port
             self.dataDirectory = dataDirectory
             self.maximumUploadBytes = maximumUploadBytes
+            self.tls = tls
         }
+
+        /// `https` with TLS, else `http`.
+        public var scheme: String { tls == nil ? "http" : "https" }
     }
 
     /// What the route groups share.
@@ -138,19 +160,29 @@ public struct RegistryServer: Sendable {
     public func application(
         routeGroups: [any RegistryRouteGroup], services: [any Service] = [],
         onReady: @escaping @Sendable (_ host: String, _ port: Int) async -> Void
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         let router = Router(context: RegistryRequestContext.self)
         for group in routeGroups { group.addRoutes(to: router) }
         let host = context.configuration.host
         let recorder = UsageRecorderService(recorder: usage, logger: context.logger)
         return Application(
             router: router,
-            // Keeps Warehouse's reason phrases ("Invalid API Token: …") on the status line: twine prints them.
-            server: .http1(configuration: .init(additionalChannelHandlers: [ReasonPhrases.channelHandler()])),
+            // Keeps Warehouse's reason phrases ("Invalid API Token: …") on the status line: twine prints them
+            // (over HTTP and HTTPS alike).
+            server: try server(),
             configuration: .init(address: .hostname(host, port: context.configuration.port), serverName: "upload-server"),
             services: [recorder] + services,
             onServerRunning: { channel in await onReady(host, channel.localAddress?.port ?? 0) },
             logger: context.logger)
+    }
+}
+
+extension RegistryServer {
+    /// HTTP/1.1 with Warehouse's reason phrases, inside TLS when configured.
+    func server() throws -> HTTPServerBuilder {
+        let http = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [ReasonPhrases.channelHandler()]))
+        guard let tls = context.configuration.tls else { return http }
+        return try .tls(http, tlsConfiguration: tls)
     }
 }
 

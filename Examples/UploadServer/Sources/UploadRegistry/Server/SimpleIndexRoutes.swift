@@ -29,7 +29,7 @@ struct SimpleIndexRoutes: RegistryRouteGroup {
     }
 
     func projectPage(_ name: String) async throws -> Response {
-        let normalized = ProjectName.normalize(name)
+        let normalized = UploadRequest.Project(name: name).normalizedName
         guard RegistryDatabase.isValidProjectName(name),
               let project = try await context.operational({ try await context.store.registry.project(named: name) })
         else {

@@ -101,7 +101,7 @@ final class ServerProcess: @unchecked Sendable {
             line.append(byte)
         }
         let text = String(decoding: line, as: UTF8.self)
-        guard text.hasPrefix("http://127.0.0.1:") else {
+        guard text.hasPrefix("http://127.0.0.1:") || text.hasPrefix("https://127.0.0.1:") else {
             process.terminate()
             throw TestFailure("upload-server did not announce its address (got '\(text)'); log:\n\(Self.read(logPath))")
         }
