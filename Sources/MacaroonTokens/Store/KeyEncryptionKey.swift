@@ -1,4 +1,4 @@
-import Macaroons
+package import Macaroons
 import _MacaroonInternals
 
 /// A 32-byte key that seals the root keys a ``TokenStore`` keeps (libsodium

@@ -1,4 +1,4 @@
-import Macaroons
+package import Macaroons
 import _MacaroonInternals
 
 /// The key-encryption keys a store knows: the ``current`` one seals new and
