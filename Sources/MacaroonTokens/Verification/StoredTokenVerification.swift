@@ -72,7 +72,8 @@ extension UploadTokenVerifier {
         }
         var reasons = verdict.reasons
         func deny(_ reason: DenialReason) {
-            if !reasons.contains(where: { $0.message == reason.message }) { reasons.append(reason) }
+            // Messages echo token bytes: compared as bytes, never as `String` (no Unicode normalization).
+            if !reasons.contains(where: { $0.message.utf8.elementsEqual(reason.message.utf8) }) { reasons.append(reason) }
         }
         if let expires = record.expires, request.now >= expires {
             deny(DenialReason(.caveatNotSatisfied, "token is expired (expired at \(UnixTime.format(expires)))"))
