@@ -31,7 +31,7 @@ public enum AuthorizationHeader {
             return Substring(credentials)
         }
         guard isScheme(scheme, "basic") else {
-            throw TokenError(.invalidAuthorizationHeader, detail: "unsupported Authorization scheme \(Printable.text(trimmed[..<space], limit: 16))")
+            throw TokenError(.invalidAuthorizationHeader, detail: "unsupported Authorization scheme \(Printable.text(String(trimmed[..<space]), limit: 16))")
         }
         let decoded: [UInt8]
         do {

@@ -29,20 +29,50 @@ package enum Printable {
                 shown.append(scalar)
                 count += 1
             case .emptyInput:
-                return "'" + escaped(String(shown), limit: limit, escapingQuotes: true) + "'"
+                return "'" + escaped(String(shown)[...], limit: limit, escapingQuotes: true) + "'"
             case .scalarValue, .error:
                 return "0x" + Hex.encode(bytes.prefix(limit)) + (bytes.count > limit ? "..." : "")
             }
         }
         let isWhole = if case .emptyInput = decoder.decode(&iterator) { true } else { false }
-        return "'" + escaped(String(shown), limit: limit, escapingQuotes: true) + (isWhole ? "'" : "...'")
+        return "'" + escaped(String(shown)[...], limit: limit, escapingQuotes: true) + (isWhole ? "'" : "...'")
     }
 
     /// Text in single quotes (or without, for lists in summaries), escaped, at
     /// most `limit` scalars, then `...` if cut.
-    package static func text(_ text: some StringProtocol, limit: Int = defaultLimit, quoted: Bool = true) -> String {
+    package static func text(_ text: String, limit: Int = defaultLimit, quoted: Bool = true) -> String {
+        rendered(text[...], limit: limit, quoted: quoted)
+    }
+
+    /// Text in single quotes (or without), escaped, at most `limit` scalars, then `...` if cut.
+    package static func text(_ text: Substring, limit: Int = defaultLimit, quoted: Bool = true) -> String {
+        rendered(text, limit: limit, quoted: quoted)
+    }
+
+    /// The work of the `text` functions (non-generic: iterating an unspecialized
+    /// `StringProtocol` costs about fifty times as much).
+    private static func rendered(_ text: Substring, limit: Int, quoted: Bool) -> String {
+        // The common case, printable ASCII within the limit, copied once (no copy of a
+        // whole `String` unquoted; none at all for the short texts a `String` holds inline).
+        var text = text
+        let plain = text.withUTF8 { bytes -> String? in
+            guard bytes.count <= limit, bytes.allSatisfy({ isPlain($0, escapingQuotes: quoted) }) else { return nil }
+            guard quoted else { return "" }
+            return String(unsafeUninitializedCapacity: bytes.count + 2) { buffer in
+                buffer[0] = UInt8(ascii: "'")
+                _ = UnsafeMutableBufferPointer(rebasing: buffer[1...]).initialize(fromContentsOf: bytes)
+                buffer[bytes.count + 1] = UInt8(ascii: "'")
+                return bytes.count + 2
+            }
+        }
+        if let plain { return quoted ? plain : String(text) }
         let body = escaped(text, limit: limit, escapingQuotes: quoted)
         return quoted ? "'" + body + "'" : body
+    }
+
+    /// Whether `byte` is printable ASCII that is shown as it is (in quoted text, not a quote or backslash).
+    private static func isPlain(_ byte: UInt8, escapingQuotes: Bool) -> Bool {
+        byte >= 0x20 && byte < 0x7F && !(escapingQuotes && (byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\\")))
     }
 
     /// A whole message made safe to print: characters that need escaping are
@@ -82,12 +112,14 @@ package enum Printable {
         "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
     }
 
-    private static func escaped(_ text: some StringProtocol, limit: Int, escapingQuotes: Bool) -> String {
-        // The common case, printable ASCII within the limit, is the text itself (no copy for a `String`).
-        let isPlain = text.utf8.count <= limit && text.utf8.allSatisfy { byte in
-            byte >= 0x20 && byte < 0x7F && !(escapingQuotes && (byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\\")))
+    /// `text` escaped and capped at `limit` scalars.
+    private static func escaped(_ text: Substring, limit: Int, escapingQuotes: Bool) -> String {
+        // The common case, printable ASCII within the limit, is the text itself.
+        var text = text
+        let plain = text.withUTF8 { bytes in
+            bytes.count <= limit && bytes.allSatisfy { isPlain($0, escapingQuotes: escapingQuotes) }
         }
-        if isPlain { return String(text) }
+        if plain { return String(text) }
         var output = ""
         var count = 0
         for scalar in text.unicodeScalars {

@@ -9,34 +9,41 @@ public struct DenialReason: Sendable, Hashable, CustomStringConvertible {
     /// The kind of reason.
     public let code: Code
     /// A sentence a user can act on. Attacker-controlled bytes in it are escaped and length-capped.
-    public let message: String
+    ///
+    /// Rendered when read (escaped, cut at 2 KiB), so that a server that only
+    /// switches on ``code`` never pays for the prose.
+    public var message: String { Printable.message(text) }
     /// The index of the caveat concerned among the first-party caveats of the
     /// root, then of each discharge in order, when a caveat is concerned.
     public let caveatIndex: Int?
     /// The decoding or signature error behind the denial, when there is one.
     public var underlying: MacaroonError? { underlyingBox?.error }
+    /// The message as given, not yet escaped or capped: only ``message`` shows it.
+    private let text: String
     /// Boxed, so that a reason (and a ``CaveatEvaluation``) stays small: only
     /// the rare reasons with an underlying error allocate.
     private let underlyingBox: UnderlyingError?
 
     /// Creates a reason. Characters in `message` that could act on a terminal
-    /// or a log are escaped, and it is cut at 2 KiB (caveat messages echo input).
+    /// or a log are escaped, and it is cut at 2 KiB (caveat messages echo
+    /// input), whenever ``message`` or ``description`` is read.
     public init(_ code: Code, _ message: String, caveatIndex: Int? = nil, underlying: MacaroonError? = nil) {
         self.code = code
-        self.message = Printable.message(message)
+        self.text = message
         self.caveatIndex = caveatIndex
         self.underlyingBox = underlying.map(UnderlyingError.init)
     }
 
-    /// Equal when code, message, caveat index and underlying error are.
+    /// Equal when code, caveat index, underlying error and message (as shown, compared as UTF-8 bytes) are.
     public static func == (lhs: DenialReason, rhs: DenialReason) -> Bool {
-        lhs.code == rhs.code && lhs.message == rhs.message && lhs.caveatIndex == rhs.caveatIndex && lhs.underlying == rhs.underlying
+        lhs.code == rhs.code && lhs.caveatIndex == rhs.caveatIndex && lhs.underlying == rhs.underlying
+            && UTF8Text.equal(lhs.message, rhs.message)
     }
 
     /// Hashes what `==` compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(code)
-        hasher.combine(message)
+        UTF8Text.hash(message, into: &hasher)
         hasher.combine(caveatIndex)
         hasher.combine(underlying)
     }
@@ -91,13 +98,13 @@ extension DenialReason {
     /// This reason about the caveat at `index`.
     @usableFromInline
     func at(caveatIndex index: Int) -> DenialReason {
-        DenialReason(code: code, message: message, caveatIndex: index, underlyingBox: underlyingBox)
+        DenialReason(code: code, text: text, caveatIndex: index, underlyingBox: underlyingBox)
     }
 
-    /// A reason from parts already checked (the message already escaped).
-    private init(code: Code, message: String, caveatIndex: Int?, underlyingBox: UnderlyingError?) {
+    /// A reason from the parts of another (the underlying error already boxed).
+    private init(code: Code, text: String, caveatIndex: Int?, underlyingBox: UnderlyingError?) {
         self.code = code
-        self.message = message
+        self.text = text
         self.caveatIndex = caveatIndex
         self.underlyingBox = underlyingBox
     }

@@ -78,7 +78,8 @@ struct ExactPredicateTable: Sendable {
         }
     }
 
-    /// Whether both buffers hold the same bytes (`memcmp`).
+    /// Whether both buffers hold the same bytes (`memcmp`; not inlinable into other
+    /// modules, which cannot see the package's internal byte comparison).
     @usableFromInline
     static func same(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Bool {
         left.hasSameBytes(as: right)

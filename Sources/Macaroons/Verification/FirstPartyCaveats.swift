@@ -3,6 +3,13 @@ public struct FirstPartyCaveats: Sequence, Sendable {
     let root: Macaroon
     let discharges: [Macaroon]
 
+    /// The caveats of `root` and `discharges`, whose signatures verified.
+    @usableFromInline
+    init(root: Macaroon, discharges: [Macaroon]) {
+        self.root = root
+        self.discharges = discharges
+    }
+
     /// Iterates the root's caveats, then each discharge's.
     public struct Iterator: IteratorProtocol {
         fileprivate let discharges: [Macaroon]

@@ -50,12 +50,11 @@ public struct MacaroonVerifier<Policy: CaveatPolicy>: Sendable {
     /// Inlinable, so that it is specialized for the caller's policy.
     @inlinable
     public func verify(_ macaroon: Macaroon, key: MacaroonKey, discharges: [Macaroon] = [], in context: Policy.Context) -> Verdict {
-        var verified: VerifiedMacaroon?
-        return VerificationOrder.decide(
+        VerificationOrder.decide(
             requiredLocation: location, trustedThirdPartyLocations: trustedThirdPartyLocations,
             signatures: { () -> MacaroonError? in
                 do throws(MacaroonError) {
-                    verified = try macaroon.verifySignature(key: key, discharges: discharges, limits: limits)
+                    try macaroon.verifySignatureChains(key: key, discharges: discharges, limits: limits)
                     return nil
                 } catch {
                     return error
@@ -65,9 +64,11 @@ public struct MacaroonVerifier<Policy: CaveatPolicy>: Sendable {
             thirdPartyCaveats: { trusted, reasons in
                 Self.rejectUntrustedThirdPartyCaveats(of: macaroon, discharges: discharges, trusted: trusted, into: &reasons)
             },
-            firstPartyCaveats: { evaluate in
-                guard let verified else { return }
-                for caveat in verified.firstPartyCaveats { evaluate(policy.evaluate(caveat, in: context)) }
+            firstPartyCaveats: { reasons in
+                // Called only once the signatures verified.
+                for (index, caveat) in FirstPartyCaveats(root: macaroon, discharges: discharges).enumerated() {
+                    VerificationOrder.note(policy.evaluate(caveat, in: context), caveatIndex: index, in: &reasons)
+                }
             })
     }
 

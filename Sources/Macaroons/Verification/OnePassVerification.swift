@@ -14,39 +14,50 @@ extension MacaroonVerifier {
     /// - Throws: the ``MacaroonError`` of decoding, when `input` is not a macaroon.
     @inlinable
     public func verify(encoded input: some Collection<UInt8>, key: MacaroonKey, in context: Policy.Context) throws(MacaroonError) -> Verdict {
-        // The policy is called through a closure made here, specialized for it; the
-        // reading and the chain are one non-generic body.
+        // The reading and the chain are one non-generic body; the caveat loop is a closure made
+        // here, specialized for the policy and called once.
         try MacaroonDecoder.withContiguousBytes(input) { bytes in
-            OnePassVerification(limits: limits, location: location, key: key).verify(
-                bytes, evaluate: { policy.evaluate(borrowing: $0, in: context) }, verifyDecoded: { verify($0, key: key, in: context) })
+            OnePassVerification(limits: limits, key: key).verify(
+                bytes, requiredLocation: location,
+                evaluate: { caveats, reasons in
+                    for index in caveats.indices {
+                        VerificationOrder.note(policy.evaluate(borrowing: caveats[index], in: context), caveatIndex: index, in: &reasons)
+                    }
+                },
+                verifyDecoded: { verify($0, key: key, in: context) })
         }.get()
     }
 }
 
 /// The one-pass path of ``MacaroonVerifier``, for any policy: the policy's
-/// evaluation of a caveat, and the two-step verification for what this path
+/// evaluation of the caveats, and the two-step verification for what this path
 /// does not handle (v2 JSON, third-party caveats), are passed in.
 @usableFromInline
 struct OnePassVerification {
     let limits: MacaroonLimits
-    let location: [UInt8]?
     let key: MacaroonKey
 
     @usableFromInline
-    init(limits: MacaroonLimits, location: [UInt8]?, key: MacaroonKey) {
+    init(limits: MacaroonLimits, key: MacaroonKey) {
         self.limits = limits
-        self.location = location
         self.key = key
     }
 
+    /// Verifies `bytes`, an encoded macaroon.
+    ///
+    /// - Parameters:
+    ///   - requiredLocation: the location the macaroon must have, if any.
+    ///   - evaluate: evaluates every caveat of its first argument, noting each failure in its second.
+    ///   - verifyDecoded: the two-step verification of a decoded macaroon.
     @usableFromInline
     func verify(
-        _ bytes: UnsafeBufferPointer<UInt8>, evaluate: (UnsafeRawBufferPointer) -> CaveatEvaluation, verifyDecoded: (Macaroon) -> Verdict
+        _ bytes: UnsafeBufferPointer<UInt8>, requiredLocation: [UInt8]?,
+        evaluate: (FirstPartyCaveatSpans, _ reasons: inout [DenialReason]) -> Void, verifyDecoded: (Macaroon) -> Verdict
     ) -> Result<Verdict, MacaroonError> {
         Result { () throws(MacaroonError) -> Verdict in
             switch try MacaroonDecoder.binaryFormat(of: bytes, limits: limits) {
             case .v2Binary?:
-                return try verifyFields(bytes, format: .v2Binary, evaluate: evaluate, verifyDecoded: verifyDecoded)
+                return try verifyFields(bytes, format: .v2Binary, requiredLocation: requiredLocation, evaluate: evaluate, verifyDecoded: verifyDecoded)
             case let json?:
                 return verifyDecoded(try MacaroonDecoder.decode(Array(bytes), as: json, limits: limits))
             case nil:
@@ -62,7 +73,8 @@ struct OnePassVerification {
                         }
                         let decoded = UnsafeBufferPointer(rebasing: buffer[..<count])
                         return try verifyFields(
-                            decoded, format: MacaroonDecoder.textFormat(of: decoded), evaluate: evaluate, verifyDecoded: verifyDecoded)
+                            decoded, format: MacaroonDecoder.textFormat(of: decoded), requiredLocation: requiredLocation,
+                            evaluate: evaluate, verifyDecoded: verifyDecoded)
                     }
                 }.get()
             }
@@ -72,8 +84,8 @@ struct OnePassVerification {
     /// One pass computes the chain while validating and notes where the
     /// first-party caveats are; ``VerificationOrder`` then runs the order.
     private func verifyFields(
-        _ bytes: UnsafeBufferPointer<UInt8>, format: MacaroonFormat,
-        evaluate: (UnsafeRawBufferPointer) -> CaveatEvaluation, verifyDecoded: (Macaroon) -> Verdict
+        _ bytes: UnsafeBufferPointer<UInt8>, format: MacaroonFormat, requiredLocation: [UInt8]?,
+        evaluate: (FirstPartyCaveatSpans, _ reasons: inout [DenialReason]) -> Void, verifyDecoded: (Macaroon) -> Verdict
     ) throws(MacaroonError) -> Verdict {
         guard bytes.count <= UInt32.max else {
             // Beyond what `CaveatSpan` can point into (only with limits raised past 4 GiB).
@@ -85,7 +97,7 @@ struct OnePassVerification {
         let capacity = min(limits.maxCaveats, bytes.count / (format == .v1 ? 9 : 3)) + 1
         return try withUnsafeTemporaryAllocation(of: CaveatSpan.self, capacity: capacity) { caveats in
             Result { () throws(MacaroonError) -> Verdict in
-                var fields = ChainComputer(bytes: bytes, key: key.signingKey, firstPartyCaveats: caveats)
+                var fields = ChainComputer(bytes: bytes, key: key, firstPartyCaveats: caveats)
                 defer { fields.wipe() }
                 // Two calls rather than an existential, so each reader is specialized for the visitor.
                 if format == .v1 {
@@ -98,7 +110,7 @@ struct OnePassVerification {
                     return verifyDecoded(try MacaroonDecoder.decode(Array(bytes), as: format, limits: limits))
                 }
                 return VerificationOrder.decide(
-                    requiredLocation: location, trustedThirdPartyLocations: nil,
+                    requiredLocation: requiredLocation, trustedThirdPartyLocations: nil,
                     signatures: {
                         OpenSSLBackend.constantTimeEqual(fields.chain.signature, fields.presentedSignature) ? nil : .rootSignatureMismatch
                     },
@@ -107,10 +119,9 @@ struct OnePassVerification {
                         return location.hasSameBytes(as: expected) ? nil : Array(location)[...]
                     },
                     thirdPartyCaveats: { _, _ in },
-                    firstPartyCaveats: { report in
-                        for span in caveats[..<fields.firstPartyCount] {
-                            report(evaluate(bytes.raw(Int(span.start)..<Int(span.end))))
-                        }
+                    firstPartyCaveats: { reasons in
+                        let spans = UnsafeBufferPointer(rebasing: caveats[..<fields.firstPartyCount])
+                        evaluate(FirstPartyCaveatSpans(bytes: bytes, spans: spans), &reasons)
                     })
             }
         }.get()
@@ -120,9 +131,37 @@ struct OnePassVerification {
 /// Where a first-party caveat's identifier is in the decoded bytes, as 32-bit
 /// offsets: half the size of a `Range<Int>`, so twice as many caveats fit in
 /// the kilobyte that `withUnsafeTemporaryAllocation` keeps on the stack.
-private struct CaveatSpan {
-    var start: UInt32
-    var end: UInt32
+@usableFromInline
+struct CaveatSpan {
+    @usableFromInline var start: UInt32
+    @usableFromInline var end: UInt32
+
+    init(start: UInt32, end: UInt32) {
+        self.start = start
+        self.end = end
+    }
+}
+
+/// The first-party caveat identifiers of a macaroon being verified in one
+/// pass, in place in its decoded bytes, valid only during the evaluation.
+@usableFromInline
+struct FirstPartyCaveatSpans {
+    @usableFromInline let bytes: UnsafeBufferPointer<UInt8>
+    @usableFromInline let spans: UnsafeBufferPointer<CaveatSpan>
+
+    init(bytes: UnsafeBufferPointer<UInt8>, spans: UnsafeBufferPointer<CaveatSpan>) {
+        self.bytes = bytes
+        self.spans = spans
+    }
+
+    /// The caveats' indices, in order.
+    @inlinable var indices: Range<Int> { spans.indices }
+
+    /// The identifier of the caveat at `index`.
+    @inlinable subscript(index: Int) -> UnsafeRawBufferPointer {
+        let span = spans[index]
+        return UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[Int(span.start)..<Int(span.end)])
+    }
 }
 
 /// Computes a macaroon's signature chain from its fields as they are read, and
@@ -130,24 +169,25 @@ private struct CaveatSpan {
 private struct ChainComputer: MacaroonFieldVisitor {
     /// At most `UInt32.max` bytes, so that every offset fits a `CaveatSpan`.
     let bytes: UnsafeBufferPointer<UInt8>
-    var key: SHA256Digest
     let firstPartyCaveats: UnsafeMutableBufferPointer<CaveatSpan>
     var firstPartyCount = 0
-    var chain = SignatureChain(continuing: SHA256Digest())
+    /// Starts as the signing key, so that its first link (the header's) is the MAC of the
+    /// identifier under the key; the key is not copied anywhere else.
+    var chain: SignatureChain
     var presentedSignature = SHA256Digest()
     var location = 0..<0
     /// Set for a third-party caveat, and (failing closed) if the caveat buffer were ever full.
     var hasThirdPartyCaveat = false
 
-    init(bytes: UnsafeBufferPointer<UInt8>, key: SHA256Digest, firstPartyCaveats: UnsafeMutableBufferPointer<CaveatSpan>) {
+    init(bytes: UnsafeBufferPointer<UInt8>, key: MacaroonKey, firstPartyCaveats: UnsafeMutableBufferPointer<CaveatSpan>) {
         self.bytes = bytes
-        self.key = key
+        self.chain = SignatureChain(continuing: key.signingKey)
         self.firstPartyCaveats = firstPartyCaveats
     }
 
     mutating func visitHeader(location: Range<Int>, identifier: Range<Int>) {
         self.location = location
-        chain = SignatureChain(key: key, identifier: bytes.raw(identifier))
+        chain.appendFirstParty(bytes.raw(identifier))
     }
 
     mutating func visitCaveat(identifier: Range<Int>, thirdParty: (verificationID: Range<Int>, location: Range<Int>)?) {
@@ -165,9 +205,8 @@ private struct ChainComputer: MacaroonFieldVisitor {
         presentedSignature = SHA256Digest(bytes.raw(range)) ?? presentedSignature
     }
 
-    /// Wipes the key copy and the computed (expected) signature.
+    /// Wipes the computed (expected) signature, or the key if no header was read.
     mutating func wipe() {
-        key.wipe()
         chain.wipe()
     }
 }

@@ -16,6 +16,14 @@ extension Macaroon {
     public func verifySignature(
         key: MacaroonKey, discharges: [Macaroon] = [], limits: MacaroonLimits = .default
     ) throws(MacaroonError) -> VerifiedMacaroon {
+        try verifySignatureChains(key: key, discharges: discharges, limits: limits)
+        return VerifiedMacaroon(root: self, discharges: discharges)
+    }
+
+    /// ``verifySignature(key:discharges:limits:)`` without building its result, for
+    /// ``MacaroonVerifier``, whose verification order runs caveats only after this succeeded.
+    @usableFromInline
+    func verifySignatureChains(key: MacaroonKey, discharges: [Macaroon], limits: MacaroonLimits) throws(MacaroonError) {
         guard discharges.count <= limits.maxDischarges else {
             throw MacaroonError(.dischargeLimitExceeded, field: .discharge,
                                 detail: "\(discharges.count) discharges exceed the limit of \(limits.maxDischarges)")
@@ -26,7 +34,6 @@ extension Macaroon {
             throw MacaroonError(.unusedDischarge, field: .discharge,
                                 detail: "discharge \(unused) (\(Printable.bytes(discharges[unused].identifier))) matches no third-party caveat")
         }
-        return VerifiedMacaroon(root: self, discharges: discharges)
     }
 }
 

@@ -20,14 +20,15 @@ enum VerificationOrder {
     ///   - signatures: verifies the root's chain and its discharges; the error, or `nil`.
     ///   - location: the root's location when it differs from the expected bytes, else `nil`.
     ///   - thirdPartyCaveats: appends a reason for every third-party caveat not at a trusted location.
-    ///   - firstPartyCaveats: hands the policy's evaluation of every first-party caveat, in order, to its argument.
+    ///   - firstPartyCaveats: has the policy evaluate every first-party caveat, in order, and
+    ///     notes each failure in the reasons (``note(_:caveatIndex:in:)``).
     @inlinable @inline(__always)
     static func decide(
         requiredLocation: [UInt8]?, trustedThirdPartyLocations: Set<[UInt8]>?,
         signatures: () -> MacaroonError?,
         location: (_ expected: UnsafeRawBufferPointer) -> ArraySlice<UInt8>?,
         thirdPartyCaveats: (_ trusted: Set<[UInt8]>, _ reasons: inout [DenialReason]) -> Void,
-        firstPartyCaveats: (_ evaluate: (CaveatEvaluation) -> Void) -> Void
+        firstPartyCaveats: (_ reasons: inout [DenialReason]) -> Void
     ) -> Verdict {
         if let error = signatures() { return .denied([.invalidSignature(error)]) }
         if let expected = requiredLocation, let presented = expected.withUnsafeBytes({ location($0) }) {
@@ -35,15 +36,16 @@ enum VerificationOrder {
         }
         var reasons: [DenialReason] = []
         if let trustedThirdPartyLocations { thirdPartyCaveats(trustedThirdPartyLocations, &reasons) }
-        var index = 0
-        firstPartyCaveats { evaluation in
-            if case .failed(let reason) = evaluation {
-                // One allocation for the usual few reasons, rather than one per growth.
-                if reasons.isEmpty { reasons.reserveCapacity(4) }
-                reasons.append(reason.at(caveatIndex: index))
-            }
-            index += 1
-        }
+        firstPartyCaveats(&reasons)
         return reasons.isEmpty ? .allowed : .denied(reasons)
+    }
+
+    /// Appends the reason of a failed evaluation of the caveat at `caveatIndex` to `reasons`.
+    @inlinable @inline(__always)
+    static func note(_ evaluation: CaveatEvaluation, caveatIndex: Int, in reasons: inout [DenialReason]) {
+        guard case .failed(let reason) = evaluation else { return }
+        // One allocation for the usual few reasons, rather than one per growth.
+        if reasons.isEmpty { reasons.reserveCapacity(4) }
+        reasons.append(reason.at(caveatIndex: caveatIndex))
     }
 }
