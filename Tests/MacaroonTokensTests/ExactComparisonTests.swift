@@ -169,8 +169,9 @@ struct ExactComparisonTests {
         for (stored, presented) in Self.equivalentPairs {
             var store = InMemoryKeyStore()
             store.store(secret: TimeBoundaries.secret, forIdentifier: stored)
-            #expect(store.rootKey(forIdentifier: presented) == nil)
-            #expect(store.rootKey(forIdentifier: stored) != nil)
+            #expect(store.rootKey(forIdentifier: TokenIdentifier(presented)) == nil)
+            #expect(store.rootKey(forIdentifier: TokenIdentifier(stored)) != nil)
+            #expect(TokenIdentifier(presented) != TokenIdentifier(stored))
             let token = try ServiceToken(prefix: "pypi", macaroon: Macaroon(key: Self.key, identifier: presented.utf8))
             let verdict = try await UploadTokenVerifier().verify(token: token.string, request: UploadRequest(), keys: store)
             #expect(verdict.reasons.map(\.code) == [.unknownIdentifier])
@@ -180,7 +181,7 @@ struct ExactComparisonTests {
     /// A store that counts its lookups.
     final class CountingStore: RootKeyStore, @unchecked Sendable {
         var lookups = 0
-        func rootKey(forIdentifier identifier: String) -> MacaroonKey? {
+        func rootKey(forIdentifier identifier: TokenIdentifier) -> MacaroonKey? {
             lookups += 1
             return TimeBoundaries.key
         }

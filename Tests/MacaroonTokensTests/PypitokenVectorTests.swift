@@ -15,15 +15,12 @@ struct PypitokenContext: Sendable, CustomTestStringConvertible {
     let hasUser: Bool
     var testDescription: String { "\(tokenCase): \(label)" }
 
-    static let all: [PypitokenContext] = ((try? loadJSONLines("Tests/Vectors/peers/pypitoken.jsonl")) ?? []).flatMap { record in
-        (record["contexts"] as? [[String: Any]] ?? []).map { context in
-            let request = context["context"] as? [String: Any] ?? [:]
-            return PypitokenContext(
-                tokenCase: record["case"] as? String ?? "", label: context["label"] as? String ?? "",
-                token: record["token"] as? String ?? "", identifier: record["identifier"] as? String ?? "",
-                key: hex(context["key_hex"] as? String ?? record["root_key_hex"] as? String ?? ""),
-                request: uploadRequest(from: request), expectedAllowed: context["expected_allowed"] as? Bool ?? false,
-                hasUser: request["user_id"] != nil)
+    static let all: [PypitokenContext] = PeerRecord.load("pypitoken.jsonl").flatMap { record in
+        (record.contexts ?? []).map { context in
+            PypitokenContext(
+                tokenCase: record.case, label: context.label, token: record.token ?? "", identifier: record.identifier ?? "",
+                key: hex(context.keyHex ?? record.rootKeyHex), request: context.context.uploadRequest,
+                expectedAllowed: context.expectedAllowed, hasUser: context.context.userId != nil)
         }
     }
 }

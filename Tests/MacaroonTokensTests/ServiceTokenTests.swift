@@ -140,8 +140,10 @@ struct ServiceTokenTests {
         #expect(ServiceToken.secretScanningPattern(prefix: "pypi", location: "pypi.org") == "pypi-AgEIcHlwaS5vcmcC[A-Za-z0-9_-]{50,}")
         #expect(Self.canonical.wholeMatch(of: pattern) != nil)
         let generic = try Regex(ServiceToken.secretScanningPattern(prefix: "pypi"))
-        for record in try loadJSONLines("Tests/Vectors/peers/pypitoken.jsonl") {
-            let text = record["token"] as? String ?? ""
+        let records = try loadRecords("Tests/Vectors/peers/pypitoken.jsonl", as: PeerRecord.self)
+        #expect(records.count == 11)
+        for record in records {
+            let text = record.token ?? ""
             #expect(text.wholeMatch(of: generic) != nil)
             #expect(("see " + text + " here").contains(generic))
         }

@@ -1,21 +1,16 @@
-import Foundation
 import Macaroons
 @_exported import MacaroonTestSupport
 @testable import MacaroonTokens
 
-/// An upload request from the JSON form used by the vector files
-/// (`project_name`, `project_id`, `user_id`, `publisher_id`, `publisher_project_ids`, `now`).
-func uploadRequest(from json: [String: Any]) -> UploadRequest {
-    let name = json["project_name"] as? String
-    let id = json["project_id"] as? String
-    var identity: UploadRequest.Identity?
-    if let user = json["user_id"] as? String { identity = .user(id: user) }
-    if let publisher = json["publisher_id"] as? String {
-        identity = .trustedPublisher(id: publisher, projectIDs: Set(json["publisher_project_ids"] as? [String] ?? []))
+extension UploadRequestRecord {
+    /// The request the record describes.
+    var uploadRequest: UploadRequest {
+        var identity: UploadRequest.Identity?
+        if let userId { identity = .user(id: userId) }
+        if let publisherId { identity = .trustedPublisher(id: publisherId, projectIDs: Set(publisherProjectIds ?? [])) }
+        let project = projectName != nil || projectId != nil ? UploadRequest.Project(name: projectName ?? "", id: projectId) : nil
+        return UploadRequest(project: project, identity: identity, now: now)
     }
-    return UploadRequest(
-        project: name != nil || id != nil ? UploadRequest.Project(name: name ?? "", id: id) : nil,
-        identity: identity, now: (json["now"] as? NSNumber)?.int64Value ?? 0)
 }
 
 func tokenError<T>(_ body: () throws -> T) -> TokenError? {

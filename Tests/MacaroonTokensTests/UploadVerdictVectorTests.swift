@@ -1,4 +1,3 @@
-import Foundation
 import Testing
 import Macaroons
 @testable import MacaroonTokens
@@ -9,29 +8,13 @@ import Macaroons
 struct UploadVerdictVectorTests {
     /// A line of upload-verdicts.jsonl.
     struct Vector: Decodable, Sendable, CustomTestStringConvertible {
-        struct Request: Decodable, Sendable {
-            let projectName: String?
-            let projectId: String?
-            let userId: String?
-            let publisherId: String?
-            let publisherProjectIds: [String]?
-            let now: Int64
-
-            var uploadRequest: UploadRequest {
-                var identity: UploadRequest.Identity?
-                if let userId { identity = .user(id: userId) }
-                if let publisherId { identity = .trustedPublisher(id: publisherId, projectIDs: Set(publisherProjectIds ?? [])) }
-                let project = projectName != nil || projectId != nil ? UploadRequest.Project(name: projectName ?? "", id: projectId) : nil
-                return UploadRequest(project: project, identity: identity, now: now)
-            }
-        }
         struct Reason: Decodable, Sendable {
             let code: String
             let message: String
         }
         let name: String
         let caveats: [String]
-        let request: Request
+        let request: UploadRequestRecord
         let token: String
         let rootSecretHex: String
         let location: String?
@@ -40,14 +23,7 @@ struct UploadVerdictVectorTests {
         var testDescription: String { name }
     }
 
-    static let vectors: [Vector] = {
-        do {
-            return try loadRecords("Specs/vectors/upload-verdicts.jsonl", as: Vector.self)
-        } catch {
-            Issue.record("upload-verdicts.jsonl: \(error)")
-            return []
-        }
-    }()
+    static let vectors = vectorRecords("Specs/vectors/upload-verdicts.jsonl", as: Vector.self)
 
     @Test func tableIsPresent() {
         #expect(Self.vectors.count >= 60)

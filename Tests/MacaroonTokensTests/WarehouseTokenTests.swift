@@ -17,16 +17,12 @@ struct WarehouseTokenTests {
         let expiresAt: Int64
     }
 
-    static let vector: Vector? = ((try? loadJSONLines("Tests/Vectors/peers/pymacaroons.jsonl")) ?? [])
-        .first { $0["case"] as? String == "warehouse_trusted_publisher" }
+    static let vector: Vector? = PeerRecord.load("pymacaroons.jsonl").first { $0.case == "warehouse_trusted_publisher" }
         .flatMap { record in
-            guard let forms = record["serializations"] as? [String: Any], let v2 = forms["v2"] as? String,
-                  let warehouse = record["warehouse"] as? [String: Any] else { return nil }
-            return Vector(token: "pypi-" + v2, secret: hex(record["root_key_hex"] as? String ?? ""),
-                          identifier: record["identifier"] as? String ?? "", publisher: warehouse["publisher_id"] as? String ?? "",
-                          project: warehouse["project_id"] as? String ?? "",
-                          notBefore: (warehouse["not_before"] as? Int).map(Int64.init) ?? 0,
-                          expiresAt: (warehouse["expires_at"] as? Int).map(Int64.init) ?? 0)
+            guard let v2 = record.serializations["v2"] ?? nil, let warehouse = record.warehouse else { return nil }
+            return Vector(token: "pypi-" + v2, secret: hex(record.rootKeyHex), identifier: record.identifier ?? "",
+                          publisher: warehouse.publisherId, project: warehouse.projectId,
+                          notBefore: warehouse.notBefore, expiresAt: warehouse.expiresAt)
         }
 
     static func verdict(_ vector: Vector, publisher: String, project: String, now: Int64) async throws -> UploadVerdict {

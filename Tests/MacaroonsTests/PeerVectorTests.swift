@@ -37,28 +37,26 @@ struct PeerVector: Sendable, CustomTestStringConvertible {
     static let formKeys: [(String, MacaroonFormat)] = [("v1", .v1), ("v2", .v2), ("v1json", .v1JSON), ("v2json", .v2JSON)]
 
     static func load(_ file: String) -> [PeerVector] {
-        ((try? loadVectorLines("peers/" + file)) ?? []).map(PeerVector.init)
+        PeerRecord.load(file).map(PeerVector.init)
     }
 
-    init(_ record: [String: Any]) {
-        peer = record["peer"] as? String ?? ""
-        name = record["case"] as? String ?? ""
-        rootKey = hex(record["root_key_hex"] as? String ?? "")
+    init(_ record: PeerRecord) {
+        peer = record.peer
+        name = record.case
+        rootKey = hex(record.rootKeyHex)
         // pypitoken records name the location `domain` and give the identifier as text.
-        location = (record["location"] as? String ?? record["domain"] as? String).map { Array($0.utf8) }
-        identifier = (record["identifier_hex"] as? String).map(hex) ?? Array((record["identifier"] as? String ?? "").utf8)
-        let caveats = record["caveats"] as? [Any] ?? []
-        isThirdParty = caveats.contains { ($0 as? [String: Any])?["cl"] != nil }
-        let texts = record["serializations"] as? [String: Any] ?? [:]
-        let signature = record["signature_hex"] as? String ?? ""
-        let signatureV1 = record["signature_hex_v1_actual"] as? String ?? record["signature_hex_v1"] as? String ?? signature
+        location = (record.location ?? record.domain).map { Array($0.utf8) }
+        identifier = record.identifierHex.map(hex) ?? Array((record.identifier ?? "").utf8)
+        isThirdParty = (record.caveats ?? []).contains { $0.cl != nil }
+        let signatureV1 = record.signatureHexV1Actual ?? record.signatureHexV1 ?? record.signatureHex
         forms = Self.formKeys.compactMap { key, format in
-            (texts[key] as? String).map { Form(key: key, format: format, text: $0, signature: key.hasPrefix("v1") ? signatureV1 : signature) }
+            (record.serializations[key] ?? nil).map {
+                Form(key: key, format: format, text: $0, signature: key.hasPrefix("v1") ? signatureV1 : record.signatureHex)
+            }
         }
-        predicates = (record["predicates_hex"] as? [String] ?? []).map(hex)
-        let bound = ((record["discharges"] as? [[String: Any]])?.first?["serializations"] as? [String: Any]) ?? [:]
-        discharges = bound.compactMapValues { $0 as? String }
-        invalidForms = (record["invalid_serializations"] as? [String: Any] ?? [:]).compactMapValues { $0 as? String }
+        predicates = (record.predicatesHex ?? []).map(hex)
+        discharges = (record.discharges?.first?.serializations ?? [:]).compactMapValues { $0 }
+        invalidForms = record.invalidSerializations ?? [:]
     }
 }
 

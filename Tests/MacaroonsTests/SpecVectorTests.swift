@@ -62,18 +62,9 @@ struct SpecVectorTests {
         var testDescription: String { name }
     }
 
-    static func records<Record: Decodable>(_ name: String, as type: Record.Type) -> [Record] {
-        do {
-            return try loadRecords("Specs/vectors/" + name, as: type)
-        } catch {
-            Issue.record("Specs/vectors/\(name): \(error)")
-            return []
-        }
-    }
-
-    static let formats = records("formats.jsonl", as: FormatVector.self)
-    static let signatures = records("signatures.jsonl", as: SignatureVector.self)
-    static let thirdParties = records("third-party.jsonl", as: ThirdPartyVector.self)
+    static let formats = vectorRecords("Specs/vectors/formats.jsonl", as: FormatVector.self)
+    static let signatures = vectorRecords("Specs/vectors/signatures.jsonl", as: SignatureVector.self)
+    static let thirdParties = vectorRecords("Specs/vectors/third-party.jsonl", as: ThirdPartyVector.self)
 
     @Test func allFilesArePresent() throws {
         // Decoding again here reports a record that does not match its type.

@@ -5,11 +5,6 @@ import Foundation
 /// The repository's `Tests/Vectors` folder.
 let vectorsDirectory = repositoryRoot.appendingPathComponent("Tests/Vectors")
 
-/// One JSON object per line of a JSON Lines file under `Tests/Vectors`.
-func loadVectorLines(_ relativePath: String) throws -> [[String: Any]] {
-    try loadJSONLines("Tests/Vectors/" + relativePath)
-}
-
 extension Macaroon {
     /// Whether every field v1 JSON writes as text is UTF-8 (so the macaroon has a v1 JSON form).
     var isText: Bool {

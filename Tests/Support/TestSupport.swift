@@ -5,14 +5,6 @@ import Macaroons
 /// The repository's root folder, found from this file's path.
 public let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// One JSON object per line of a JSON Lines file, by path from the repository root.
-public func loadJSONLines(_ relativePath: String) throws -> [[String: Any]] {
-    let text = try String(contentsOf: repositoryRoot.appendingPathComponent(relativePath), encoding: .utf8)
-    return try text.split(separator: "\n").map { line in
-        try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
-    }
-}
-
 /// Bytes from hexadecimal written in a test (empty if malformed).
 public func hex(_ text: String) -> [UInt8] {
     Hex.decode(text) ?? []

@@ -45,7 +45,7 @@ public enum Fixtures {
     /// From the token string to the verdict, as a server runs it on each request.
     public static func verifyUpload(_ text: String, _ request: UploadRequest) -> UploadVerdict {
         guard let token = try? uploadVerifier.parse(text) else { return .denied([]) }
-        return uploadVerifier.verify(token, key: token.identifier.flatMap(keyStore.rootKey(forIdentifier:)), request: request)
+        return uploadVerifier.verify(token, key: keyStore.rootKey(forIdentifier: TokenIdentifier(token.macaroon.identifier)), request: request)
     }
 
     /// Hostile Unicode (issue 13.2): `size` bytes of ASCII, or of `e` followed by

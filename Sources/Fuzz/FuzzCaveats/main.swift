@@ -76,7 +76,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         if let token = try? verifier.parse(text) {
             _ = verifyEverywhere(token)
             // The key store path: identifiers hashed and compared as bytes.
-            _ = token.identifier.flatMap(keys.rootKey(forIdentifier:))
+            _ = keys.rootKey(forIdentifier: TokenIdentifier(token.macaroon.identifier))
         }
     default:
         do {

@@ -98,8 +98,8 @@ public struct UploadTokenVerifier: Sendable {
         } catch {
             return .denied([DenialReason(.malformedToken, "invalid API token: \(error.detail)", underlying: error.underlying)])
         }
-        guard token.macaroon.identifier.count <= maxIdentifierLength, let identifier = token.identifier,
-              let key = try await keys.rootKey(forIdentifier: identifier) else {
+        guard token.macaroon.identifier.count <= maxIdentifierLength, token.identifier != nil,
+              let key = try await keys.rootKey(forIdentifier: TokenIdentifier(token.macaroon.identifier)) else {
             return .denied([Self.unknownToken])
         }
         return verify(token, key: key, request: request, discharges: discharges)

@@ -38,7 +38,7 @@ struct Demo: ParsableCommand {
 
         let verifier = UploadTokenVerifier(prefix: "pypi", location: "pypi.org")
         func check(_ title: String, _ request: UploadRequest) {
-            let verdict = verifier.verify(restricted, key: keys.rootKey(forIdentifier: "2f5c3d8e-0000-4000-8000-00000000d3m0"), request: request)
+            let verdict = verifier.verify(restricted, key: keys.rootKey(forIdentifier: TokenIdentifier(restricted.macaroon.identifier)), request: request)
             print("   \(title): \(Terminal.verdict(verdict.isAllowed))")
             for reason in verdict.reasons { print("     - \(reason.message)") }
         }
