@@ -35,6 +35,30 @@ struct EscapingTests {
         #expect(Printable.message("plain ASCII stays as it is") == "plain ASCII stays as it is")
     }
 
+    @Test("a denial reason keeps its message as given and escapes and caps it when it is read")
+    func denialReasonRendersWhenRead() {
+        let long = String(repeating: "a", count: 3_000)
+        let reason = DenialReason(.caveatNotSatisfied, Self.terminalAttack + long)
+        #expect(Self.isSafe(reason.message))
+        #expect(reason.description == reason.message)
+        #expect(reason.message.hasPrefix(#"\u{1B}]0;pwned"#))
+        #expect(reason.message.utf8.count <= Printable.maxMessageBytes + 3)
+        // Equality and hashing are those of the message shown: texts that differ past the cap are one reason.
+        let longer = DenialReason(.caveatNotSatisfied, Self.terminalAttack + long + "b")
+        #expect(reason == longer)
+        #expect(Set([reason, longer]).count == 1)
+        #expect(reason != DenialReason(.invalidCaveat, Self.terminalAttack + long))
+    }
+
+    @Test("a token identifier describes itself escaped and capped")
+    func tokenIdentifier() {
+        let identifier = TokenIdentifier(Self.terminalAttack + String(repeating: "x", count: 500))
+        #expect(Self.isSafe(identifier.description))
+        #expect(identifier.description.utf8.count < 300)
+        #expect(identifier.text == Self.terminalAttack + String(repeating: "x", count: 500))
+        #expect(TokenIdentifier([0xFF, 0xFE]).text == nil)
+    }
+
     @Test("caveat summaries, denial messages and caveat errors", arguments: [terminalAttack] + otherAttacks)
     func caveatMessages(attack: String) throws {
         let key = TimeBoundaries.key

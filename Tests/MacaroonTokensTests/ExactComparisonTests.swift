@@ -15,6 +15,22 @@ struct ExactComparisonTests {
     /// Pairs that `String.==` calls equal and the specs call different.
     static let equivalentPairs = [(kelvin, "user-K"), (nfd, nfc), (nfc, nfd)]
 
+    /// Runs of combining marks, on which `String` hashing and `==` take more than linear time.
+    static let marks = String(repeating: "\u{301}\u{316}", count: 16_000)
+
+    /// Expects `body`, run on input holding ``marks``, to finish well within the time a quadratic `String` comparison takes.
+    static func expectLinear(_ body: () -> Void, sourceLocation: SourceLocation = #_sourceLocation) {
+        let elapsed = ContinuousClock().measure(body)
+        #expect(elapsed < .milliseconds(500), "\(elapsed)", sourceLocation: sourceLocation)
+    }
+
+    /// Expects a set of `values`, each inserted twice, to hold each once, built in linear time.
+    static func expectLinearHashing<Value: Hashable>(_ values: [Value], sourceLocation: SourceLocation = #_sourceLocation) {
+        var set: Set<Value> = []
+        expectLinear({ set = Set(values + values) }, sourceLocation: sourceLocation)
+        #expect(set.count == values.count, sourceLocation: sourceLocation)
+    }
+
     static func verdict(_ caveat: any TaggedUploadCaveat, _ request: UploadRequest) throws -> UploadVerdict {
         let token = try ServiceToken(prefix: "pypi", macaroon: Macaroon(key: key, identifier: "t".utf8)).restricted(by: caveat)
         return UploadTokenVerifier().verify(token, key: key, request: request)
@@ -60,25 +76,22 @@ struct ExactComparisonTests {
     func projectNameNormalization() {
         #expect(UploadRequest.Project(name: "Foo_\u{301}Bar").normalizedName == "foo-\u{301}bar")
         #expect(UploadRequest.Project(name: "A.-_b..C\u{130}").normalizedName == "a-b-ci\u{307}")
-        let marks = String(repeating: "\u{301}\u{316}", count: 16_000)
         var normalized = ""
-        let elapsed = ContinuousClock().measure { normalized = UploadRequest.Project(name: "A" + marks).normalizedName }
-        #expect(UTF8Text.equal(normalized, "a" + marks))
-        #expect(elapsed < .milliseconds(500), "\(elapsed)")
+        Self.expectLinear { normalized = UploadRequest.Project(name: "A" + Self.marks).normalizedName }
+        #expect(UTF8Text.equal(normalized, "a" + Self.marks))
     }
 
     /// Adversarial review: a token holder's legacy caveat was matched with `String`'s `==`.
     @Test("the legacy permissions string is compared as bytes, in linear time")
     func legacyPermissions() throws {
         #expect(try CaveatLanguage.pypi.decode(Array(#"{"version":1,"permissions":"us\u0065r"}"#.utf8)[...]) is LegacyUserCaveat)
-        let marks = String(repeating: "\u{301}\u{316}", count: 15_000)
+        let marks = Self.marks
         let caveat = Array(#"{"version":1,"permissions":"u\#(marks)"}"#.utf8)
         var failure: CaveatError?
-        let elapsed = ContinuousClock().measure {
+        Self.expectLinear {
             do { _ = try CaveatLanguage.pypi.decode(caveat[...]) } catch { failure = error as? CaveatError }
         }
         #expect(failure?.code == .invalidArguments)
-        #expect(elapsed < .milliseconds(500), "\(elapsed)")
         // A value quoted in an error is cut by scalars, not by `Character`s (one holds every mark).
         var quoted: CaveatError?
         do { _ = try CaveatLanguage.pypi.decode(Array("[0,\"u\(marks)\",1]".utf8)[...]) } catch { quoted = error as? CaveatError }
@@ -103,12 +116,7 @@ struct ExactComparisonTests {
             #expect(try RequestUserCaveat(userID: written) == RequestUserCaveat(userID: written))
             #expect(Set([try ProjectIDsCaveat([written, presented]), try ProjectIDsCaveat([written, presented])]).count == 1)
         }
-        let marks = String(repeating: "\u{301}\u{316}", count: 16_000)
-        let caveats = [try RequestUserCaveat(userID: "u" + marks), try RequestUserCaveat(userID: "v" + marks)]
-        var set: Set<RequestUserCaveat> = []
-        let elapsed = ContinuousClock().measure { set = Set(caveats + caveats) }
-        #expect(set.count == 2)
-        #expect(elapsed < .milliseconds(500), "\(elapsed)")
+        Self.expectLinearHashing([try RequestUserCaveat(userID: "u" + Self.marks), try RequestUserCaveat(userID: "v" + Self.marks)])
     }
 
     /// Adversarial review: requests compared and hashed their strings as `String`s, so a cache of
@@ -129,12 +137,7 @@ struct ExactComparisonTests {
         #expect(Set([publisher, .trustedPublisher(id: "p", projectIDs: ["c", "b", "a"])]).count == 1)
         let request = UploadRequest(project: .init(name: "Foo", id: "1"), identity: .user(id: "u"), now: 5, attributes: ["k": "v"])
         #expect(Set([request, request, UploadRequest(project: .init(name: "Foo", id: "1"), identity: .user(id: "u"), now: 6)]).count == 2)
-        let marks = String(repeating: "\u{301}\u{316}", count: 16_000)
-        let requests = [UploadRequest(project: .init(name: "u" + marks), now: 0), UploadRequest(project: .init(name: "v" + marks), now: 0)]
-        var set: Set<UploadRequest> = []
-        let elapsed = ContinuousClock().measure { set = Set(requests + requests) }
-        #expect(set.count == 2)
-        #expect(elapsed < .milliseconds(500), "\(elapsed)")
+        Self.expectLinearHashing([UploadRequest(project: .init(name: "u" + Self.marks), now: 0), UploadRequest(project: .init(name: "v" + Self.marks), now: 0)])
     }
 
     @Test("publisher ids and the publisher's project ids")

@@ -83,8 +83,34 @@ struct JSONMacaroonReader {
         }
     }
 
+    /// Reads the caveat array (at most `maxCaveats` elements), each element with `caveat`.
+    mutating func readCaveats(
+        _ caveat: (inout JSONMacaroonReader) throws(MacaroonError) -> Caveat
+    ) throws(MacaroonError) -> [Caveat] {
+        var caveats: [Caveat] = []
+        try readArray(field: .caveats, depth: 2, maxCount: limits.maxCaveats) { (reader) throws(MacaroonError) in
+            caveats.append(try caveat(&reader))
+        }
+        return caveats
+    }
+
+    /// The caveat a caveat object's members make, in either JSON format: third-party when it has
+    /// a verification id; a first-party caveat (the object at `offset`) cannot have a location.
+    static func caveat(
+        identifier: [UInt8], verificationID: [UInt8]?, location: [UInt8], offset: Int
+    ) throws(MacaroonError) -> Caveat {
+        guard let verificationID else {
+            guard location.isEmpty else {
+                throw MacaroonError(.firstPartyCaveatWithLocation, field: .caveatLocation, offset: offset,
+                                    detail: "a first-party caveat cannot carry a location")
+            }
+            return .firstParty(identifier: identifier[...])
+        }
+        return .thirdParty(identifier: identifier[...], verificationID: verificationID[...], location: location[...])
+    }
+
     /// Reads an array, calling `body` for each element (at most `maxCount` of them).
-    mutating func readArray(
+    private mutating func readArray(
         field: MacaroonError.Field, depth: Int, maxCount: Int, _ body: (inout JSONMacaroonReader) throws(MacaroonError) -> Void
     ) throws(MacaroonError) {
         guard depth <= limits.maxJSONDepth else {

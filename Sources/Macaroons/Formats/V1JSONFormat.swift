@@ -82,9 +82,7 @@ enum V1JSONFormat {
                 case .identifier: identifier = try reader.readText(field: .identifier)
                 case .signature: signature = try hexSignature(reader.readText(field: .signature), offset: offset)
                 case .caveats:
-                    try reader.readArray(field: .caveats, depth: 2, maxCount: limits.maxCaveats) { (reader) throws(MacaroonError) in
-                        caveats.append(try caveat(&reader))
-                    }
+                    caveats = try reader.readCaveats(caveat)
                 }
             }
             try reader.finish()
@@ -110,14 +108,7 @@ enum V1JSONFormat {
             case .location: location = try reader.readText(field: .caveatLocation)
             }
         }
-        guard let verificationID else {
-            guard location.isEmpty else {
-                throw MacaroonError(.firstPartyCaveatWithLocation, field: .caveatLocation, offset: start,
-                                    detail: "a first-party caveat cannot carry a location")
-            }
-            return .firstParty(identifier: identifier[...])
-        }
-        return .thirdParty(identifier: identifier[...], verificationID: verificationID[...], location: location[...])
+        return try JSONMacaroonReader.caveat(identifier: identifier, verificationID: verificationID, location: location, offset: start)
     }
 
     /// The 32 bytes spelled by 64 lowercase hex digits.

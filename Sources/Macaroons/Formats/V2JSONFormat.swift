@@ -91,19 +91,14 @@ enum V2JSONFormat {
                         throw MacaroonError(.unsupportedVersion, field: .version, offset: offset, detail: "\"v\" must be 2 or \"2\"")
                     }
                 case .location, .location64:
-                    try forms.note("l", field: .location, offset: offset)
-                    location = try reader.readBytes(base64: member != .location, field: .location)
+                    location = try forms.read("l", base64: member == .location64, field: .location, offset: offset, from: &reader)
                 case .identifier, .identifier64:
-                    try forms.note("i", field: .identifier, offset: offset)
-                    identifier = try reader.readBytes(base64: member != .identifier, field: .identifier)
+                    identifier = try forms.read("i", base64: member == .identifier64, field: .identifier, offset: offset, from: &reader)
                 case .signature, .signature64:
-                    try forms.note("s", field: .signature, offset: offset)
                     signatureOffset = offset
-                    signature = try reader.readBytes(base64: member != .signature, field: .signature)
+                    signature = try forms.read("s", base64: member == .signature64, field: .signature, offset: offset, from: &reader)
                 case .caveats:
-                    try reader.readArray(field: .caveats, depth: 2, maxCount: limits.maxCaveats) { (reader) throws(MacaroonError) in
-                        caveats.append(try caveat(&reader))
-                    }
+                    caveats = try reader.readCaveats(caveat)
                 }
             }
             try reader.finish()
@@ -128,24 +123,14 @@ enum V2JSONFormat {
             let member = CaveatMember(rawValue: index)!
             switch member {
             case .identifier, .identifier64:
-                try forms.note("i", field: .caveatIdentifier, offset: offset)
-                identifier = try reader.readBytes(base64: member != .identifier, field: .caveatIdentifier)
+                identifier = try forms.read("i", base64: member == .identifier64, field: .caveatIdentifier, offset: offset, from: &reader)
             case .location, .location64:
-                try forms.note("l", field: .caveatLocation, offset: offset)
-                location = try reader.readBytes(base64: member != .location, field: .caveatLocation)
+                location = try forms.read("l", base64: member == .location64, field: .caveatLocation, offset: offset, from: &reader)
             case .verificationID, .verificationID64:
-                try forms.note("v", field: .verificationID, offset: offset)
-                verificationID = try reader.readBytes(base64: member != .verificationID, field: .verificationID)
+                verificationID = try forms.read("v", base64: member == .verificationID64, field: .verificationID, offset: offset, from: &reader)
             }
         }
-        guard let verificationID else {
-            guard location.isEmpty else {
-                throw MacaroonError(.firstPartyCaveatWithLocation, field: .caveatLocation, offset: start,
-                                    detail: "a first-party caveat cannot carry a location")
-            }
-            return .firstParty(identifier: identifier[...])
-        }
-        return .thirdParty(identifier: identifier[...], verificationID: verificationID[...], location: location[...])
+        return try JSONMacaroonReader.caveat(identifier: identifier, verificationID: verificationID, location: location, offset: start)
     }
 }
 
@@ -153,13 +138,16 @@ enum V2JSONFormat {
 private struct TextOrBase64 {
     private var given: UInt64 = 0
 
-    /// Notes field `name` (one ASCII letter); given before in the other form, it is an error
-    /// (the same member twice is caught as a duplicate before this).
-    mutating func note(_ name: Unicode.Scalar, field: MacaroonError.Field, offset: Int) throws(MacaroonError) {
+    /// Reads field `name` (one ASCII letter) as text or base64 and notes it; given before in
+    /// the other form, it is an error (the same member twice is caught as a duplicate before this).
+    mutating func read(
+        _ name: Unicode.Scalar, base64: Bool, field: MacaroonError.Field, offset: Int, from reader: inout JSONMacaroonReader
+    ) throws(MacaroonError) -> [UInt8] {
         let bit: UInt64 = 1 << (name.value & 63)
         guard given & bit == 0 else {
             throw MacaroonError(.invalidJSON, field: field, offset: offset, detail: "both \"\(name)\" and \"\(name)64\" are present")
         }
         given |= bit
+        return try reader.readBytes(base64: base64, field: field)
     }
 }
