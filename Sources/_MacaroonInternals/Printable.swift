@@ -49,8 +49,9 @@ package enum Printable {
         rendered(text, limit: limit, quoted: quoted)
     }
 
-    /// The work of the `text` functions (non-generic: iterating an unspecialized
-    /// `StringProtocol` costs about fifty times as much).
+    /// The work of the `text` functions, non-generic: a generic version called from
+    /// another module ran unspecialized, about 7,000 instructions per call for a
+    /// short name (Benchmarks/RESULTS.md, "after issue 14").
     private static func rendered(_ text: Substring, limit: Int, quoted: Bool) -> String {
         // The common case, printable ASCII within the limit, copied once (no copy of a
         // whole `String` unquoted; none at all for the short texts a `String` holds inline).
