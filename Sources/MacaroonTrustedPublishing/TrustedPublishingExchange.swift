@@ -142,11 +142,12 @@ public struct TrustedPublishingExchange: Sendable {
     private func findPublisher(_ claims: IDTokenClaims, issuer: OIDCIssuer) async throws -> GitHubPublisher {
         switch issuer.kind {
         case .gitHubActions:
-            guard let repository = claims["repository"], let slash = repository.firstIndex(of: "/") else {
+            // Split as `find` splits: at the first `/` byte (a `Character` search misses a `/` with combining marks).
+            guard let repository = claims["repository"], let slash = repository.utf8.firstIndex(of: UInt8(ascii: "/")) else {
                 return try GitHubPublisher.find(for: claims, among: [])
             }
             let candidates = try await directory.gitHubPublishers(
-                repositoryOwner: String(repository[..<slash]), repositoryName: String(repository[repository.index(after: slash)...]))
+                repositoryOwner: String(repository[..<slash]), repositoryName: String(repository[repository.utf8.index(after: slash)...]))
             return try GitHubPublisher.find(for: claims, among: candidates)
         }
     }

@@ -117,7 +117,7 @@ struct PublisherProjects: TokenOwnerPolicy {
         var foreignClaims = TestIssuer.claims(environment: "release", now: now)
         foreignClaims["iss"] = .string("https://issuer.example")
         let foreign = try await issuer.sign(foreignClaims)
-        let noPublisher = "valid token, but no corresponding publisher (All lookup strategies exhausted)"
+        let noPublisher = "valid token, but no corresponding publisher (Publisher with matching claims was not found)"
         let cases: [([UInt8], String, String)] = [
             (Array("not json".utf8), "invalid-payload", "the body must be a JSON object {\"token\": \"<OIDC token>\"}"),
             (Array(#"{"token": 5}"#.utf8), "invalid-payload", "the body must be a JSON object {\"token\": \"<OIDC token>\"}"),
