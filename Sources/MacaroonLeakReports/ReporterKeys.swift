@@ -8,25 +8,11 @@ import MacaroonHTTPFetch
 /// in GitHub's shape, `{"public_keys": [{"key_identifier", "key" (PEM), "is_current"}]}`,
 /// and cached.
 ///
-/// The cache lives ``Policy/cacheTime`` (Warehouse: 30 minutes); an unknown key
-/// id fetches again, at most once per ``Policy/refreshFloor``.
+/// The cache lives ``KeyCachePolicy/maxAge`` (Warehouse: 30 minutes); an unknown key
+/// id fetches again, at most once per ``KeyCachePolicy/refreshFloor``.
 public actor ReporterKeys {
-    /// How keys are fetched and kept.
-    public struct Policy: Sendable {
-        /// How long fetched keys are used, seconds.
-        public var cacheTime: Int64
-        /// The shortest time between two fetches, seconds.
-        public var refreshFloor: Int64
-        /// The longest keys document accepted, bytes.
-        public var maxDocumentBytes: Int
-
-        /// A policy.
-        public init(cacheTime: Int64 = 30 * 60, refreshFloor: Int64 = 60, maxDocumentBytes: Int = 256 * 1024) {
-            self.cacheTime = cacheTime
-            self.refreshFloor = refreshFloor
-            self.maxDocumentBytes = maxDocumentBytes
-        }
-    }
+    /// How keys are fetched and kept; ``KeyCachePolicy/maxAge`` is how long fetched keys are used.
+    public typealias Policy = KeyCachePolicy
 
     /// GitHub's keys URL for secret-scanning partners.
     public static let gitHubURL = "https://api.github.com/meta/public_keys/secret_scanning"
@@ -41,7 +27,7 @@ public actor ReporterKeys {
     private var refreshing: Task<Result<[String: P256.Signing.PublicKey], any Error>, Never>?
 
     /// Keys fetched from `url` with `fetcher`.
-    public init(url: String = ReporterKeys.gitHubURL, fetcher: any DocumentFetcher, policy: Policy = Policy()) {
+    public init(url: String = ReporterKeys.gitHubURL, fetcher: any DocumentFetcher, policy: Policy = Policy(maxAge: 30 * 60)) {
         self.url = url
         self.fetcher = fetcher
         self.policy = policy
@@ -52,7 +38,7 @@ public actor ReporterKeys {
     /// - Throws: ``DocumentFetchError`` when the keys are needed and cannot be fetched
     ///   (an operational failure: answer 503 so that the reporter retries).
     public func key(id: String, now: Int64) async throws -> P256.Signing.PublicKey? {
-        let fresh = fetchedAt != .min && now - fetchedAt < policy.cacheTime
+        let fresh = fetchedAt != .min && now - fetchedAt < policy.maxAge
         if fresh, let key = keys[id] { return key }
         // Stale keys, or an unknown id: fetch, unless we did within the floor.
         if refreshing != nil || lastAttempt == .min || now - lastAttempt >= policy.refreshFloor {
@@ -86,7 +72,7 @@ public actor ReporterKeys {
             fetchedAt = now
         case .failure(let error):
             // Keep serving the keys we have, if any are still fresh enough to trust.
-            if keys.isEmpty || now - fetchedAt >= policy.cacheTime * 2 { throw error }
+            if keys.isEmpty || now - fetchedAt >= policy.maxAge * 2 { throw error }
         }
     }
 

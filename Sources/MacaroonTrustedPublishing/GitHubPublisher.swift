@@ -1,4 +1,6 @@
 #if TrustedPublishing
+import _MacaroonInternals
+
 /// A GitHub Actions workflow registered as the trusted publisher of projects:
 /// Warehouse's `GitHubPublisher`.
 ///
@@ -84,9 +86,9 @@ public struct GitHubPublisher: Sendable, Hashable {
         let expected = Set(refs.map { jobWorkflowRef + "@" + $0 })
         guard expected.contains(where: { ClaimText.equal($0, claimed) }) else {
             let list = expected.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-                .map { "'" + Printable.capped($0, limit: 200) + "'" }.joined(separator: ", ")
+                .map { Printable.text($0, limit: 200) }.joined(separator: ", ")
             throw PublisherMismatch(
-                "The job_workflow_ref claim does not match, expecting one of [\(list)], got '\(Printable.capped(claimed, limit: 200))'")
+                "The job_workflow_ref claim does not match, expecting one of [\(list)], got \(Printable.text(claimed, limit: 200))")
         }
     }
 

@@ -1,6 +1,7 @@
 #if TrustedPublishing
 import Foundation
 import JWTKit
+import _MacaroonInternals
 
 /// Why an ID token was refused. For logs: the client is told only
 /// "malformed or invalid token", as Warehouse does.
@@ -61,7 +62,7 @@ public struct IDTokenVerifier: Sendable {
         guard header["crit"] == nil else { return .failure(IDTokenError("the header has a crit parameter")) }
         guard let kid = header["kid"] as? String, !kid.isEmpty else { return .failure(IDTokenError("the header has no kid")) }
         guard let keys = await keySets.collection(for: issuer, kid: kid, now: now) else {
-            return .failure(IDTokenError("issuer \(issuer.url) has no key \(Printable.capped(kid))"))
+            return .failure(IDTokenError("issuer \(issuer.url) has no key \(Printable.text(kid))"))
         }
         let claims: IDTokenClaims
         do {
@@ -90,18 +91,4 @@ public struct IDTokenVerifier: Sendable {
     }
 }
 
-/// Attacker-supplied text made safe to echo: control characters escaped, length capped.
-enum Printable {
-    static func capped(_ text: String, limit: Int = 100) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars.prefix(limit) {
-            if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "'" || scalar == "\\" {
-                result += scalar.escaped(asASCII: true)
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return text.unicodeScalars.count > limit ? result + "…" : result
-    }
-}
 #endif

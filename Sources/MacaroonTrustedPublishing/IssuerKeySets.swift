@@ -12,22 +12,8 @@ import MacaroonHTTPFetch
 /// concurrent refreshes of one issuer share one fetch. A failed or empty fetch
 /// keeps the keys cached before it.
 public actor IssuerKeySets {
-    /// How keys are fetched and kept.
-    public struct Policy: Sendable {
-        /// The shortest time between two fetches for one issuer, seconds.
-        public var refreshFloor: Int64
-        /// Keys older than this are fetched again before use (kept if the fetch fails), seconds.
-        public var maxAge: Int64
-        /// The longest configuration or key-set document accepted, bytes.
-        public var maxDocumentBytes: Int
-
-        /// A policy; the defaults are Warehouse's one-minute floor, and an hour's age.
-        public init(refreshFloor: Int64 = 60, maxAge: Int64 = 3600, maxDocumentBytes: Int = 256 * 1024) {
-            self.refreshFloor = refreshFloor
-            self.maxAge = maxAge
-            self.maxDocumentBytes = maxDocumentBytes
-        }
-    }
+    /// How keys are fetched and kept (Warehouse: a one-minute floor).
+    public typealias Policy = KeyCachePolicy
 
     /// The keys of one issuer, as last fetched: for each `kid`, a collection holding
     /// that one key as an RS256 verifier.

@@ -1,37 +1,11 @@
 #if LeakReports
 import Crypto
 import Foundation
+import MacaroonFetchTestSupport
 import MacaroonHTTPFetch
 import MacaroonLeakReports
 import MacaroonTokens
 import Testing
-
-/// Serves documents from memory and counts the fetches.
-final class MemoryFetcher: DocumentFetcher, @unchecked Sendable {
-    private let lock = NSLock()
-    private var documents: [String: [UInt8]]
-    private var counts: [String: Int] = [:]
-
-    init(_ documents: [String: [UInt8]]) {
-        self.documents = documents
-    }
-
-    func set(_ url: String, _ bytes: [UInt8]?) {
-        lock.withLock { documents[url] = bytes }
-    }
-
-    func count(_ url: String) -> Int {
-        lock.withLock { counts[url, default: 0] }
-    }
-
-    func fetch(_ url: String, maxBytes: Int) async throws -> [UInt8] {
-        try lock.withLock {
-            counts[url, default: 0] += 1
-            guard let bytes = documents[url] else { throw DocumentFetchError("GET \(url) answered 404") }
-            return bytes
-        }
-    }
-}
 
 /// Records revocation events.
 final class RecordingHook: LeakedTokenHook, @unchecked Sendable {
@@ -194,6 +168,11 @@ struct TestReporter {
         #expect(entries == [LeakReport(token: "pypi-a", type: "t", url: "u", source: "s"), LeakReport(token: "pypi-b", type: "t", url: "u")])
         #expect(skipped == 1)
         #expect(!"\(entries[0])".contains("pypi-a"))
+        // The URL is copied from a stranger's file: escaped and capped when described.
+        let hostile = LeakReport(token: "pypi-c", type: "t\n", url: "https://x/\u{1B}]0;pwned\u{07}\n\u{202E}" + String(repeating: "y", count: 5000))
+        let described = "\(hostile)"
+        #expect(!described.unicodeScalars.contains { [0x0A, 0x07, 0x1B, 0x202E].contains($0.value) }, "\(described)")
+        #expect(described.utf8.count < 400 && !described.contains("pypi-c"))
         let many = Array(("[" + Array(repeating: "1", count: 1001).joined(separator: ",") + "]").utf8)
         #expect(throws: LeakReport.FormatError.self) { try LeakReport.parse(many) }
         let deep = Array((String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000)).utf8)

@@ -75,6 +75,17 @@ import Testing
         }
     }
 
+    @Test func anEchoedClaimHasItsControlAndBidiCharactersEscapedAndIsCapped() throws {
+        // A branch name is the pusher's choice; git allows U+202E (right-to-left override) and ESC in it.
+        let ref = "refs/heads/\u{202E}lmy.esaeler\u{1B}]0;pwned\u{07}" + String(repeating: "x", count: 300)
+        let message = try #require(Self.mismatch(Self.claims([
+            "ref": ref, "job_workflow_ref": "octo-org/sampleproject/.github/workflows/release.yml@refs/heads/other",
+        ])))
+        #expect(!message.unicodeScalars.contains { $0.value == 0x202E || $0.value == 0x1B || $0.value == 0x07 })
+        #expect(message.contains("\\u{202E}") && message.contains("\\u{1B}"))
+        #expect(message.utf8.count < 700, "each echoed claim is capped: \(message.utf8.count) bytes")
+    }
+
     @Test func environmentIsOptionalUnlessConfiguredAndComparedWithoutCase() {
         let withEnvironment = GitHubPublisher(
             id: "pub-2", repositoryOwner: "octo-org", repositoryName: "sampleproject", repositoryOwnerID: "4242",

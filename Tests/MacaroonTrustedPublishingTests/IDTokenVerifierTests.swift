@@ -1,6 +1,7 @@
 #if TrustedPublishing
 import CryptoExtras
 import Foundation
+import MacaroonFetchTestSupport
 import MacaroonTrustedPublishing
 import Testing
 

@@ -2,7 +2,6 @@
 import CryptoExtras
 import Foundation
 import JWTKit
-import MacaroonHTTPFetch
 import MacaroonTrustedPublishing
 
 /// An OIDC issuer for tests: an RSA key, its JWKS, and signed GitHub-shaped ID tokens.
@@ -115,31 +114,4 @@ struct TestPayload: JWTPayload {
     func verify(using algorithm: some JWTAlgorithm) async throws {}
 }
 
-/// Serves documents from memory and counts the fetches.
-final class MemoryFetcher: DocumentFetcher, @unchecked Sendable {
-    private let lock = NSLock()
-    private var documents: [String: [UInt8]]
-    private var counts: [String: Int] = [:]
-
-    init(_ documents: [String: [UInt8]]) {
-        self.documents = documents
-    }
-
-    func set(_ url: String, _ bytes: [UInt8]?) {
-        lock.withLock { documents[url] = bytes }
-    }
-
-    func count(_ url: String) -> Int {
-        lock.withLock { counts[url, default: 0] }
-    }
-
-    func fetch(_ url: String, maxBytes: Int) async throws -> [UInt8] {
-        try lock.withLock {
-            counts[url, default: 0] += 1
-            guard let bytes = documents[url] else { throw DocumentFetchError("GET \(url) answered 404") }
-            guard bytes.count <= maxBytes else { throw DocumentFetchError("too long") }
-            return bytes
-        }
-    }
-}
 #endif

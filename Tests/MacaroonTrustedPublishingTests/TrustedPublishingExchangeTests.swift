@@ -1,5 +1,6 @@
 #if TrustedPublishing
 import Foundation
+import MacaroonFetchTestSupport
 import Macaroons
 import MacaroonTokens
 import MacaroonTrustedPublishing
