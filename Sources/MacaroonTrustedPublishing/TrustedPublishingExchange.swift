@@ -111,8 +111,8 @@ public struct TrustedPublishingExchange: Sendable {
 
     /// `POST /_/oidc/burn-token` with `{"token": "pypi-…"}` (uv sends it after publishing).
     ///
-    /// Revokes the token if it is one this exchange minted (owned by a trusted
-    /// publisher), its signature verifies, and it is the token as minted, not a copy
+    /// Revokes the token if its signature verifies, it is one this exchange minted
+    /// (owned by a trusted publisher), and it is the token as minted, not a copy
     /// restricted further: only its own bearer can burn it. Answers `{"success": true}`
     /// or a 422 refusal.
     public func burnToken(body: [UInt8]) async throws -> ExchangeResponse {
@@ -125,12 +125,14 @@ public struct TrustedPublishingExchange: Sendable {
         guard let token = try? ServiceToken(parsing: text, expectedPrefix: prefix), let identifier = token.identifier,
               let record = try await store.token(id: identifier)
         else { return refuse("invalid-token", "unknown or revoked token") }
+        // The signature first: a made-up token with a known identifier learns nothing about its owner.
+        guard let verified = try? token.macaroon.verifySignature(key: record.rootKey) else {
+            return refuse("invalid-token", "unknown or revoked token")
+        }
         guard case .trustedPublisher = record.owner else {
             return refuse("invalid-token", "only tokens minted by trusted publishing can be burned")
         }
-        guard let verified = try? token.macaroon.verifySignature(key: record.rootKey),
-              Self.hasExactly(record.caveats, verified.root)
-        else { return refuse("invalid-token", "unknown or revoked token") }
+        guard Self.hasExactly(record.caveats, verified.root) else { return refuse("invalid-token", "unknown or revoked token") }
         do {
             try await store.delete(id: identifier, ownedBy: record.owner)
         } catch where error.code == .notFound {

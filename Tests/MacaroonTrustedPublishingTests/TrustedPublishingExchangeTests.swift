@@ -149,9 +149,11 @@ struct PublisherProjects: TokenOwnerPolicy {
         // A restricted copy cannot burn it; nor a user's token; nor garbage.
         let restricted = try ServiceToken(parsing: text).restricted(by: try ProjectNamesCaveat(["sampleproject"])).string
         let user = try await store.mint(NewToken(owner: .user(id: "alice"), name: "ci", location: "pypi.org"), now: now)
+        // A made-up token carrying the user token's identifier: refused before its owner is looked at.
+        let forged = try ServiceToken(prefix: "pypi", location: "pypi.org", identifier: user.info.id, secret: Array(repeating: 7, count: 32)).string
         for (token, description) in [
             (restricted, "unknown or revoked token"), (user.token, "only tokens minted by trusted publishing can be burned"),
-            ("pypi-garbage", "unknown or revoked token"),
+            (forged, "unknown or revoked token"), ("pypi-garbage", "unknown or revoked token"),
         ] {
             let response = try await exchange.burnToken(body: body(token))
             #expect(response.status == 422)
