@@ -77,7 +77,10 @@ public struct TrustedPublishingExchange: Sendable {
         let claims: IDTokenClaims
         switch await verifier.verify(jwt, issuer: issuer, now: now) {
         case .success(let verified): claims = verified
-        case .failure: return refuse("invalid-token", "malformed or invalid token")
+        case .failure(let error):
+            return .refused(
+                "Token request failed", [ExchangeError(code: "invalid-token", description: "malformed or invalid token")],
+                logReason: error.reason)
         }
         let publisher: GitHubPublisher
         do {

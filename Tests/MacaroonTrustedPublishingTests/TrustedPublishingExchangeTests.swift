@@ -139,6 +139,10 @@ struct PublisherProjects: TokenOwnerPolicy {
             #expect(errors == [["code": code, "description": description]], "\(description)")
         }
         #expect(try await store.tokens(ownedBy: .trustedPublisher(id: "pub-1")).isEmpty)
+        // The exact reason is for the log, not the client.
+        let refusal = try await exchange(store: store).mintToken(body: body(expired))
+        #expect(refusal.logReason == "the token has expired")
+        #expect(!String(decoding: refusal.body, as: UTF8.self).contains("expired"))
     }
 
     @Test func burnRevokesOnlyTheMintedTokenPresentedAsMinted() async throws {

@@ -128,6 +128,7 @@ struct TrustedPublishingTests {
             #expect(refused.status != 0 && refused.output.contains(code), "\(label): \(refused)")
         }
         #expect(try Self.publisherTokens(store).count == 1, "no refusal minted a token")
+        #expect(server.log.contains("reason=the token has expired"), "the log says why an ID token was refused")
 
         // uv: publishes with an ID token and burns its token afterwards.
         try issuer.prepare(TestIDTokenIssuer.claims())
