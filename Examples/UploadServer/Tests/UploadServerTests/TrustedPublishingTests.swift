@@ -57,6 +57,20 @@ struct TrustedPublishingTests {
         }
     }
 
+    @Test func aPublisherWorkflowIsAYAMLFileName() throws {
+        let work = try TemporaryDirectory()
+        let store = ["--store", "sqlite:\(work.path)/registry.sqlite", "--data", work.path + "/data"]
+        for workflow in ["release", "release.yml.bak", ".yml", "Release.YML"] {
+            do {
+                try Programs.admin(
+                    ["publishers", "add", "--project", "p", "--repository", "o/r", "--owner-id", "1", "--workflow", workflow] + store)
+                Issue.record("accepted the workflow '\(workflow)'")
+            } catch {
+                #expect("\(error)".contains("ending in .yml or .yaml"), "\(workflow): \(error)")
+            }
+        }
+    }
+
     @Test(
         "twine and uv publish with an ID token; leaked tokens reported by a signed report are revoked",
         .enabled(if: PythonClients.installed != nil || Programs.inCI, Comment(rawValue: PythonClients.unavailableReason ?? "")))
