@@ -77,9 +77,22 @@ public actor ReporterKeys {
     }
 
     private struct Document: Decodable {
+        /// One entry, read leniently: an entry with fields missing or of other types is
+        /// skipped rather than spoiling the whole document.
         struct Key: Decodable {
-            let key_identifier: String
-            let key: String
+            let identifier: String?
+            let pem: String?
+
+            enum CodingKeys: String, CodingKey {
+                case identifier = "key_identifier"
+                case pem = "key"
+            }
+
+            init(from decoder: any Decoder) throws {
+                let container = try? decoder.container(keyedBy: CodingKeys.self)
+                identifier = try? container?.decode(String.self, forKey: .identifier)
+                pem = try? container?.decode(String.self, forKey: .pem)
+            }
         }
         let public_keys: [Key]
     }
@@ -94,7 +107,11 @@ public actor ReporterKeys {
         }
         var keys: [String: P256.Signing.PublicKey] = [:]
         for entry in document.public_keys {
-            if let key = try? P256.Signing.PublicKey(pemRepresentation: entry.key) { keys[entry.key_identifier] = key }
+            // The first key of an identifier counts.
+            guard let identifier = entry.identifier, !identifier.isEmpty, keys[identifier] == nil, let pem = entry.pem,
+                  let key = try? P256.Signing.PublicKey(pemRepresentation: pem)
+            else { continue }
+            keys[identifier] = key
         }
         guard !keys.isEmpty else { throw DocumentFetchError("the keys at \(url) hold no P-256 public key") }
         return keys

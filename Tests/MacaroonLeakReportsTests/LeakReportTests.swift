@@ -162,6 +162,21 @@ struct TestReporter {
         await #expect(throws: DocumentFetchError.self) { try await malformed.key(id: "k", now: now) }
     }
 
+    @Test func oddEntriesOfTheKeysDocumentAreSkipped() async throws {
+        let rsaPEM = "-----BEGIN PUBLIC KEY-----\nMFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf\n9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQ==\n-----END PUBLIC KEY-----"
+        let entries: [[String: Any]] = [
+            ["key_identifier": 7, "key": reporter.key.publicKey.pemRepresentation],
+            ["key": reporter.key.publicKey.pemRepresentation],
+            ["key_identifier": "rsa", "key": rsaPEM],
+            ["key_identifier": "garbage", "key": "-----BEGIN PUBLIC KEY-----\n!!!\n-----END PUBLIC KEY-----"],
+            ["key_identifier": reporter.keyID, "key": reporter.key.publicKey.pemRepresentation, "is_current": true],
+        ]
+        let document = Array(try JSONSerialization.data(withJSONObject: ["public_keys": entries]))
+        let keys = ReporterKeys(url: TestReporter.keysURL, fetcher: MemoryFetcher([TestReporter.keysURL: document]))
+        #expect(try await keys.key(id: reporter.keyID, now: now) != nil)
+        #expect(try await keys.key(id: "rsa", now: now) == nil)
+    }
+
     @Test func parsingKeepsWellFormedEntriesWithinLimits() throws {
         let body = Array(#"[{"token":"pypi-a","type":"t","url":"u","source":"s"},{"token":"pypi-b","type":"t","url":"u"},7]"#.utf8)
         let (entries, skipped) = try LeakReport.parse(body)
