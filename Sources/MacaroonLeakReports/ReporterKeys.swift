@@ -9,7 +9,7 @@ import MacaroonHTTPFetch
 /// and cached.
 ///
 /// The cache lives ``KeyCachePolicy/maxAge`` (Warehouse: 30 minutes); an unknown key
-/// id fetches again, at most once per ``KeyCachePolicy/refreshFloor``.
+/// id fetches again, at most once per ``KeyCachePolicy/refreshFloor`` (see ``defaultPolicy``).
 public actor ReporterKeys {
     /// How keys are fetched and kept; ``KeyCachePolicy/maxAge`` is how long fetched keys are used.
     public typealias Policy = KeyCachePolicy
@@ -26,8 +26,15 @@ public actor ReporterKeys {
     private var lastAttempt: Int64 = .min
     private var refreshing: Task<Result<[String: P256.Signing.PublicKey], any Error>, Never>?
 
+    /// The default policy: keys used 30 minutes (Warehouse's time), and an unknown key id
+    /// fetches again at most every 10 minutes. GitHub's keys URL is on api.github.com, which
+    /// answers 60 unauthenticated requests an hour: with a one-minute floor, a stream of
+    /// made-up key ids would spend that budget, the regular refetches would fail, and
+    /// GitHub's own reports would be refused once the cached keys grew too old.
+    public static let defaultPolicy = Policy(refreshFloor: 10 * 60, maxAge: 30 * 60)
+
     /// Keys fetched from `url` with `fetcher`.
-    public init(url: String = ReporterKeys.gitHubURL, fetcher: any DocumentFetcher, policy: Policy = Policy(maxAge: 30 * 60)) {
+    public init(url: String = ReporterKeys.gitHubURL, fetcher: any DocumentFetcher, policy: Policy = ReporterKeys.defaultPolicy) {
         self.url = url
         self.fetcher = fetcher
         self.policy = policy
