@@ -124,7 +124,7 @@ let package = Package(
         .target(
             name: "MacaroonTrustedPublishing",
             dependencies: [
-                "MacaroonTokens", "Macaroons", "MacaroonHTTPFetch",
+                "MacaroonTokens", "Macaroons", "MacaroonHTTPFetch", "_MacaroonInternals",
                 .product(name: "JWTKit", package: "jwt-kit", condition: .when(traits: ["TrustedPublishing"])),
             ]
         ),
@@ -133,7 +133,7 @@ let package = Package(
         .target(
             name: "MacaroonLeakReports",
             dependencies: [
-                "MacaroonTokens", "Macaroons", "MacaroonHTTPFetch",
+                "MacaroonTokens", "Macaroons", "MacaroonHTTPFetch", "_MacaroonInternals",
                 .product(name: "Crypto", package: "swift-crypto", condition: .when(traits: ["LeakReports"])),
             ]
         ),
@@ -203,6 +203,12 @@ let package = Package(
             dependencies: ["Macaroons", "_MacaroonInternals"],
             path: "Tests/Support"
         ),
+        // An in-memory DocumentFetcher shared by the trusted-publishing and leak-report tests.
+        .target(
+            name: "MacaroonFetchTestSupport",
+            dependencies: ["MacaroonHTTPFetch"],
+            path: "Tests/FetchSupport"
+        ),
         // The conformance suite every TokenStore backend runs (see Tests/TokenStoreConformance).
         .target(
             name: "TokenStoreConformance",
@@ -238,7 +244,7 @@ let package = Package(
         .testTarget(
             name: "MacaroonTrustedPublishingTests",
             dependencies: [
-                "MacaroonTrustedPublishing", "MacaroonTokens", "Macaroons", "MacaroonHTTPFetch",
+                "MacaroonTrustedPublishing", "MacaroonTokens", "Macaroons", "MacaroonHTTPFetch", "MacaroonFetchTestSupport",
                 .product(name: "JWTKit", package: "jwt-kit", condition: .when(traits: ["TrustedPublishing"])),
                 .product(name: "CryptoExtras", package: "swift-crypto", condition: .when(traits: ["TrustedPublishing"])),
             ]
@@ -246,7 +252,7 @@ let package = Package(
         .testTarget(
             name: "MacaroonLeakReportsTests",
             dependencies: [
-                "MacaroonLeakReports", "MacaroonTokens", "Macaroons", "MacaroonHTTPFetch",
+                "MacaroonLeakReports", "MacaroonTokens", "Macaroons", "MacaroonHTTPFetch", "MacaroonFetchTestSupport",
                 .product(name: "Crypto", package: "swift-crypto", condition: .when(traits: ["LeakReports"])),
             ]
         ),

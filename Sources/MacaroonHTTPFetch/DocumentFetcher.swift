@@ -33,22 +33,43 @@ public struct DocumentFetchError: Error, Sendable, CustomStringConvertible {
 public struct AsyncHTTPDocumentFetcher: DocumentFetcher {
     /// The client (owned by the caller, who shuts it down).
     public let client: HTTPClient
-    /// How long one fetch may take, connection and body included.
-    public let timeout: TimeAmount
+    /// How long one fetch may take, from the connection to the last byte of the body.
+    public let timeout: Duration
 
     /// A fetcher on `client` (by default the process-wide shared client).
-    public init(client: HTTPClient = .shared, timeout: TimeAmount = .seconds(5)) {
+    public init(client: HTTPClient = .shared, timeout: Duration = .seconds(5)) {
         self.client = client
         self.timeout = timeout
     }
 
+    /// The body, or ``DocumentFetchError`` once ``timeout`` has passed. async-http-client's
+    /// own deadline ends with the response head, and its read timeout restarts with every
+    /// byte: a server trickling its body would otherwise hold the fetch (and every
+    /// request waiting for these keys) for as long as it likes.
     public func fetch(_ url: String, maxBytes: Int) async throws -> [UInt8] {
+        let (client, timeout) = (self.client, self.timeout)
+        return try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
+            group.addTask { try await Self.get(url, maxBytes: maxBytes, client: client, timeout: timeout) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let body = first else {
+                throw DocumentFetchError("GET \(url) took longer than \(timeout)")
+            }
+            return body
+        }
+    }
+
+    private static func get(_ url: String, maxBytes: Int, client: HTTPClient, timeout: Duration) async throws -> [UInt8] {
         var request = HTTPClientRequest(url: url)
         request.method = .GET
         request.headers.add(name: "Accept", value: "application/json")
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(request, timeout: timeout)
+            let (seconds, attoseconds) = timeout.components
+            response = try await client.execute(request, timeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
         } catch {
             throw DocumentFetchError("GET \(url) failed: \(error)")
         }

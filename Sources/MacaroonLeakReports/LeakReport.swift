@@ -1,5 +1,6 @@
 #if LeakReports
 import Foundation
+import _MacaroonInternals
 
 /// One token a reporter found in public: GitHub's secret-scanning format,
 /// `{"token": …, "type": …, "url": …, "source": …}`.
@@ -21,8 +22,11 @@ public struct LeakReport: Sendable, Hashable, CustomStringConvertible {
         self.source = source
     }
 
-    /// The type, URL and source; never the token.
-    public var description: String { "LeakReport(type: \(type), url: \(url), source: \(source ?? "-"), token: <redacted>)" }
+    /// The type, URL and source, escaped and capped (the reporter copied them from strangers' files); never the token.
+    public var description: String {
+        "LeakReport(type: \(Printable.text(type)), url: \(Printable.text(url, limit: 200)), "
+            + "source: \(source.map { Printable.text($0) } ?? "-"), token: <redacted>)"
+    }
 
     /// The limits a report body must keep.
     public struct Limits: Sendable {

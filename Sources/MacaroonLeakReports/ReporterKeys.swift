@@ -8,25 +8,11 @@ import MacaroonHTTPFetch
 /// in GitHub's shape, `{"public_keys": [{"key_identifier", "key" (PEM), "is_current"}]}`,
 /// and cached.
 ///
-/// The cache lives ``Policy/cacheTime`` (Warehouse: 30 minutes); an unknown key
-/// id fetches again, at most once per ``Policy/refreshFloor``.
+/// The cache lives ``KeyCachePolicy/maxAge`` (Warehouse: 30 minutes); an unknown key
+/// id fetches again, at most once per ``KeyCachePolicy/refreshFloor`` (see ``defaultPolicy``).
 public actor ReporterKeys {
-    /// How keys are fetched and kept.
-    public struct Policy: Sendable {
-        /// How long fetched keys are used, seconds.
-        public var cacheTime: Int64
-        /// The shortest time between two fetches, seconds.
-        public var refreshFloor: Int64
-        /// The longest keys document accepted, bytes.
-        public var maxDocumentBytes: Int
-
-        /// A policy.
-        public init(cacheTime: Int64 = 30 * 60, refreshFloor: Int64 = 60, maxDocumentBytes: Int = 256 * 1024) {
-            self.cacheTime = cacheTime
-            self.refreshFloor = refreshFloor
-            self.maxDocumentBytes = maxDocumentBytes
-        }
-    }
+    /// How keys are fetched and kept; ``KeyCachePolicy/maxAge`` is how long fetched keys are used.
+    public typealias Policy = KeyCachePolicy
 
     /// GitHub's keys URL for secret-scanning partners.
     public static let gitHubURL = "https://api.github.com/meta/public_keys/secret_scanning"
@@ -40,8 +26,15 @@ public actor ReporterKeys {
     private var lastAttempt: Int64 = .min
     private var refreshing: Task<Result<[String: P256.Signing.PublicKey], any Error>, Never>?
 
+    /// The default policy: keys used 30 minutes (Warehouse's time), and an unknown key id
+    /// fetches again at most every 10 minutes. GitHub's keys URL is on api.github.com, which
+    /// answers 60 unauthenticated requests an hour: with a one-minute floor, a stream of
+    /// made-up key ids would spend that budget, the regular refetches would fail, and
+    /// GitHub's own reports would be refused once the cached keys grew too old.
+    public static let defaultPolicy = Policy(refreshFloor: 10 * 60, maxAge: 30 * 60)
+
     /// Keys fetched from `url` with `fetcher`.
-    public init(url: String = ReporterKeys.gitHubURL, fetcher: any DocumentFetcher, policy: Policy = Policy()) {
+    public init(url: String = ReporterKeys.gitHubURL, fetcher: any DocumentFetcher, policy: Policy = ReporterKeys.defaultPolicy) {
         self.url = url
         self.fetcher = fetcher
         self.policy = policy
@@ -52,7 +45,7 @@ public actor ReporterKeys {
     /// - Throws: ``DocumentFetchError`` when the keys are needed and cannot be fetched
     ///   (an operational failure: answer 503 so that the reporter retries).
     public func key(id: String, now: Int64) async throws -> P256.Signing.PublicKey? {
-        let fresh = fetchedAt != .min && now - fetchedAt < policy.cacheTime
+        let fresh = fetchedAt != .min && now - fetchedAt < policy.maxAge
         if fresh, let key = keys[id] { return key }
         // Stale keys, or an unknown id: fetch, unless we did within the floor.
         if refreshing != nil || lastAttempt == .min || now - lastAttempt >= policy.refreshFloor {
@@ -86,14 +79,27 @@ public actor ReporterKeys {
             fetchedAt = now
         case .failure(let error):
             // Keep serving the keys we have, if any are still fresh enough to trust.
-            if keys.isEmpty || now - fetchedAt >= policy.cacheTime * 2 { throw error }
+            if keys.isEmpty || now - fetchedAt >= policy.maxAge * 2 { throw error }
         }
     }
 
     private struct Document: Decodable {
+        /// One entry, read leniently: an entry with fields missing or of other types is
+        /// skipped rather than spoiling the whole document.
         struct Key: Decodable {
-            let key_identifier: String
-            let key: String
+            let identifier: String?
+            let pem: String?
+
+            enum CodingKeys: String, CodingKey {
+                case identifier = "key_identifier"
+                case pem = "key"
+            }
+
+            init(from decoder: any Decoder) throws {
+                let container = try? decoder.container(keyedBy: CodingKeys.self)
+                identifier = try? container?.decode(String.self, forKey: .identifier)
+                pem = try? container?.decode(String.self, forKey: .pem)
+            }
         }
         let public_keys: [Key]
     }
@@ -108,7 +114,11 @@ public actor ReporterKeys {
         }
         var keys: [String: P256.Signing.PublicKey] = [:]
         for entry in document.public_keys {
-            if let key = try? P256.Signing.PublicKey(pemRepresentation: entry.key) { keys[entry.key_identifier] = key }
+            // The first key of an identifier counts.
+            guard let identifier = entry.identifier, !identifier.isEmpty, keys[identifier] == nil, let pem = entry.pem,
+                  let key = try? P256.Signing.PublicKey(pemRepresentation: pem)
+            else { continue }
+            keys[identifier] = key
         }
         guard !keys.isEmpty else { throw DocumentFetchError("the keys at \(url) hold no P-256 public key") }
         return keys

@@ -13,20 +13,24 @@ public struct ExchangeResponse: Sendable, CustomStringConvertible {
     public let minted: TokenInfo?
     /// The errors of a refusal, as in ``body``.
     public let errors: [ExchangeError]
+    /// For the log only, never sent: why the ID token failed verification, which the
+    /// client is told only as "malformed or invalid token" (no token text in it; claims escaped).
+    public let logReason: String?
 
-    init(status: Int, json: [String: Any], minted: TokenInfo? = nil, errors: [ExchangeError] = []) {
+    init(status: Int, json: [String: Any], minted: TokenInfo? = nil, errors: [ExchangeError] = [], logReason: String? = nil) {
         self.status = status
         self.body = Array((try? JSONSerialization.data(withJSONObject: json, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8))
         self.minted = minted
         self.errors = errors
+        self.logReason = logReason
     }
 
     /// A refusal in Warehouse's shape: status 422, `{"message": …, "errors": [{"code", "description"}]}`.
-    static func refused(_ message: String, _ errors: [ExchangeError]) -> ExchangeResponse {
+    static func refused(_ message: String, _ errors: [ExchangeError], logReason: String? = nil) -> ExchangeResponse {
         ExchangeResponse(
             status: 422,
             json: ["message": message, "errors": errors.map { ["code": $0.code, "description": $0.description] }],
-            errors: errors)
+            errors: errors, logReason: logReason)
     }
 
     /// The status and error codes; never the body (it may hold a token).

@@ -1,4 +1,6 @@
 #if TrustedPublishing
+import _MacaroonInternals
+
 /// A GitHub Actions workflow registered as the trusted publisher of projects:
 /// Warehouse's `GitHubPublisher`.
 ///
@@ -42,7 +44,7 @@ public struct GitHubPublisher: Sendable, Hashable {
     public var sub: String { "repo:" + repository }
 
     /// The claims a GitHub ID token must carry (besides the registered ones).
-    static let requiredClaims = ["sub", "repository", "repository_owner", "repository_owner_id", "job_workflow_ref", "ref", "sha"]
+    static let requiredClaims = ["sub", "repository", "repository_owner", "repository_owner_id", "job_workflow_ref", "jti", "ref", "sha"]
 
     /// Checks the claims against this publisher as Warehouse's `verify_claims` does,
     /// in its order and with its messages.
@@ -84,47 +86,65 @@ public struct GitHubPublisher: Sendable, Hashable {
         let expected = Set(refs.map { jobWorkflowRef + "@" + $0 })
         guard expected.contains(where: { ClaimText.equal($0, claimed) }) else {
             let list = expected.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-                .map { "'" + Printable.capped($0, limit: 200) + "'" }.joined(separator: ", ")
+                .map { Printable.text($0, limit: 200) }.joined(separator: ", ")
             throw PublisherMismatch(
-                "The job_workflow_ref claim does not match, expecting one of [\(list)], got '\(Printable.capped(claimed, limit: 200))'")
+                "The job_workflow_ref claim does not match, expecting one of [\(list)], got \(Printable.text(claimed, limit: 200))")
         }
     }
 
     /// Finds the publisher for the claims among `candidates` (those registered for the
-    /// claimed repository) with Warehouse's two lookup strategies: first one with the
-    /// claimed environment, then one with none; the owner, name and owner id exactly
-    /// equal, and the workflow file name a prefix of the claimed workflow path. Then
-    /// verifies the claims against it.
+    /// claimed repository) as Warehouse's `lookup_by_claims` does, then verifies the
+    /// claims against it: the required claims present; the workflow file name taken
+    /// from `job_workflow_ref` (``workflowFilename(in:)``); among the publishers with
+    /// exactly the claimed owner, name, owner id and that file name, the one of the
+    /// claimed environment (lowercased), else the one without an environment.
     public static func find(for claims: IDTokenClaims, among candidates: [GitHubPublisher]) throws(PublisherMismatch) -> GitHubPublisher {
-        for name in ["repository", "repository_owner_id", "job_workflow_ref"] where claims[name] == nil {
+        for name in requiredClaims where claims[name] == nil {
             throw PublisherMismatch("Missing claim '\(name)'")
         }
+        let notFound = PublisherMismatch("Publisher with matching claims was not found")
         let repository = claims["repository"]!
-        guard let slash = repository.utf8.firstIndex(of: UInt8(ascii: "/")) else {
-            throw PublisherMismatch("All lookup strategies exhausted")
+        guard let slash = repository.utf8.firstIndex(of: UInt8(ascii: "/")) else { throw notFound }
+        let owner = repository[..<slash], name = repository[repository.utf8.index(after: slash)...]
+        guard let filename = workflowFilename(in: claims["job_workflow_ref"]!) else {
+            throw PublisherMismatch("Could not job extract workflow filename from OIDC claims")
         }
-        let owner = String(repository[..<slash]), name = String(repository[repository.index(after: slash)...])
-        let jobWorkflowRef = claims["job_workflow_ref"]!
-        let workflowPrefix = repository + "/.github/workflows/"
-        let workflowRef = jobWorkflowRef.utf8.starts(with: workflowPrefix.utf8)
-            ? String(decoding: jobWorkflowRef.utf8.dropFirst(workflowPrefix.utf8.count), as: UTF8.self) : jobWorkflowRef
         let ownerID = claims["repository_owner_id"]!
-        let base = candidates.filter {
+        let matching = candidates.filter {
             ClaimText.equal($0.repositoryName, name) && ClaimText.equal($0.repositoryOwner, owner)
-                && ClaimText.equal($0.repositoryOwnerID, ownerID) && workflowRef.utf8.starts(with: $0.workflowFilename.utf8)
+                && ClaimText.equal($0.repositoryOwnerID, ownerID) && ClaimText.equal($0.workflowFilename, filename)
         }
-        var strategies: [String] = []
-        if let environment = claims["environment"], !environment.isEmpty { strategies.append(environment.lowercased()) }
-        strategies.append("")
-        for environment in strategies {
-            let found = base.filter { ClaimText.equal($0.environment, environment) }
-            // Warehouse's unique constraint leaves one; with prefixes of each other, prefer the exact file.
-            guard let publisher = found.first(where: { workflowRef.utf8.starts(with: ($0.workflowFilename + "@").utf8) }) ?? found.first
-            else { continue }
-            try publisher.verifyClaims(claims)
-            return publisher
+        var publisher: GitHubPublisher?
+        if let environment = claims["environment"], !environment.isEmpty {
+            publisher = matching.first { ClaimText.equal($0.environment, environment.lowercased()) }
         }
-        throw PublisherMismatch("All lookup strategies exhausted")
+        guard let publisher = publisher ?? matching.first(where: { $0.environment.isEmpty }) else { throw notFound }
+        try publisher.verifyClaims(claims)
+        return publisher
+    }
+
+    /// The workflow file name in a `job_workflow_ref` (`OWNER/REPO/.github/workflows/FILE@REF`),
+    /// as Warehouse's `_extract_workflow_filename` finds it: the first match of
+    /// `[^/]+\.(yml|yaml)(?=@)`, so the longest run of non-`/` bytes ending in `.yml` or
+    /// `.yaml` right before an `@`, in the first `/`-separated segment that has one.
+    /// A file name may hold `@` (`a@b.yml@refs/heads/main` names `a@b.yml`). Case-sensitive.
+    public static func workflowFilename(in jobWorkflowRef: String) -> String? {
+        let bytes = Array(jobWorkflowRef.utf8)
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.count
+            // The longest match first, as the greedy `[^/]+` backtracks from the segment's end.
+            for at in stride(from: end - 1, to: start, by: -1) where bytes[at] == UInt8(ascii: "@") {
+                let name = bytes[start..<at]
+                if (name.count > 4 && name.suffix(4).elementsEqual(".yml".utf8))
+                    || (name.count > 5 && name.suffix(5).elementsEqual(".yaml".utf8)) {
+                    // Cut at ASCII bytes: still UTF-8.
+                    return String(decoding: name, as: UTF8.self)
+                }
+            }
+            start = end + 1
+        }
+        return nil
     }
 }
 

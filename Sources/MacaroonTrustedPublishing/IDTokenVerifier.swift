@@ -1,6 +1,7 @@
 #if TrustedPublishing
 import Foundation
 import JWTKit
+import _MacaroonInternals
 
 /// Why an ID token was refused. For logs: the client is told only
 /// "malformed or invalid token", as Warehouse does.
@@ -17,7 +18,7 @@ public struct IDTokenError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Verifies OIDC ID tokens (JWTs) as Warehouse does: an RS256 signature by a
-/// key of the issuer named in the token (looked up by `kid`); `iss` equal to the
+/// key of the issuer named in the token (looked up by `kid`), no `crit` header; `iss` equal to the
 /// issuer; `aud` one string equal to our audience; `exp`, `iat` required and,
 /// with `nbf` when present, checked with a leeway.
 public struct IDTokenVerifier: Sendable {
@@ -57,9 +58,11 @@ public struct IDTokenVerifier: Sendable {
               let header = try? JSONSerialization.jsonObject(with: headerBytes) as? [String: Any]
         else { return .failure(IDTokenError("not a JWT")) }
         guard header["alg"] as? String == "RS256" else { return .failure(IDTokenError("the algorithm is not RS256")) }
+        // RFC 7515 4.1.11: extensions named critical must be understood; we understand none.
+        guard header["crit"] == nil else { return .failure(IDTokenError("the header has a crit parameter")) }
         guard let kid = header["kid"] as? String, !kid.isEmpty else { return .failure(IDTokenError("the header has no kid")) }
         guard let keys = await keySets.collection(for: issuer, kid: kid, now: now) else {
-            return .failure(IDTokenError("issuer \(issuer.url) has no key \(Printable.capped(kid))"))
+            return .failure(IDTokenError("issuer \(issuer.url) has no key \(Printable.text(kid))"))
         }
         let claims: IDTokenClaims
         do {
@@ -88,18 +91,4 @@ public struct IDTokenVerifier: Sendable {
     }
 }
 
-/// Attacker-supplied text made safe to echo: control characters escaped, length capped.
-enum Printable {
-    static func capped(_ text: String, limit: Int = 100) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars.prefix(limit) {
-            if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "'" || scalar == "\\" {
-                result += scalar.escaped(asASCII: true)
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return text.unicodeScalars.count > limit ? result + "…" : result
-    }
-}
 #endif

@@ -12,27 +12,13 @@ import MacaroonHTTPFetch
 /// concurrent refreshes of one issuer share one fetch. A failed or empty fetch
 /// keeps the keys cached before it.
 public actor IssuerKeySets {
-    /// How keys are fetched and kept.
-    public struct Policy: Sendable {
-        /// The shortest time between two fetches for one issuer, seconds.
-        public var refreshFloor: Int64
-        /// Keys older than this are fetched again before use (kept if the fetch fails), seconds.
-        public var maxAge: Int64
-        /// The longest configuration or key-set document accepted, bytes.
-        public var maxDocumentBytes: Int
+    /// How keys are fetched and kept (Warehouse: a one-minute floor).
+    public typealias Policy = KeyCachePolicy
 
-        /// A policy; the defaults are Warehouse's one-minute floor, and an hour's age.
-        public init(refreshFloor: Int64 = 60, maxAge: Int64 = 3600, maxDocumentBytes: Int = 256 * 1024) {
-            self.refreshFloor = refreshFloor
-            self.maxAge = maxAge
-            self.maxDocumentBytes = maxDocumentBytes
-        }
-    }
-
-    /// The keys of one issuer, as last fetched.
+    /// The keys of one issuer, as last fetched: for each `kid`, a collection holding
+    /// that one key as an RS256 verifier.
     struct KeySet {
-        var kids: Set<String> = []
-        var collection = JWTKeyCollection()
+        var keys: [String: JWTKeyCollection] = [:]
         var fetchedAt: Int64 = .min
         var lastAttempt: Int64 = .min
     }
@@ -53,23 +39,22 @@ public actor IssuerKeySets {
         self.onFetchFailure = onFetchFailure
     }
 
-    /// A key collection holding the issuer's key `kid`, or `nil` when the issuer has no such key
-    /// (after a refresh, if the floor allowed one).
+    /// A key collection holding exactly the issuer's key `kid`, as an RS256 verifier,
+    /// or `nil` when the issuer has no such key (after a refresh, if the floor allowed one).
     ///
-    /// The collection may hold the issuer's other keys too; callers verify only
-    /// tokens whose `kid` this returned a collection for, so jwt-kit never falls
-    /// back to a default key.
+    /// One key and one algorithm, fixed here: whatever jwt-kit reads from the token's
+    /// header (its JSON parser may read a duplicated `kid` or `alg` differently from
+    /// ours), it can verify with nothing else.
     func collection(for issuer: OIDCIssuer, kid: String, now: Int64) async -> JWTKeyCollection? {
         let current = sets[issuer.url]
         let stale = current.map { $0.fetchedAt == .min || now - $0.fetchedAt >= policy.maxAge } ?? true
-        if let current, current.kids.contains(kid), !stale { return current.collection }
+        if let current, let key = current.keys[kid], !stale { return key }
         if let running = refreshing[issuer.url] {
             await running.value
         } else if current.map({ $0.lastAttempt == .min || now - $0.lastAttempt >= policy.refreshFloor }) ?? true {
             await refresh(issuer, now: now)
         }
-        guard let set = sets[issuer.url], set.kids.contains(kid) else { return nil }
-        return set.collection
+        return sets[issuer.url]?.keys[kid]
     }
 
     /// Fetches the issuer's keys; callers arriving meanwhile await the same fetch.
@@ -78,7 +63,7 @@ public actor IssuerKeySets {
         let fetcher = self.fetcher
         let maxBytes = policy.maxDocumentBytes
         let task = Task {
-            let result: Result<(Set<String>, JWTKeyCollection), any Error>
+            let result: Result<[String: JWTKeyCollection], any Error>
             do {
                 result = .success(try await Self.fetchKeys(of: issuer, fetcher: fetcher, maxBytes: maxBytes))
             } catch {
@@ -90,11 +75,11 @@ public actor IssuerKeySets {
         await task.value
     }
 
-    private func finishRefresh(_ issuer: OIDCIssuer, result: Result<(Set<String>, JWTKeyCollection), any Error>, now: Int64) {
+    private func finishRefresh(_ issuer: OIDCIssuer, result: Result<[String: JWTKeyCollection], any Error>, now: Int64) {
         refreshing[issuer.url] = nil
         switch result {
-        case .success(let (kids, collection)):
-            sets[issuer.url] = KeySet(kids: kids, collection: collection, fetchedAt: now, lastAttempt: now)
+        case .success(let keys):
+            sets[issuer.url] = KeySet(keys: keys, fetchedAt: now, lastAttempt: now)
         case .failure(let error):
             onFetchFailure("fetching the keys of OIDC issuer \(issuer.url) failed: \(error)")
         }
@@ -106,7 +91,7 @@ public actor IssuerKeySets {
 
     private static func fetchKeys(
         of issuer: OIDCIssuer, fetcher: any DocumentFetcher, maxBytes: Int
-    ) async throws -> (Set<String>, JWTKeyCollection) {
+    ) async throws -> [String: JWTKeyCollection] {
         let jwksURL: String
         if let configured = issuer.jwksURL {
             jwksURL = configured
@@ -120,26 +105,58 @@ public actor IssuerKeySets {
             }
         }
         let document = try await fetcher.fetch(jwksURL, maxBytes: maxBytes)
-        let jwks: JWKS
+        let entries: [KeyEntry]
         do {
-            jwks = try JSONDecoder().decode(JWKS.self, from: Data(document))
+            entries = try JSONDecoder().decode(KeySetDocument.self, from: Data(document)).keys
         } catch {
             throw DocumentFetchError("the key set at \(jwksURL) is not a JWKS")
         }
-        let collection = JWTKeyCollection()
-        var kids: Set<String> = []
-        for jwk in jwks.keys {
-            // Only RSA keys with an id: the tokens we accept are RS256.
-            guard jwk.keyType == .rsa, let kid = jwk.keyIdentifier?.string else { continue }
-            do {
-                try await collection.add(jwk: jwk)
-                kids.insert(kid)
-            } catch {
-                continue
-            }
+        var keys: [String: JWTKeyCollection] = [:]
+        for entry in entries {
+            // The first key of a kid counts (a set repeating one is the issuer's mistake).
+            guard let found = entry.rs256Key, keys[found.kid] == nil else { continue }
+            keys[found.kid] = await JWTKeyCollection().add(rsa: found.key, digestAlgorithm: .sha256, kid: JWKIdentifier(string: found.kid))
         }
-        guard !kids.isEmpty else { throw DocumentFetchError("the key set at \(jwksURL) has no usable RSA key") }
-        return (kids, collection)
+        guard !keys.isEmpty else { throw DocumentFetchError("the key set at \(jwksURL) has no usable RSA key") }
+        return keys
+    }
+
+    /// A JWKS: `{"keys": [...]}`.
+    private struct KeySetDocument: Decodable {
+        let keys: [KeyEntry]
+    }
+
+    /// One entry of a JWKS, read leniently: an entry of another kind, with other
+    /// fields or fields of other types, is skipped rather than spoiling the set.
+    private struct KeyEntry: Decodable {
+        let fields: [String: String]
+
+        struct Name: CodingKey {
+            let stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        init(from decoder: any Decoder) throws {
+            var fields: [String: String] = [:]
+            if let container = try? decoder.container(keyedBy: Name.self) {
+                for name in ["kty", "kid", "alg", "use", "n", "e"] {
+                    if let value = try? container.decode(String.self, forKey: Name(stringValue: name)) { fields[name] = value }
+                }
+            }
+            self.fields = fields
+        }
+
+        /// The key, when this is an RSA signing key with a non-empty `kid`, for RS256
+        /// (`alg` absent or `RS256`, `use` absent or `sig`), of at least 2048 bits.
+        var rs256Key: (kid: String, key: Insecure.RSA.PublicKey)? {
+            guard fields["kty"] == "RSA", let kid = fields["kid"], !kid.isEmpty, [nil, "RS256"].contains(fields["alg"]),
+                  [nil, "sig"].contains(fields["use"]), let n = fields["n"], let e = fields["e"],
+                  let key = try? Insecure.RSA.PublicKey(modulus: n, exponent: e)
+            else { return nil }
+            return (kid, key)
+        }
     }
 }
 #endif

@@ -77,7 +77,10 @@ public struct TrustedPublishingExchange: Sendable {
         let claims: IDTokenClaims
         switch await verifier.verify(jwt, issuer: issuer, now: now) {
         case .success(let verified): claims = verified
-        case .failure: return refuse("invalid-token", "malformed or invalid token")
+        case .failure(let error):
+            return .refused(
+                "Token request failed", [ExchangeError(code: "invalid-token", description: "malformed or invalid token")],
+                logReason: error.reason)
         }
         let publisher: GitHubPublisher
         do {
@@ -111,8 +114,8 @@ public struct TrustedPublishingExchange: Sendable {
 
     /// `POST /_/oidc/burn-token` with `{"token": "pypi-…"}` (uv sends it after publishing).
     ///
-    /// Revokes the token if it is one this exchange minted (owned by a trusted
-    /// publisher), its signature verifies, and it is the token as minted, not a copy
+    /// Revokes the token if its signature verifies, it is one this exchange minted
+    /// (owned by a trusted publisher), and it is the token as minted, not a copy
     /// restricted further: only its own bearer can burn it. Answers `{"success": true}`
     /// or a 422 refusal.
     public func burnToken(body: [UInt8]) async throws -> ExchangeResponse {
@@ -125,12 +128,14 @@ public struct TrustedPublishingExchange: Sendable {
         guard let token = try? ServiceToken(parsing: text, expectedPrefix: prefix), let identifier = token.identifier,
               let record = try await store.token(id: identifier)
         else { return refuse("invalid-token", "unknown or revoked token") }
+        // The signature first: a made-up token with a known identifier learns nothing about its owner.
+        guard let verified = try? token.macaroon.verifySignature(key: record.rootKey) else {
+            return refuse("invalid-token", "unknown or revoked token")
+        }
         guard case .trustedPublisher = record.owner else {
             return refuse("invalid-token", "only tokens minted by trusted publishing can be burned")
         }
-        guard let verified = try? token.macaroon.verifySignature(key: record.rootKey),
-              Self.hasExactly(record.caveats, verified.root)
-        else { return refuse("invalid-token", "unknown or revoked token") }
+        guard Self.hasExactly(record.caveats, verified.root) else { return refuse("invalid-token", "unknown or revoked token") }
         do {
             try await store.delete(id: identifier, ownedBy: record.owner)
         } catch where error.code == .notFound {
@@ -142,11 +147,12 @@ public struct TrustedPublishingExchange: Sendable {
     private func findPublisher(_ claims: IDTokenClaims, issuer: OIDCIssuer) async throws -> GitHubPublisher {
         switch issuer.kind {
         case .gitHubActions:
-            guard let repository = claims["repository"], let slash = repository.firstIndex(of: "/") else {
+            // Split as `find` splits: at the first `/` byte (a `Character` search misses a `/` with combining marks).
+            guard let repository = claims["repository"], let slash = repository.utf8.firstIndex(of: UInt8(ascii: "/")) else {
                 return try GitHubPublisher.find(for: claims, among: [])
             }
             let candidates = try await directory.gitHubPublishers(
-                repositoryOwner: String(repository[..<slash]), repositoryName: String(repository[repository.index(after: slash)...]))
+                repositoryOwner: String(repository[..<slash]), repositoryName: String(repository[repository.utf8.index(after: slash)...]))
             return try GitHubPublisher.find(for: claims, among: candidates)
         }
     }

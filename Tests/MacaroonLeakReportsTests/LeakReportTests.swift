@@ -1,37 +1,11 @@
 #if LeakReports
 import Crypto
 import Foundation
+import MacaroonFetchTestSupport
 import MacaroonHTTPFetch
 import MacaroonLeakReports
 import MacaroonTokens
 import Testing
-
-/// Serves documents from memory and counts the fetches.
-final class MemoryFetcher: DocumentFetcher, @unchecked Sendable {
-    private let lock = NSLock()
-    private var documents: [String: [UInt8]]
-    private var counts: [String: Int] = [:]
-
-    init(_ documents: [String: [UInt8]]) {
-        self.documents = documents
-    }
-
-    func set(_ url: String, _ bytes: [UInt8]?) {
-        lock.withLock { documents[url] = bytes }
-    }
-
-    func count(_ url: String) -> Int {
-        lock.withLock { counts[url, default: 0] }
-    }
-
-    func fetch(_ url: String, maxBytes: Int) async throws -> [UInt8] {
-        try lock.withLock {
-            counts[url, default: 0] += 1
-            guard let bytes = documents[url] else { throw DocumentFetchError("GET \(url) answered 404") }
-            return bytes
-        }
-    }
-}
 
 /// Records revocation events.
 final class RecordingHook: LeakedTokenHook, @unchecked Sendable {
@@ -169,15 +143,19 @@ struct TestReporter {
         #expect(try await keys.key(id: reporter.keyID, now: now) != nil)
         #expect(try await keys.key(id: reporter.keyID, now: now + 100) != nil)
         #expect(fetcher.count(TestReporter.keysURL) == 1)
-        #expect(try await keys.key(id: "unknown", now: now + 100) == nil)
-        #expect(try await keys.key(id: "unknown", now: now + 101) == nil)
+        // Made-up ids: one fetch per ten minutes at most (api.github.com allows 60 an hour).
+        for second in stride(from: Int64(101), to: 600, by: 7) {
+            #expect(try await keys.key(id: "unknown-\(second)", now: now + second) == nil)
+        }
+        #expect(fetcher.count(TestReporter.keysURL) == 1)
+        #expect(try await keys.key(id: "unknown", now: now + 600) == nil)
         #expect(fetcher.count(TestReporter.keysURL) == 2)
         // Rotated: the new key is fetched after the floor; the cache expires after 30 minutes.
         let rotated = TestReporter()
         fetcher.set(TestReporter.keysURL, rotated.keysDocument)
-        #expect(try await keys.key(id: rotated.keyID, now: now + 161) != nil)
+        #expect(try await keys.key(id: rotated.keyID, now: now + 1200) != nil)
         #expect(fetcher.count(TestReporter.keysURL) == 3)
-        #expect(try await keys.key(id: reporter.keyID, now: now + 162) == nil)
+        #expect(try await keys.key(id: reporter.keyID, now: now + 1201) == nil)
     }
 
     @Test func unreachableKeysAreAnOperationalFailure() async throws {
@@ -188,12 +166,32 @@ struct TestReporter {
         await #expect(throws: DocumentFetchError.self) { try await malformed.key(id: "k", now: now) }
     }
 
+    @Test func oddEntriesOfTheKeysDocumentAreSkipped() async throws {
+        let rsaPEM = "-----BEGIN PUBLIC KEY-----\nMFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf\n9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQ==\n-----END PUBLIC KEY-----"
+        let entries: [[String: Any]] = [
+            ["key_identifier": 7, "key": reporter.key.publicKey.pemRepresentation],
+            ["key": reporter.key.publicKey.pemRepresentation],
+            ["key_identifier": "rsa", "key": rsaPEM],
+            ["key_identifier": "garbage", "key": "-----BEGIN PUBLIC KEY-----\n!!!\n-----END PUBLIC KEY-----"],
+            ["key_identifier": reporter.keyID, "key": reporter.key.publicKey.pemRepresentation, "is_current": true],
+        ]
+        let document = Array(try JSONSerialization.data(withJSONObject: ["public_keys": entries]))
+        let keys = ReporterKeys(url: TestReporter.keysURL, fetcher: MemoryFetcher([TestReporter.keysURL: document]))
+        #expect(try await keys.key(id: reporter.keyID, now: now) != nil)
+        #expect(try await keys.key(id: "rsa", now: now) == nil)
+    }
+
     @Test func parsingKeepsWellFormedEntriesWithinLimits() throws {
         let body = Array(#"[{"token":"pypi-a","type":"t","url":"u","source":"s"},{"token":"pypi-b","type":"t","url":"u"},7]"#.utf8)
         let (entries, skipped) = try LeakReport.parse(body)
         #expect(entries == [LeakReport(token: "pypi-a", type: "t", url: "u", source: "s"), LeakReport(token: "pypi-b", type: "t", url: "u")])
         #expect(skipped == 1)
         #expect(!"\(entries[0])".contains("pypi-a"))
+        // The URL is copied from a stranger's file: escaped and capped when described.
+        let hostile = LeakReport(token: "pypi-c", type: "t\n", url: "https://x/\u{1B}]0;pwned\u{07}\n\u{202E}" + String(repeating: "y", count: 5000))
+        let described = "\(hostile)"
+        #expect(!described.unicodeScalars.contains { [0x0A, 0x07, 0x1B, 0x202E].contains($0.value) }, "\(described)")
+        #expect(described.utf8.count < 400 && !described.contains("pypi-c"))
         let many = Array(("[" + Array(repeating: "1", count: 1001).joined(separator: ",") + "]").utf8)
         #expect(throws: LeakReport.FormatError.self) { try LeakReport.parse(many) }
         let deep = Array((String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000)).utf8)

@@ -75,6 +75,17 @@ import Testing
         }
     }
 
+    @Test func anEchoedClaimHasItsControlAndBidiCharactersEscapedAndIsCapped() throws {
+        // A branch name is the pusher's choice; git allows U+202E (right-to-left override) and ESC in it.
+        let ref = "refs/heads/\u{202E}lmy.esaeler\u{1B}]0;pwned\u{07}" + String(repeating: "x", count: 300)
+        let message = try #require(Self.mismatch(Self.claims([
+            "ref": ref, "job_workflow_ref": "octo-org/sampleproject/.github/workflows/release.yml@refs/heads/other",
+        ])))
+        #expect(!message.unicodeScalars.contains { $0.value == 0x202E || $0.value == 0x1B || $0.value == 0x07 })
+        #expect(message.contains("\\u{202E}") && message.contains("\\u{1B}"))
+        #expect(message.utf8.count < 700, "each echoed claim is capped: \(message.utf8.count) bytes")
+    }
+
     @Test func environmentIsOptionalUnlessConfiguredAndComparedWithoutCase() {
         let withEnvironment = GitHubPublisher(
             id: "pub-2", repositoryOwner: "octo-org", repositoryName: "sampleproject", repositoryOwnerID: "4242",
@@ -88,9 +99,11 @@ import Testing
         #expect(Self.mismatch(Self.claims(["environment": "staging"])) == nil)
     }
 
-    @Test(arguments: ["sub", "repository", "repository_owner", "repository_owner_id", "job_workflow_ref", "ref", "sha"])
+    @Test(arguments: ["sub", "repository", "repository_owner", "repository_owner_id", "job_workflow_ref", "jti", "ref", "sha"])
     func missingClaims(_ name: String) {
-        #expect(Self.mismatch(Self.claims([name: String?.none])) == "Missing claim '\(name)'")
+        #expect(throws: PublisherMismatch("Missing claim '\(name)'")) {
+            try GitHubPublisher.find(for: Self.claims([name: String?.none]), among: [Self.publisher])
+        }
     }
 
     @Test func lookupPrefersThePublisherOfTheClaimedEnvironmentThenOneWithout() throws {
@@ -101,13 +114,13 @@ import Testing
         #expect(try GitHubPublisher.find(for: Self.claims(["environment": "Release"]), among: [any, release]).id == "pub-release")
         #expect(try GitHubPublisher.find(for: Self.claims(["environment": "staging"]), among: [any, release]).id == "pub-1")
         #expect(try GitHubPublisher.find(for: Self.claims(), among: [release, any]).id == "pub-1")
-        #expect(throws: PublisherMismatch("All lookup strategies exhausted")) {
+        #expect(throws: PublisherMismatch("Publisher with matching claims was not found")) {
             try GitHubPublisher.find(for: Self.claims(["environment": "staging"]), among: [release])
         }
     }
 
     @Test func lookupNeedsTheExactOwnerNameOwnerIdAndWorkflow() {
-        let exhausted = PublisherMismatch("All lookup strategies exhausted")
+        let exhausted = PublisherMismatch("Publisher with matching claims was not found")
         for claims in [
             Self.claims(["repository": "octo-org/other", "job_workflow_ref": "octo-org/other/.github/workflows/release.yml@refs/heads/main"]),
             Self.claims(["repository_owner_id": "1"]),
@@ -121,10 +134,42 @@ import Testing
         }
     }
 
-    @Test func aWorkflowNamePrefixIsFoundButFailsTheExactCheck() {
-        // Warehouse looks up with LIKE 'file%' and then checks job_workflow_ref exactly.
-        let claims = Self.claims(["job_workflow_ref": "octo-org/sampleproject/.github/workflows/release.yml.bak@refs/heads/main"])
-        #expect(throws: PublisherMismatch.self) { try GitHubPublisher.find(for: claims, among: [Self.publisher]) }
+    @Test(arguments: [
+        ("octo-org/sampleproject/.github/workflows/release.yml@refs/heads/main", "release.yml"),
+        ("octo-org/sampleproject/.github/workflows/release.yaml@refs/tags/v1.0", "release.yaml"),
+        ("octo-org/sampleproject/.github/workflows/rel@se.yml@refs/heads/main", "rel@se.yml"),
+        ("octo-org/sampleproject/.github/workflows/a.yml@b.yml@refs/heads/main", "a.yml@b.yml"),
+        ("octo-org/sampleproject/.github/workflows/release.yml@refs/heads/x.yml@y", "release.yml"),
+        ("octo-org/sampleproject/.github/workflows/release.yml@0123456789abcdef", "release.yml"),
+        ("octo-org/sampleproject/.github/workflows/release.yml.bak@refs/heads/main", nil),
+        ("octo-org/sampleproject/.github/workflows/release.yml", nil),
+        ("octo-org/sampleproject/.github/workflows/Release.YML@refs/heads/main", nil),
+        ("octo-org/sampleproject/.github/workflows/.yml@refs/heads/main", nil),
+        ("", nil),
+    ] as [(String, String?)])
+    func workflowFilenameIsExtractedAsWarehouseDoes(_ ref: String, _ expected: String?) {
+        #expect(GitHubPublisher.workflowFilename(in: ref) == expected)
+    }
+
+    @Test func theLookupComparesTheWholeFileNameNotAPrefix() throws {
+        // A publisher of release.yml in an environment must not shadow the one of
+        // release.yml.x.yml without one (Warehouse looks up the extracted name exactly).
+        let prefix = GitHubPublisher(
+            id: "pub-prefix", repositoryOwner: "octo-org", repositoryName: "sampleproject", repositoryOwnerID: "4242",
+            workflowFilename: "release.yml", environment: "prod", projectIDs: ["p-1"])
+        let exact = GitHubPublisher(
+            id: "pub-exact", repositoryOwner: "octo-org", repositoryName: "sampleproject", repositoryOwnerID: "4242",
+            workflowFilename: "release.yml.x.yml", projectIDs: ["p-2"])
+        let claims = Self.claims([
+            "environment": "prod", "job_workflow_ref": "octo-org/sampleproject/.github/workflows/release.yml.x.yml@refs/heads/main",
+        ])
+        #expect(try GitHubPublisher.find(for: claims, among: [prefix, exact]).id == "pub-exact")
+        #expect(throws: PublisherMismatch("Publisher with matching claims was not found")) {
+            try GitHubPublisher.find(for: claims, among: [prefix])
+        }
+        #expect(throws: PublisherMismatch("Could not job extract workflow filename from OIDC claims")) {
+            try GitHubPublisher.find(for: Self.claims(["job_workflow_ref": "octo-org/sampleproject/.github/workflows/x"]), among: [exact])
+        }
     }
 }
 #endif

@@ -1,5 +1,7 @@
 #if TrustedPublishing
+import CryptoExtras
 import Foundation
+import MacaroonFetchTestSupport
 import MacaroonTrustedPublishing
 import Testing
 
@@ -78,6 +80,50 @@ import Testing
         for garbage in ["", "a.b", "a.b.c.d", String(repeating: "x", count: 20_000), "e30.e30.", "!!!.###.$$$"] {
             await #expect(throws: IDTokenError.self) { try await verifier(fetcher).verify(garbage, issuer: github, now: now).get() }
         }
+    }
+
+    @Test func aDuplicatedAlgCannotMakeAKeyWithoutAlgVerifyAnotherAlgorithm() async throws {
+        // The JWK has no `alg`. Our header parser reads the last `alg` (RS256), jwt-kit's the
+        // first (PS256): a PSS signature must not verify, nor pin the key to PS256 for later tokens.
+        let fetcher = MemoryFetcher([TestIssuer.jwksURL: TestIssuer.jwks([TestIssuer.jwk(of: issuer.rsa, kid: issuer.kid, ["alg": nil])])])
+        let verifier = verifier(fetcher)
+        let pss = try issuer.sign(
+            header: #"{"alg":"PS256","alg":"RS256","kid":"\#(issuer.kid)"}"#, TestIssuer.claims(now: now), pss: true)
+        await #expect(throws: IDTokenError.self) { try await verifier.verify(pss, issuer: github, now: now).get() }
+        let good = try await issuer.sign(TestIssuer.claims(now: now))
+        await #expect(throws: Never.self) { try await verifier.verify(good, issuer: github, now: now).get() }
+    }
+
+    @Test func aCritHeaderIsRefused() async throws {
+        let verifier = verifier(fetcher())
+        let plain = try issuer.sign(header: #"{"alg":"RS256","kid":"\#(issuer.kid)"}"#, TestIssuer.claims(now: now))
+        await #expect(throws: Never.self) { try await verifier.verify(plain, issuer: github, now: now).get() }
+        let critical = try issuer.sign(
+            header: #"{"alg":"RS256","kid":"\#(issuer.kid)","crit":["x-must-understand"],"x-must-understand":1}"#,
+            TestIssuer.claims(now: now))
+        await #expect(throws: IDTokenError.self) { try await verifier.verify(critical, issuer: github, now: now).get() }
+    }
+
+    @Test func oddKeysInTheSetAreSkippedAndTheGoodOnesStillVerify() async throws {
+        let other = TestIssuer(kid: "rs512-key")
+        let small = try _RSA.Signing.PrivateKey(unsafeKeySize: .init(bitCount: 1024))
+        let fetcher = MemoryFetcher([
+            TestIssuer.jwksURL: TestIssuer.jwks([
+                ["kty": "EC", "crv": "P-256", "kid": "ec", "x": "AA", "y": "AA"],
+                ["kty": "oct", "kid": "hmac", "k": "c2VjcmV0"],
+                ["kty": "RSA", "kid": 5, "n": "AA", "e": "AQAB"],
+                ["kty": "RSA", "kid": "enc", "alg": "RSA-OAEP", "use": "enc", "n": "AA", "e": "AQAB"],
+                TestIssuer.jwk(of: other.rsa, kid: "rs512-key", ["alg": "RS512"]),
+                TestIssuer.jwk(of: small, kid: "small"),
+                TestIssuer.jwk(of: issuer.rsa, kid: issuer.kid),
+            ])
+        ])
+        let verifier = verifier(fetcher)
+        let good = try await issuer.sign(TestIssuer.claims(now: now))
+        await #expect(throws: Never.self) { try await verifier.verify(good, issuer: github, now: now).get() }
+        // A key published for RS512 does not verify RS256 tokens.
+        let rs512 = try await other.sign(TestIssuer.claims(now: now))
+        await #expect(throws: IDTokenError.self) { try await verifier.verify(rs512, issuer: github, now: now).get() }
     }
 
     @Test func unknownKeyIdsRefreshTheKeysAtMostOncePerFloor() async throws {

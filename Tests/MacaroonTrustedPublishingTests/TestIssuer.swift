@@ -2,7 +2,6 @@
 import CryptoExtras
 import Foundation
 import JWTKit
-import MacaroonHTTPFetch
 import MacaroonTrustedPublishing
 
 /// An OIDC issuer for tests: an RSA key, its JWKS, and signed GitHub-shaped ID tokens.
@@ -10,6 +9,7 @@ struct TestIssuer: Sendable {
     static let url = OIDCIssuer.gitHubActionsURL
     static let jwksURL = "http://127.0.0.1:1/jwks"
     let kid: String
+    let rsa: _RSA.Signing.PrivateKey
     let key: JWTKit.Insecure.RSA.PrivateKey
     let jwks: [UInt8]
 
@@ -18,15 +18,34 @@ struct TestIssuer: Sendable {
 
     init(kid: String) {
         let privateKey = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
-        let key = try! JWTKit.Insecure.RSA.PrivateKey(backing: privateKey)
         self.kid = kid
-        self.key = key
-        let (modulus, exponent) = try! key.publicKey.getKeyPrimitives()
-        let jwk: [String: Any] = [
+        self.rsa = privateKey
+        self.key = try! JWTKit.Insecure.RSA.PrivateKey(backing: privateKey)
+        self.jwks = Array(try! JSONSerialization.data(withJSONObject: ["keys": [Self.jwk(of: privateKey, kid: kid)]]))
+    }
+
+    /// The public JWK of `key`, as GitHub publishes it (`alg` RS256, `use` sig), or with `fields` changed.
+    static func jwk(of key: _RSA.Signing.PrivateKey, kid: String, _ fields: [String: Any?] = [:]) -> [String: Any] {
+        let primitives = try! key.publicKey.getKeyPrimitives()
+        var jwk: [String: Any] = [
             "kty": "RSA", "alg": "RS256", "use": "sig", "kid": kid,
-            "n": Self.base64URL(modulus), "e": Self.base64URL(exponent),
+            "n": base64URL(primitives.modulus), "e": base64URL(primitives.publicExponent),
         ]
-        self.jwks = Array(try! JSONSerialization.data(withJSONObject: ["keys": [jwk]]))
+        for (name, value) in fields { jwk[name] = value }
+        return jwk
+    }
+
+    /// A JWKS of these entries.
+    static func jwks(_ entries: [[String: Any]]) -> [UInt8] {
+        Array(try! JSONSerialization.data(withJSONObject: ["keys": entries]))
+    }
+
+    /// A JWT with exactly this header text, the claims, and a signature by this key
+    /// (RS256, or PS256 with `pss`), for headers jwt-kit would not write.
+    func sign(header: String, _ claims: [String: ClaimValue], pss: Bool = false) throws -> String {
+        let input = Self.base64URL(Data(header.utf8)) + "." + Self.base64URL(try JSONEncoder().encode(claims))
+        let signature = try rsa.signature(for: Data(input.utf8), padding: pss ? .PSS : .insecurePKCS1v1_5)
+        return input + "." + Self.base64URL(signature.rawRepresentation)
     }
 
     static func base64URL(_ data: Data) -> String {
@@ -95,31 +114,4 @@ struct TestPayload: JWTPayload {
     func verify(using algorithm: some JWTAlgorithm) async throws {}
 }
 
-/// Serves documents from memory and counts the fetches.
-final class MemoryFetcher: DocumentFetcher, @unchecked Sendable {
-    private let lock = NSLock()
-    private var documents: [String: [UInt8]]
-    private var counts: [String: Int] = [:]
-
-    init(_ documents: [String: [UInt8]]) {
-        self.documents = documents
-    }
-
-    func set(_ url: String, _ bytes: [UInt8]?) {
-        lock.withLock { documents[url] = bytes }
-    }
-
-    func count(_ url: String) -> Int {
-        lock.withLock { counts[url, default: 0] }
-    }
-
-    func fetch(_ url: String, maxBytes: Int) async throws -> [UInt8] {
-        try lock.withLock {
-            counts[url, default: 0] += 1
-            guard let bytes = documents[url] else { throw DocumentFetchError("GET \(url) answered 404") }
-            guard bytes.count <= maxBytes else { throw DocumentFetchError("too long") }
-            return bytes
-        }
-    }
-}
 #endif

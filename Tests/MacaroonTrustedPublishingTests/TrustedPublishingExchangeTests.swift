@@ -1,5 +1,6 @@
 #if TrustedPublishing
 import Foundation
+import MacaroonFetchTestSupport
 import Macaroons
 import MacaroonTokens
 import MacaroonTrustedPublishing
@@ -117,7 +118,7 @@ struct PublisherProjects: TokenOwnerPolicy {
         var foreignClaims = TestIssuer.claims(environment: "release", now: now)
         foreignClaims["iss"] = .string("https://issuer.example")
         let foreign = try await issuer.sign(foreignClaims)
-        let noPublisher = "valid token, but no corresponding publisher (All lookup strategies exhausted)"
+        let noPublisher = "valid token, but no corresponding publisher (Publisher with matching claims was not found)"
         let cases: [([UInt8], String, String)] = [
             (Array("not json".utf8), "invalid-payload", "the body must be a JSON object {\"token\": \"<OIDC token>\"}"),
             (Array(#"{"token": 5}"#.utf8), "invalid-payload", "the body must be a JSON object {\"token\": \"<OIDC token>\"}"),
@@ -138,6 +139,10 @@ struct PublisherProjects: TokenOwnerPolicy {
             #expect(errors == [["code": code, "description": description]], "\(description)")
         }
         #expect(try await store.tokens(ownedBy: .trustedPublisher(id: "pub-1")).isEmpty)
+        // The exact reason is for the log, not the client.
+        let refusal = try await exchange(store: store).mintToken(body: body(expired))
+        #expect(refusal.logReason == "the token has expired")
+        #expect(!String(decoding: refusal.body, as: UTF8.self).contains("expired"))
     }
 
     @Test func burnRevokesOnlyTheMintedTokenPresentedAsMinted() async throws {
@@ -148,9 +153,11 @@ struct PublisherProjects: TokenOwnerPolicy {
         // A restricted copy cannot burn it; nor a user's token; nor garbage.
         let restricted = try ServiceToken(parsing: text).restricted(by: try ProjectNamesCaveat(["sampleproject"])).string
         let user = try await store.mint(NewToken(owner: .user(id: "alice"), name: "ci", location: "pypi.org"), now: now)
+        // A made-up token carrying the user token's identifier: refused before its owner is looked at.
+        let forged = try ServiceToken(prefix: "pypi", location: "pypi.org", identifier: user.info.id, secret: Array(repeating: 7, count: 32)).string
         for (token, description) in [
             (restricted, "unknown or revoked token"), (user.token, "only tokens minted by trusted publishing can be burned"),
-            ("pypi-garbage", "unknown or revoked token"),
+            (forged, "unknown or revoked token"), ("pypi-garbage", "unknown or revoked token"),
         ] {
             let response = try await exchange.burnToken(body: body(token))
             #expect(response.status == 422)

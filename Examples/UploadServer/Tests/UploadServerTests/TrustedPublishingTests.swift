@@ -7,12 +7,15 @@ import Testing
 /// publishing against a loopback URL) and uv 0.13.8. Nothing leaves 127.0.0.1.
 @Suite(.serialized)
 struct TrustedPublishingTests {
+    /// The audience the server is configured with.
+    static let audience = "upload-server-test"
+
     /// The publishing job's environment: GitHub Actions' variables pointing at the local endpoint,
     /// the test CA trusted, no credentials or configuration of the user.
-    static func ciEnvironment(idp: StaticFileServer, ca: String) -> [String: String] {
+    static func ciEnvironment(idp: IDTokenEndpoint, ca: String) -> [String: String] {
         [
-            "GITHUB_ACTIONS": "true", "ACTIONS_ID_TOKEN_REQUEST_URL": idp.url + "/token",
-            "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "test-request-token", "REQUESTS_CA_BUNDLE": ca, "SSL_CERT_FILE": ca,
+            "GITHUB_ACTIONS": "true", "ACTIONS_ID_TOKEN_REQUEST_URL": idp.url + "/token?api-version=2.0",
+            "ACTIONS_ID_TOKEN_REQUEST_TOKEN": idp.requestToken, "REQUESTS_CA_BUNDLE": ca, "SSL_CERT_FILE": ca,
             "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring", "UV_NO_CONFIG": "1", "NO_COLOR": "1",
         ]
     }
@@ -54,6 +57,20 @@ struct TrustedPublishingTests {
         }
     }
 
+    @Test func aPublisherWorkflowIsAYAMLFileName() throws {
+        let work = try TemporaryDirectory()
+        let store = ["--store", "sqlite:\(work.path)/registry.sqlite", "--data", work.path + "/data"]
+        for workflow in ["release", "release.yml.bak", ".yml", "Release.YML"] {
+            do {
+                try Programs.admin(
+                    ["publishers", "add", "--project", "p", "--repository", "o/r", "--owner-id", "1", "--workflow", workflow] + store)
+                Issue.record("accepted the workflow '\(workflow)'")
+            } catch {
+                #expect("\(error)".contains("ending in .yml or .yaml"), "\(workflow): \(error)")
+            }
+        }
+    }
+
     @Test(
         "twine and uv publish with an ID token; leaked tokens reported by a signed report are revoked",
         .enabled(if: PythonClients.installed != nil || Programs.inCI, Comment(rawValue: PythonClients.unavailableReason ?? "")))
@@ -65,7 +82,7 @@ struct TrustedPublishingTests {
         let authority = try TestAuthority(in: tlsDirectory)
         let issuer = try TestIDTokenIssuer(in: idpDirectory)
         let reporter = try TestLeakReporter(in: idpDirectory)
-        let idp = try StaticFileServer(directory: idpDirectory, python: clients.bin + "/python")
+        let idp = try IDTokenEndpoint(issuer: issuer, python: clients.bin + "/python")
         defer { idp.stop() }
         let store = ["--store", "sqlite:\(data)/registry.sqlite", "--data", data]
 
@@ -75,6 +92,8 @@ struct TrustedPublishingTests {
             store + [
                 "--tls-certificate", authority.serverCertificate, "--tls-key", authority.serverKey,
                 "--oidc-jwks", "\(TestIDTokenIssuer.issuer)=\(idp.url)/jwks", "--leak-report-keys", "\(idp.url)/leak-keys",
+                // Not PyPI's audience: the clients must ask the endpoint for the one the server announces.
+                "--oidc-audience", Self.audience,
             ],
             logPath: work.path + "/server.log")
         defer { server.stop() }
@@ -92,16 +111,21 @@ struct TrustedPublishingTests {
              "--workflow", "release.yml", "--environment", "release"] + store)
         #expect(!publisherID.isEmpty)
 
-        // twine: the registered workflow publishes without a password.
-        let jwt = try issuer.issue(TestIDTokenIssuer.claims())
+        // twine: the registered workflow publishes without a password, with an ID token
+        // signed when twine asked for one, for the audience the server announced.
+        let jti = UUID().uuidString
+        try issuer.prepare(TestIDTokenIssuer.claims(jti: jti))
         let published = try Self.twineTrusted(clients, url: server.url, files: [v2.wheel], environment: ci)
         #expect(published.status == 0, "twine trusted publishing: \(published)")
         #expect(published.output.contains("Minted upload token for trusted publishing"), "\(published)")
         #expect(try Self.publisherTokens(store).count == 1, "twine does not burn its token")
+        let jwt = try #require(issuer.issued.last)
+        #expect(TestIDTokenIssuer.payload(of: jwt)["aud"] as? String == Self.audience, "the endpoint signed the audience asked for")
 
-        // The same JWT again: refused as a replay.
+        // An ID token with the same jti again (a replayed JWT): refused.
         let replayed = try Self.twineTrusted(clients, url: server.url, files: [v2.sdist], environment: ci)
         #expect(replayed.status != 0 && replayed.output.contains("invalid-reuse-token"), "\(replayed)")
+        #expect(issuer.issued.count == 2, "each job got a token signed on request")
 
         // Another repository, workflow, environment; an expired token: refused with Warehouse's codes.
         let now = Int64(Date().timeIntervalSince1970)
@@ -113,14 +137,15 @@ struct TrustedPublishingTests {
             ("an expired token", TestIDTokenIssuer.claims(issuedAt: now - 1000, lifetime: 300), "invalid-token"),
         ]
         for (label, claims, code) in refusals {
-            try issuer.issue(claims)
+            try issuer.prepare(claims)
             let refused = try Self.twineTrusted(clients, url: server.url, files: [v2.sdist], environment: ci)
             #expect(refused.status != 0 && refused.output.contains(code), "\(label): \(refused)")
         }
         #expect(try Self.publisherTokens(store).count == 1, "no refusal minted a token")
+        #expect(server.log.contains("reason=the token has expired"), "the log says why an ID token was refused")
 
         // uv: publishes with an ID token and burns its token afterwards.
-        try issuer.issue(TestIDTokenIssuer.claims())
+        try issuer.prepare(TestIDTokenIssuer.claims())
         let mintedBefore = Self.mintedTokenIDs(server.log)
         let uv = try Programs.run(
             clients.bin + "/uv", ["publish", "--trusted-publishing", "always", "--publish-url", server.url + "/legacy/", v3.wheel, v3.sdist],
@@ -169,7 +194,7 @@ struct TrustedPublishingTests {
         #expect(record.contains("https://github.example/octo-org/tp-pkg/blob/main/.pypirc") && record.contains("leaked: reported by GitHub"))
 
         // No token and no key in the log.
-        for secret in [account, leaked, jwt] { #expect(!server.log.contains(secret)) }
+        for secret in [account, leaked] + issuer.issued { #expect(!server.log.contains(secret)) }
         #expect(!server.log.contains("pypi-Ag"))
     }
 }

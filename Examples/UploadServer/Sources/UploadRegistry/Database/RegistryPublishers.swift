@@ -21,6 +21,10 @@ extension RegistryDatabase {
                 throw .invalid("the \(name) must be 1 to 255 bytes without '/'")
             }
         }
+        // Only a name the exchange can read back out of a job_workflow_ref can ever match.
+        guard GitHubPublisher.workflowFilename(in: workflowFilename + "@ref") == workflowFilename else {
+            throw .invalid("the workflow must be a file name ending in .yml or .yaml, e.g. release.yml")
+        }
         guard environment.utf8.count <= 255 else { throw .invalid("the environment must be at most 255 bytes") }
         guard let project = try await project(named: projectName) else {
             throw .notFound("no project '\(Self.printable(projectName))': a publisher is added to an existing project")

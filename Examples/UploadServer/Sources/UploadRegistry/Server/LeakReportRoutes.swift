@@ -88,6 +88,6 @@ struct RegistryLeakHook: LeakedTokenHook {
         }
         logger.warning(
             "token revoked because it leaked; notifying its owner",
-            metadata: ["token_id": "\(event.token.id)", "owner": "\(event.token.owner)", "url": "\(event.url.prefix(200))"])
+            metadata: ["token_id": "\(event.token.id)", "owner": "\(event.token.owner)", "url": "\(RegistryDatabase.printable(event.url))"])
     }
 }

@@ -17,7 +17,9 @@ struct TrustedPublishingRoutes: RegistryRouteGroup {
                     "trusted publishing token minted",
                     metadata: ["token_id": "\(minted.id)", "owner": "\(minted.owner)", "expires": "\(minted.expires ?? 0)"])
             } else {
-                context.logger.info("trusted publishing refused", metadata: ["errors": "\(response.errors.map(\.code))"])
+                var metadata: Logger.Metadata = ["errors": "\(response.errors.map(\.code))"]
+                if let reason = response.logReason { metadata["reason"] = "\(reason)" }
+                context.logger.info("trusted publishing refused", metadata: metadata)
             }
             return Self.response(response)
         }

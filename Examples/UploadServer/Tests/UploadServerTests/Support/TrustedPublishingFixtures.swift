@@ -46,9 +46,10 @@ struct TestAuthority {
     }
 }
 
-/// A stand-in for GitHub Actions' OIDC issuer: an RSA key (made with openssl), its
-/// JWKS, and ID tokens with GitHub's claims signed with it (RS256), each written to the
-/// `token` file the ID-token endpoint serves as `{"value": "<JWT>"}`.
+/// A stand-in for GitHub Actions' OIDC issuer: an RSA key (made with openssl) and its
+/// JWKS, in the directory the ID-token endpoint (``IDTokenEndpoint``) signs from. A test
+/// says what the next jobs' ID tokens claim (``prepare(_:)``); the endpoint signs them
+/// when a client asks, with the audience the client asks for.
 struct TestIDTokenIssuer {
     static let issuer = "https://token.actions.githubusercontent.com"
     let directory: String
@@ -70,15 +71,17 @@ struct TestIDTokenIssuer {
         try JSONSerialization.data(withJSONObject: ["keys": [jwk]]).write(to: URL(fileURLWithPath: directory + "/jwks"))
     }
 
-    /// GitHub's claims for a job of `owner/repo`'s `workflow` on main.
+    /// GitHub's claims for a job of `owner/repo`'s `workflow` on main, but those the endpoint
+    /// sets when it signs: `aud` (asked for), and unless given here `iat`, `nbf`, `exp`
+    /// (`iat` + `lifetime`) and `jti` (new each time).
     static func claims(
         repository: String = "octo-org/tp-pkg", ownerID: String = "4242", workflow: String = "release.yml",
-        environment: String? = "release", issuedAt: Int64 = Int64(Date().timeIntervalSince1970), lifetime: Int64 = 300
+        environment: String? = "release", issuedAt: Int64? = nil, lifetime: Int64 = 300, jti: String? = nil
     ) -> [String: Any] {
         let owner = String(repository.split(separator: "/")[0])
         let ref = "refs/heads/main"
         var claims: [String: Any] = [
-            "iss": issuer, "aud": "pypi", "jti": UUID().uuidString, "iat": issuedAt, "nbf": issuedAt, "exp": issuedAt + lifetime,
+            "iss": issuer, "lifetime": lifetime,
             "sub": "repo:\(repository):environment:\(environment ?? "none")", "repository": repository, "repository_owner": owner,
             "repository_owner_id": ownerID, "repository_id": "77", "ref": ref, "sha": "0123456789abcdef0123456789abcdef01234567",
             "job_workflow_ref": "\(repository)/.github/workflows/\(workflow)@\(ref)",
@@ -86,20 +89,29 @@ struct TestIDTokenIssuer {
             "actor": "octocat", "event_name": "push", "ref_type": "branch",
         ]
         if let environment { claims["environment"] = environment }
+        if let issuedAt { claims["iat"] = issuedAt }
+        if let jti { claims["jti"] = jti }
         return claims
     }
 
-    /// Signs `claims` and makes the endpoint hand the token out; returns it.
-    @discardableResult
-    func issue(_ claims: [String: Any]) throws -> String {
-        let header = base64URL(try JSONSerialization.data(withJSONObject: ["alg": "RS256", "typ": "JWT", "kid": kid]))
-        let payload = base64URL(try JSONSerialization.data(withJSONObject: claims))
-        let input = header + "." + payload
-        try input.write(toFile: directory + "/signing-input", atomically: true, encoding: .utf8)
-        try openssl(["dgst", "-sha256", "-sign", "issuer.key", "-out", "signature", "signing-input"], in: directory)
-        let jwt = input + "." + base64URL(try Data(contentsOf: URL(fileURLWithPath: directory + "/signature")))
-        try JSONSerialization.data(withJSONObject: ["value": jwt]).write(to: URL(fileURLWithPath: directory + "/token"))
-        return jwt
+    /// The endpoint signs these claims for the next jobs.
+    func prepare(_ claims: [String: Any]) throws {
+        try JSONSerialization.data(withJSONObject: claims).write(to: URL(fileURLWithPath: directory + "/claims.json"))
+    }
+
+    /// The ID tokens the endpoint has signed, in order.
+    var issued: [String] {
+        ((try? String(contentsOfFile: directory + "/issued", encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    /// The payload of a JWT, as JSON.
+    static func payload(of jwt: String) -> [String: Any] {
+        let parts = jwt.split(separator: ".")
+        guard parts.count == 3 else { return [:] }
+        var base64 = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64) else { return [:] }
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
     }
 }
 
@@ -127,26 +139,20 @@ struct TestLeakReporter {
     }
 }
 
-/// A static file server on a free loopback port (Python's http.server, from the clients' venv):
-/// the ID-token endpoint (`/token`), the issuer's keys (`/jwks`) and the reporter's keys (`/leak-keys`).
-final class StaticFileServer: @unchecked Sendable {
+/// GitHub Actions' ID-token endpoint on a free loopback port (Scripts/id_token_endpoint.py,
+/// run by the clients' Python): `/token` signs the issuer's prepared claims on each request
+/// for the `audience` asked, when the request carries ``requestToken``; `/jwks` and
+/// `/leak-keys` serve the issuer's and the leak reporter's keys.
+final class IDTokenEndpoint: @unchecked Sendable {
+    static let script = Programs.packageDirectory.appendingPathComponent("Tests/UploadServerTests/Scripts/id_token_endpoint.py").path
+    /// What `ACTIONS_ID_TOKEN_REQUEST_TOKEN` must be.
+    let requestToken = "test-request-token-" + UUID().uuidString
     let process = Process()
     let url: String
 
-    init(directory: String, python: String) throws {
+    init(issuer: TestIDTokenIssuer, python: String) throws {
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [
-            "-c",
-            """
-            import functools, http.server, sys
-            class Quiet(http.server.SimpleHTTPRequestHandler):
-                def log_message(self, *args): pass
-            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=sys.argv[1]))
-            print(server.server_address[1], flush=True)
-            server.serve_forever()
-            """,
-            directory,
-        ]
+        process.arguments = [Self.script, issuer.directory, requestToken, issuer.kid]
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
@@ -159,7 +165,7 @@ final class StaticFileServer: @unchecked Sendable {
         }
         guard let port = Int(String(decoding: line, as: UTF8.self)) else {
             process.terminate()
-            throw TestFailure("the static file server did not start")
+            throw TestFailure("the ID-token endpoint did not start")
         }
         url = "http://127.0.0.1:\(port)"
     }
