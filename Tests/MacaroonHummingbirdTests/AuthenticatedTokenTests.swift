@@ -10,6 +10,24 @@ import Tracing
 
 @Suite("AuthenticatedToken")
 struct AuthenticatedTokenTests {
+    @Test("isRestrictedByHolder: false for tokens as minted (with their issued caveats), true once a holder appends one")
+    func restrictedByHolder() async throws {
+        let fixture = try await Fixture()
+        let authentication = fixture.authentication(logger: Logger(label: "test"), metrics: TestMetrics())
+        func authenticated(_ token: String) async throws -> AuthenticatedToken {
+            try #require(try await authentication.authenticate(authorizationHeader: "Bearer \(token)"))
+        }
+        #expect(try await !authenticated(fixture.accountToken).isRestrictedByHolder)
+        #expect(try await !authenticated(fixture.projectToken).isRestrictedByHolder, "issued project caveats are not a holder's")
+        #expect(try await !authenticated(fixture.expiredToken).isRestrictedByHolder, "an issued expiry is not a holder's")
+
+        let account = try ServiceToken(parsing: fixture.accountToken)
+        let inAnHour = try account.restricted(by: ExpirationCaveat(expiresAt: UploadRequest.currentTime() + 3600, notBefore: UploadRequest.currentTime() - 60))
+        #expect(try await authenticated(inAnHour.string).isRestrictedByHolder)
+        let sameProject = try ServiceToken(parsing: fixture.projectToken).restricted(by: ProjectNamesCaveat([Fixture.project.name]))
+        #expect(try await authenticated(sameProject.string).isRestrictedByHolder, "even a caveat that narrows nothing counts")
+    }
+
     @Test("a project name from the request is escaped in log lines and span attributes, allowed or denied")
     func projectNamesAreEscaped() async throws {
         let fixture = try await Fixture()
