@@ -59,4 +59,26 @@ struct AdversarialTests {
         #expect(shorter.status == 201, "\(shorter)")
         #expect(try await HTTPClient.send("GET", url + "/api/tokens", token: account).status == 200)
     }
+
+    @Test("a file is named for its own project: an owner of 'alpha' cannot take file names of 'alpha-beta'")
+    func fileNamesBelongToTheirProject() async throws {
+        let registry = try Registry(users: ["alice", "bob"])
+        let alice = try #require(registry.tokens["alice"]), bob = try #require(registry.tokens["bob"])
+        let url = try registry.start()
+        func upload(_ token: String, _ name: String, _ filename: String) async throws -> HTTPClient.Answer {
+            try await HTTPClient.upload(url, token: token, name: name, version: "1.0", filename: filename)
+        }
+        #expect(try await upload(alice, "alpha", "alpha-1.0.tar.gz").status == 200)
+        let squat = try await upload(alice, "alpha", "alpha-beta-1.0.tar.gz")
+        #expect(squat.status == 400 && squat.body.contains("should contain the normalized project name 'alpha'"), "\(squat)")
+        #expect(try await upload(alice, "alpha", "alpha_beta-1.0-py3-none-any.whl").status == 400)
+        #expect(try await upload(alice, "alpha", "alpha-1.0.exe").status == 400, "neither a wheel nor an sdist")
+        // The owner of 'alpha-beta' uploads its own 1.0 under its own names.
+        #expect(try await upload(bob, "alpha-beta", "alpha-beta-1.0.tar.gz").status == 200)
+        #expect(try await upload(bob, "Alpha.Beta", "alpha_beta-1.0-py3-none-any.whl").status == 200)
+        // A refused file name creates no project.
+        #expect(try await upload(bob, "gamma", "alpha-2.0.tar.gz").status == 400)
+        let index = try await HTTPClient.send("GET", url + "/simple/")
+        #expect(!index.body.contains("gamma"), "\(index)")
+    }
 }
