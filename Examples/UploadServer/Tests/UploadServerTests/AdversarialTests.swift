@@ -81,4 +81,26 @@ struct AdversarialTests {
         let index = try await HTTPClient.send("GET", url + "/simple/")
         #expect(!index.body.contains("gamma"), "\(index)")
     }
+
+    @Test("tokens revoke works without the key-encryption key (or with another one)")
+    func revokeWithoutTheKey() async throws {
+        let work = try TemporaryDirectory()
+        let kek = work.path + "/kek", otherKEK = work.path + "/other-kek"
+        try randomHex(bytes: 32).write(toFile: kek, atomically: true, encoding: .utf8)
+        try randomHex(bytes: 32).write(toFile: otherKEK, atomically: true, encoding: .utf8)
+        let store = ["--store", "sqlite:\(work.path)/data/registry.sqlite", "--data", work.path + "/data"]
+        try Programs.admin(["users", "add", "erin"] + store + ["--kek-file", kek])
+        for name in ["one", "two"] {
+            try Programs.admin(["tokens", "create", "--user", "erin", "--description", name] + store + ["--kek-file", kek])
+        }
+        let listed = try Programs.admin(["tokens", "list", "--json"] + store)
+        let revoked = try Programs.run(Programs.uploadServer, ["tokens", "revoke", try tokenID(named: "one", in: listed)] + store)
+        #expect(revoked.status == 0, "without --kek-file: \(revoked)")
+        let withOther = try Programs.run(
+            Programs.uploadServer, ["tokens", "revoke", try tokenID(named: "two", in: listed)] + store + ["--kek-file", otherKEK])
+        #expect(withOther.status == 0, "with another key: \(withOther)")
+        #expect(!(try Programs.admin(["tokens", "list"] + store)).contains("erin"), "both tokens are gone")
+        let unknown = try Programs.run(Programs.uploadServer, ["tokens", "revoke", "no-such-token"] + store)
+        #expect(unknown.status != 0 && unknown.stderr.contains("no token"), "\(unknown)")
+    }
 }
