@@ -103,4 +103,17 @@ struct AdversarialTests {
         let unknown = try Programs.run(Programs.uploadServer, ["tokens", "revoke", "no-such-token"] + store)
         #expect(unknown.status != 0 && unknown.stderr.contains("no token"), "\(unknown)")
     }
+
+    @Test("token names from the JSON API never reach the administrator's terminal raw")
+    func tokenNamesAreEscapedInListings() async throws {
+        let registry = try Registry(users: ["frank"])
+        let url = try registry.start()
+        let hostile = #"{"name": "ci\u001b]0;owned\u0007\u001b[2J"}"#
+        let created = try await HTTPClient.send("POST", url + "/api/tokens", token: try #require(registry.tokens["frank"]), json: hostile)
+        #expect(created.status == 201, "\(created)")
+        let listed = try Programs.admin(["tokens", "list"] + registry.store)
+        #expect(listed.contains("ci") && !listed.contains("\u{1B}") && !listed.contains("\u{7}"), "\(listed)")
+        let nul = try await HTTPClient.send("POST", url + "/api/tokens", token: try #require(registry.tokens["frank"]), json: #"{"name": "a\u0000b"}"#)
+        #expect(nul.status == 400, "a NUL in a name is the request's fault: \(nul)")
+    }
 }

@@ -91,7 +91,9 @@ struct Tokens: AsyncParsableCommand {
             } else {
                 for listing in listings {
                     let expires = listing.expires.map(Clock.format) ?? "never"
-                    print("\(listing.id)  \(listing.user)  \(listing.name)  expires: \(expires)  \(listing.caveats.joined(separator: " "))")
+                    // Names come from users (the JSON API): never raw on a terminal.
+                    let name = RegistryDatabase.printable(listing.name)
+                    print("\(listing.id)  \(listing.user)  \(name)  expires: \(expires)  \(listing.caveats.joined(separator: " "))")
                 }
             }
         }
