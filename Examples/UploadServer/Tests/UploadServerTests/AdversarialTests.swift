@@ -116,4 +116,25 @@ struct AdversarialTests {
         let nul = try await HTTPClient.send("POST", url + "/api/tokens", token: try #require(registry.tokens["frank"]), json: #"{"name": "a\u0000b"}"#)
         #expect(nul.status == 400, "a NUL in a name is the request's fault: \(nul)")
     }
+
+    static let databaseURL = ProcessInfo.processInfo.environment["MACAROONS_POSTGRES_URL"]
+
+    @Test(
+        "on PostgreSQL, bytes its text refuses are the request's fault (400/404), never a 503",
+        .enabled(if: databaseURL != nil || Programs.inCI, "NOT RUN: MACAROONS_POSTGRES_URL is not set (run under scripts/with-postgres)"))
+    func postgresRefusedBytesAreNoOutage() async throws {
+        let databaseURL = try #require(Self.databaseURL)
+        let work = try TemporaryDirectory()
+        let store = ["--store", databaseURL, "--data", work.path + "/data"]
+        let user = "grace-\(randomHex(bytes: 4))"
+        try Programs.admin(["users", "add", user] + store)
+        let account = try Programs.admin(["tokens", "create", "--user", user, "--description", "account"] + store)
+        let server = try ServerProcess(store, logPath: work.path + "/server.log")
+        defer { server.stop() }
+        let project = try await HTTPClient.send("POST", server.url + "/api/tokens", token: account, json: #"{"projects": ["x\u0000"]}"#)
+        #expect(project.status == 404, "\(project)")
+        let name = try await HTTPClient.send("POST", server.url + "/api/tokens", token: account, json: #"{"name": "x\u0000"}"#)
+        #expect(name.status == 400, "\(name)")
+        #expect(!server.log.contains("failure"), "no outage logged: \(server.log)")
+    }
 }

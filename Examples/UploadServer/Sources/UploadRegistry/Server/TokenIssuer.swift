@@ -36,7 +36,9 @@ public struct TokenIssuer: Sendable {
         var names: [String] = []
         var ids: [String] = []
         for projectName in projects {
-            guard let project = try await store.registry.project(named: projectName), project.ownerID == user.id else {
+            // A name no project can have is not looked up (PostgreSQL refuses some bytes, e.g. U+0000, as an error).
+            guard RegistryDatabase.isValidProjectName(projectName),
+                  let project = try await store.registry.project(named: projectName), project.ownerID == user.id else {
                 // The same answer whether the project is someone else's or does not exist.
                 throw RegistryError.notFound(
                     "the user '\(user.name)' owns no project '\(RegistryDatabase.printable(projectName))' "
