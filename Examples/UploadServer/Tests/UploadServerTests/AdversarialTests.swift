@@ -137,4 +137,29 @@ struct AdversarialTests {
         #expect(name.status == 400, "\(name)")
         #expect(!server.log.contains("failure"), "no outage logged: \(server.log)")
     }
+
+    @Test(
+        "a PostgreSQL that stops answering is a 503 in bounded time, never a request that hangs",
+        .enabled(if: PrivatePostgres.available || Programs.inCI, "NOT RUN: Debian's postgresql is not installed"))
+    func stalledPostgresIsA503() async throws {
+        let postgres = try PrivatePostgres()
+        defer { postgres.stop() }
+        let work = try TemporaryDirectory()
+        let store = ["--store", postgres.url, "--data", work.path + "/data"]
+        try Programs.admin(["users", "add", "ivan"] + store)
+        let server = try ServerProcess(store, logPath: work.path + "/server.log")
+        defer { server.stop() }
+        #expect(try await HTTPClient.send("GET", server.url + "/simple/").status == 200)
+
+        try postgres.pause()
+        // Before the server stops (defers run in reverse): a server shutting down waits for its requests.
+        defer { postgres.resume() }
+        let start = ContinuousClock.now
+        let answer = try await HTTPClient.send("GET", server.url + "/simple/", timeout: 20)
+        let waited = ContinuousClock.now - start
+        postgres.resume()
+        #expect(answer.status == 503, "\(answer)")
+        #expect(waited < .seconds(15), "answered after \(waited)")
+        #expect(try await HTTPClient.send("GET", server.url + "/simple/").status == 200, "serves again once the database answers")
+    }
 }

@@ -15,11 +15,11 @@ enum HTTPClient {
     /// Sends one request; `token` goes in a `Bearer` header.
     static func send(
         _ method: String, _ url: String, token: String? = nil, json: String? = nil, body: Data? = nil,
-        headers: [String: String] = [:]
+        headers: [String: String] = [:], timeout: TimeInterval = 30
     ) async throws -> Answer {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = method
-        request.timeoutInterval = 30
+        request.timeoutInterval = timeout
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let json {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
