@@ -167,7 +167,7 @@ let package = Package(
         .target(
             name: "MacaroonServerSupport",
             dependencies: [
-                "Macaroons", "MacaroonTokens",
+                "Macaroons", "MacaroonTokens", "_MacaroonInternals",
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["Hummingbird", "Vapor"])),
                 .product(name: "Metrics", package: "swift-metrics", condition: .when(traits: ["Hummingbird", "Vapor"])),
                 .product(name: "Tracing", package: "swift-distributed-tracing", condition: .when(traits: ["Hummingbird", "Vapor"])),

@@ -13,6 +13,11 @@ struct PostgresReplayGuardTests {
             #expect(try await !store.claimOnce("a", scope: "iss", until: 200, now: 100))
             #expect(try await store.claimOnce("a", scope: "other", until: 100, now: 11))
             #expect(try await store.claimOnce("a", scope: "iss", until: 300, now: 101))
+            // U+0000, which PostgreSQL's text cannot hold: the caller's error, never an outage.
+            for (identifier, scope) in [("a\u{0}", "iss"), ("a", "\u{0}")] {
+                let error = await #expect(throws: TokenStoreError.self) { try await store.claimOnce(identifier, scope: scope, until: 1, now: 0) }
+                #expect(error?.code == .invalidArgument)
+            }
         }
     }
 

@@ -12,6 +12,9 @@ import Testing
         #expect(try await store.claimOnce("a", scope: "other", until: 100, now: 11))
         #expect(try await store.claimOnce("a", scope: "iss", until: 300, now: 101))
         await #expect(throws: TokenStoreError.self) { try await store.claimOnce("", scope: "iss", until: 1, now: 0) }
+        // Refused as on PostgreSQL, whose text cannot hold U+0000.
+        let nul = await #expect(throws: TokenStoreError.self) { try await store.claimOnce("a\u{0}", scope: "iss", until: 1, now: 0) }
+        #expect(nul?.code == .invalidArgument)
     }
 
     @Test func twoStoresOnOneFileLetOneClaimantWin() async throws {

@@ -89,6 +89,10 @@ extension ConformanceCheck {
             Check.newToken(alice, ""),
             Check.newToken(alice, String(repeating: "x", count: 256)),
             Check.newToken(.user(id: ""), "ci"),
+            // U+0000 (PostgreSQL's text cannot hold it): a refusal on every backend, never an outage on one.
+            Check.newToken(alice, "c\u{0}i"),
+            Check.newToken(.user(id: "al\u{0}ice"), "ci"),
+            Check.newToken(.trustedPublisher(id: "\u{0}"), "ci"),
             Check.newToken(alice, "ci", expires: Check.now),
             NewToken(owner: alice, name: "ci", additional: "[1]", location: "pypi.org"),
             NewToken(owner: alice, name: "ci", additional: "{", location: "pypi.org"),

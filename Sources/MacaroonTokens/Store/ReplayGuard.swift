@@ -21,11 +21,12 @@ public enum ReplayGuardLimits {
     /// The longest identifier or scope, in bytes.
     public static let maxLength = 255
 
-    /// Throws ``TokenStoreError/Code/invalidArgument`` unless both are 1 to ``maxLength`` bytes.
+    /// Throws ``TokenStoreError/Code/invalidArgument`` unless both are 1 to ``maxLength`` bytes without U+0000
+    /// (which PostgreSQL's text cannot hold: refused by every backend alike).
     package static func validate(identifier: String, scope: String) throws(TokenStoreError) {
         for (name, value) in [("identifier", identifier), ("scope", scope)] {
-            guard !value.utf8.isEmpty, value.utf8.count <= maxLength else {
-                throw TokenStoreError(.invalidArgument, detail: "a replay-guard \(name) must be 1 to \(maxLength) bytes")
+            guard !value.utf8.isEmpty, value.utf8.count <= maxLength, !value.utf8.contains(0) else {
+                throw TokenStoreError(.invalidArgument, detail: "a replay-guard \(name) must be 1 to \(maxLength) bytes, without NUL")
             }
         }
     }

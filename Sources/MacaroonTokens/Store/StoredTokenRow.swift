@@ -149,6 +149,10 @@ package struct StoredTokenRow: Sendable, Hashable, CustomStringConvertible, Cust
         guard (1...maxOwnerIDLength).contains(new.owner.id.utf8.count) else {
             throw TokenStoreError(.invalidArgument, detail: "an owner id is 1 to \(maxOwnerIDLength) bytes, got \(new.owner.id.utf8.count)")
         }
+        // PostgreSQL's text cannot hold U+0000: refused by every backend alike, never an outage on one of them.
+        guard !new.name.utf8.contains(0), !new.owner.id.utf8.contains(0) else {
+            throw TokenStoreError(.invalidArgument, detail: "a token name or owner id contains a NUL character")
+        }
         if let expires = new.expires, expires <= now {
             throw TokenStoreError(.invalidArgument, detail: "the expiry \(UnixTime.format(expires)) is not after the minting time \(UnixTime.format(now))")
         }

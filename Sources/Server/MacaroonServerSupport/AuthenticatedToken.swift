@@ -21,6 +21,14 @@ public struct AuthenticatedToken: Sendable, CustomStringConvertible, CustomDebug
     public var id: String { record.id }
     /// How the request presented the token.
     public let scheme: AuthorizationScheme
+    /// Whether the token presented carries caveats beyond the ones the server issued and
+    /// stored with it: restrictions its holder appended (e.g. with `macaroon restrict --ttl`).
+    ///
+    /// Caveats restrict requests, not what a server does on the token's behalf: a holder who
+    /// narrowed a token (to an hour, say) expects it to be unable to mint a token without
+    /// that restriction. Refuse such tokens for anything the caveats cannot express, such as
+    /// creating, listing or revoking tokens.
+    public var isRestrictedByHolder: Bool { token.macaroon.caveats.count > record.caveats.count }
 
     let token: ServiceToken
     let record: TokenRecord

@@ -1,4 +1,5 @@
 #if Hummingbird || Vapor
+import _MacaroonInternals
 import Logging
 import Macaroons
 import MacaroonTokens
@@ -158,7 +159,7 @@ public struct TokenAuthentication: Sendable {
     ) throws(TokenRefusal) -> StoredTokenVerdict {
         let verdict = tracer.withSpan("macaroon.authorize") { span in
             span.attributes["macaroon.token.id"] = token.id
-            if let project { span.attributes["macaroon.project"] = project.normalizedName }
+            if let project { span.attributes["macaroon.project"] = Self.printable(project) }
             let request = UploadRequest(project: project, now: clock(), attributes: attributes)
             let verdict = verifier.verify(
                 token.token, record: token.record, ownerStatus: token.ownerStatus, request: request, usage: usage)
@@ -172,7 +173,7 @@ public struct TokenAuthentication: Sendable {
         metrics.record(.authorize, .allowed)
         logger.debug("macaroon: upload authorized", metadata: [
             "macaroon.token.id": "\(token.id)", "macaroon.owner": "\(token.owner)",
-            "macaroon.project": "\(project?.normalizedName ?? "-")",
+            "macaroon.project": "\(project.map(Self.printable) ?? "-")",
         ])
         return verdict
     }
@@ -192,9 +193,15 @@ public struct TokenAuthentication: Sendable {
             metadata["macaroon.token.id"] = "\(record.id)"
             metadata["macaroon.owner"] = "\(record.owner)"
         }
-        if let project { metadata["macaroon.project"] = "\(project.normalizedName)" }
+        if let project { metadata["macaroon.project"] = "\(Self.printable(project))" }
         logger.info("macaroon: token refused", metadata: metadata)
         return .invalidToken(reasons)
+    }
+
+    /// A project's normalized name for logs and spans: it comes from the request, so it is
+    /// escaped (no line breaks or terminal controls) and capped.
+    private static func printable(_ project: UploadRequest.Project) -> String {
+        Printable.text(project.normalizedName, limit: 128, quoted: false)
     }
 
     /// A 503, counted and logged at error level.

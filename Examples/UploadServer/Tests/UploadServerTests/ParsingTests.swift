@@ -60,4 +60,16 @@ struct ParsingTests {
         }
         #expect(RegistryDatabase.printable("a'b\u{7}c") == "a?b?c")
     }
+
+    @Test func releaseFilenames() {
+        #expect(ReleaseFilename("tiny_pkg-0.1.0+local-py3-none-any.whl") == ReleaseFilename(name: "tiny_pkg", version: "0.1.0+local"))
+        #expect(ReleaseFilename("tiny_pkg-0.1.0-1-py3-none-any.whl")?.version == "0.1.0")
+        #expect(ReleaseFilename("tiny-pkg-0.1.0.tar.gz") == ReleaseFilename(name: "tiny-pkg", version: "0.1.0"))
+        #expect(ReleaseFilename("Tiny.Pkg-2.zip") == ReleaseFilename(name: "Tiny.Pkg", version: "2"))
+        #expect(ReleaseFilename("tiny-pkg-0.1.0.tar.gz")?.isNamed("tiny-pkg") == true)
+        #expect(ReleaseFilename("tiny-pkg-0.1.0.tar.gz")?.isNamed("tiny") == false)
+        for bad in ["x.whl", "a-1-py3-none.whl", "a--py3-none-any.whl", "a-1-b-c-d-e-f.whl", "a.tar.gz", "-1.tar.gz", "a-.zip", "a-1.exe", "a-1.tar.bz2"] {
+            #expect(ReleaseFilename(bad) == nil, "\(bad)")
+        }
+    }
 }

@@ -91,7 +91,9 @@ struct Tokens: AsyncParsableCommand {
             } else {
                 for listing in listings {
                     let expires = listing.expires.map(Clock.format) ?? "never"
-                    print("\(listing.id)  \(listing.user)  \(listing.name)  expires: \(expires)  \(listing.caveats.joined(separator: " "))")
+                    // Names come from users (the JSON API): never raw on a terminal.
+                    let name = RegistryDatabase.printable(listing.name)
+                    print("\(listing.id)  \(listing.user)  \(name)  expires: \(expires)  \(listing.caveats.joined(separator: " "))")
                 }
             }
         }
@@ -107,10 +109,23 @@ struct Tokens: AsyncParsableCommand {
 
         func run() async throws {
             try await storeOptions.withStore(logger: storeOptions.logger()) { [id] store in
-                guard let record = try await store.tokens.token(id: id) else { throw RegistryError.notFound("no token \(id)") }
-                try await store.tokens.delete(id: id, ownedBy: record.owner)
+                guard let owner = try await Self.owner(ofToken: id, in: store) else {
+                    throw RegistryError.notFound("no token \(RegistryDatabase.printable(id))")
+                }
+                try await store.tokens.delete(id: id, ownedBy: owner)
             }
             print("revoked \(id)")
+        }
+
+        /// The owner of token `id`, from the owners' listings: they never open a root key, so a
+        /// token is revoked without the key-encryption key (lost, or not at hand in an emergency).
+        static func owner(ofToken id: String, in store: RegistryStore) async throws -> TokenOwner? {
+            var owners = try await store.registry.users().map { TokenOwner.user(id: $0.id) }
+            owners += try await store.registry.gitHubPublishers().map { TokenOwner.trustedPublisher(id: $0.id) }
+            for owner in owners where try await store.tokens.tokens(ownedBy: owner).contains(where: { $0.id == id }) {
+                return owner
+            }
+            return nil
         }
     }
 }

@@ -6,11 +6,16 @@ import PostgresNIO
 struct PostgresExecutor: SQLExecutor {
     let client: PostgresClient
     let logger: Logger
+    /// How long a statement may take before the request gets a 503 (a database that stops
+    /// answering must not hang requests).
+    var timeout: Duration = .seconds(5)
 
     func query(_ sql: String, _ binds: [SQLValue], columns: [SQLColumn]) async throws(RegistryError) -> [SQLRow] {
         do {
-            return try await client.withConnection { connection in
-                try await Self.run(sql, binds, columns: columns, on: connection, logger: logger)
+            return try await withQueryDeadline(timeout) { [client, logger] in
+                try await client.withConnection { connection in
+                    try await Self.run(sql, binds, columns: columns, on: connection, logger: logger)
+                }
             }
         } catch {
             throw Self.map(error)

@@ -47,6 +47,15 @@ struct LegacyUploadRoutes: RegistryRouteGroup {
         guard RegistryDatabase.isValidFilename(filename) else {
             throw UploadFailure(.badRequest, "Invalid file name '\(RegistryDatabase.printable(filename))'.")
         }
+        // Before any project is looked up or created: the file must be named for the project named in the form.
+        guard let release = ReleaseFilename(filename) else {
+            throw UploadFailure(.badRequest, "Invalid file name '\(filename)': a wheel (.whl) or an sdist (.tar.gz, .zip) is required.")
+        }
+        let normalizedName = UploadRequest.Project(name: name).normalizedName
+        guard release.isNamed(normalizedName) else {
+            throw UploadFailure(
+                .badRequest, "Filename '\(filename)' should contain the normalized project name '\(normalizedName)', not '\(release.name)'.")
+        }
 
         let registry = context.store.registry
         let existing = try await context.operational { try await registry.project(named: name) }
@@ -71,9 +80,6 @@ struct LegacyUploadRoutes: RegistryRouteGroup {
                 .forbidden,
                 "The user '\(user?.name ?? userID)' isn't allowed to upload to project '\(project.name)'. "
                     + "See /help/#project-name for more information.")
-        }
-        guard UploadRequest.Project(name: filename).normalizedName.hasPrefix(project.normalizedName + "-") else {
-            throw UploadFailure(.badRequest, "Start filename for '\(project.name)' with '\(project.normalizedName.replacing("-", with: "_"))'.")
         }
 
         let digest = SHA256.hash(data: content.body.readableBytesView).map { byte in

@@ -4,7 +4,9 @@ import MacaroonHummingbird
 import MacaroonTokens
 
 /// A small JSON API for the registry's users, authenticated by their own
-/// account-wide tokens (a project-scoped token cannot manage tokens):
+/// account-wide tokens as minted: a project-scoped token, or one its holder restricted
+/// (e.g. with `macaroon restrict --ttl`), cannot manage tokens, and a token that
+/// expires creates only tokens that expire no later:
 ///
 /// - `GET /api/whoami`: `{"user": <id>}` for a valid token, `{}` without credentials
 ///   (the same route with and without authentication: what the load benchmark compares);
@@ -63,13 +65,13 @@ struct TokenAPIRoutes: RegistryRouteGroup {
         }
         let tokens = router.group("api/tokens").add(middleware: context.authenticator)
         tokens.get { _, requestContext in
-            let user = try context.authorizedUser(requestContext, project: nil)
+            let user = try managingUser(requestContext).id
             let tokens = try await context.tokenStoreCall { try await context.store.tokens.tokens(ownedBy: .user(id: user)) }
             return try json(["tokens": tokens.map(TokenListing.init)], status: .ok)
         }
         tokens.post { request, requestContext in
             var request = request
-            let userID = try context.authorizedUser(requestContext, project: nil)
+            let (userID, token) = try managingUser(requestContext)
             let body = try await request.collectBody(upTo: 64 * 1024)
             guard let create = try? JSONDecoder().decode(CreateRequest.self, from: Data(buffer: body)) else {
                 throw UploadFailure(.badRequest, "The body must be a JSON object with optional name, projects and ttl.")
@@ -84,7 +86,8 @@ struct TokenAPIRoutes: RegistryRouteGroup {
             }
             let minted: MintedStoredToken
             do {
-                minted = try await context.issuer.mint(for: user, name: create.name, projects: create.projects ?? [], ttl: ttl)
+                minted = try await context.issuer.mint(
+                    for: user, name: create.name, projects: create.projects ?? [], ttl: ttl, expiresNoLaterThan: token.info.expires)
             } catch let error as RegistryError {
                 throw context.failure(error)
             } catch let error as TokenStoreError where !error.isOperational {
@@ -98,7 +101,7 @@ struct TokenAPIRoutes: RegistryRouteGroup {
                 status: .created)
         }
         tokens.delete(":id") { _, requestContext in
-            let userID = try context.authorizedUser(requestContext, project: nil)
+            let userID = try managingUser(requestContext).id
             let id = try requestContext.parameters.require("id")
             do {
                 try await context.store.tokens.delete(id: id, ownedBy: .user(id: userID))
@@ -110,6 +113,20 @@ struct TokenAPIRoutes: RegistryRouteGroup {
             context.logger.info("token revoked", metadata: ["token_id": "\(id)"])
             return Response(status: .noContent)
         }
+    }
+
+    /// The user whose tokens the request manages, and the token it presents: an account-wide
+    /// token (every caveat checked with no project) that its holder has not restricted further.
+    /// Restrictions bound requests, so a token restricted to an hour must not mint a token
+    /// without that restriction, nor revoke the user's other tokens.
+    ///
+    /// - Throws: 403 `Invalid API Token: …` otherwise.
+    private func managingUser(_ requestContext: RegistryRequestContext) throws -> (id: String, token: AuthenticatedToken) {
+        let user = try context.authorizedUser(requestContext, project: nil)
+        guard let token = requestContext.identity, !token.isRestrictedByHolder else {
+            throw UploadFailure(.forbidden, "Invalid API Token: a token restricted by its holder cannot manage tokens")
+        }
+        return (user, token)
     }
 
     private func json(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {

@@ -18,13 +18,27 @@ public struct TokenIssuer: Sendable {
     /// Mints a token for `user`, restricted to `projects` (each must exist and be
     /// owned by the user) and expiring after `ttl` seconds if given.
     ///
+    /// `expiresNoLaterThan` is the expiry of the token that asks for this one (the JSON API):
+    /// a token never creates one that outlives it.
+    ///
     /// - Throws: ``RegistryError/notFound(_:)``/``RegistryError/invalid(_:)`` for projects the user
-    ///   may not scope a token to; the store's ``TokenStoreError`` (e.g. a duplicate name).
-    public func mint(for user: RegistryUser, name: String?, projects: [String], ttl: Int64?) async throws -> MintedStoredToken {
+    ///   may not scope a token to, or an expiry after `expiresNoLaterThan`; the store's
+    ///   ``TokenStoreError`` (e.g. a duplicate name).
+    public func mint(
+        for user: RegistryUser, name: String?, projects: [String], ttl: Int64?, expiresNoLaterThan limit: Int64? = nil
+    ) async throws -> MintedStoredToken {
+        let now = Clock.now()
+        let expires = ttl.map { now + $0 }
+        if let limit, expires.map({ $0 > limit }) ?? true {
+            throw RegistryError.invalid(
+                "a token that expires at \(Clock.format(limit)) cannot create a token that outlives it: give a ttl of at most \(max(0, limit - now))s")
+        }
         var names: [String] = []
         var ids: [String] = []
         for projectName in projects {
-            guard let project = try await store.registry.project(named: projectName), project.ownerID == user.id else {
+            // A name no project can have is not looked up (PostgreSQL refuses some bytes, e.g. U+0000, as an error).
+            guard RegistryDatabase.isValidProjectName(projectName),
+                  let project = try await store.registry.project(named: projectName), project.ownerID == user.id else {
                 // The same answer whether the project is someone else's or does not exist.
                 throw RegistryError.notFound(
                     "the user '\(user.name)' owns no project '\(RegistryDatabase.printable(projectName))' "
@@ -40,10 +54,9 @@ public struct TokenIssuer: Sendable {
             caveats.append(try ProjectNamesCaveat(names))
             caveats.append(try ProjectIDsCaveat(ids))
         }
-        let now = Clock.now()
         let token = NewToken(
             owner: .user(id: user.id), name: name ?? Self.defaultName(now: now), caveats: caveats,
-            expires: ttl.map { now + $0 }, prefix: "pypi", location: Self.location)
+            expires: expires, prefix: "pypi", location: Self.location)
         return try await store.tokens.mint(token, now: now)
     }
 

@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+
+/// Attacks on the registry over HTTP and through its commands (no Python client needed).
+@Suite(.serialized)
+struct AdversarialTests {
+    /// A fresh SQLite registry with users and their account-wide tokens, and a server on it.
+    final class Registry {
+        let work: TemporaryDirectory
+        let store: [String]
+        var tokens: [String: String] = [:]
+        private(set) var server: ServerProcess?
+
+        init(users: [String]) throws {
+            work = try TemporaryDirectory()
+            store = ["--store", "sqlite:\(work.path)/data/registry.sqlite", "--data", work.path + "/data"]
+            for user in users {
+                try Programs.admin(["users", "add", user] + store)
+                tokens[user] = try Programs.admin(["tokens", "create", "--user", user, "--description", "account"] + store)
+            }
+        }
+
+        func start(_ extra: [String] = []) throws -> String {
+            let server = try ServerProcess(store + extra, logPath: work.path + "/server-\(UUID().uuidString).log")
+            self.server = server
+            return server.url
+        }
+
+        deinit { server?.stop() }
+    }
+
+    @Test("a token its holder restricted cannot manage tokens, and an expiring token mints none that outlives it")
+    func tokenManagementKeepsRestrictions() async throws {
+        let registry = try Registry(users: ["carol"])
+        let account = try #require(registry.tokens["carol"])
+        let url = try registry.start()
+
+        // `macaroon restrict --ttl 1h`: the holder means this token to be dead in an hour.
+        let restrict = try Programs.run(Programs.macaroon, ["restrict", "--ttl", "1h", account])
+        #expect(restrict.status == 0, "\(restrict)")
+        let hourLong = restrict.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let minted = try await HTTPClient.send("POST", url + "/api/tokens", token: hourLong, json: #"{"name": "forever"}"#)
+        #expect(minted.status == 403 && minted.body.contains("restricted by its holder"), "no unrestricted token from a restricted one: \(minted)")
+        #expect(try await HTTPClient.send("GET", url + "/api/tokens", token: hourLong).status == 403)
+        let accountID = try tokenID(named: "account", in: try Programs.admin(["tokens", "list", "--json"] + registry.store))
+        #expect(try await HTTPClient.send("DELETE", url + "/api/tokens/\(accountID)", token: hourLong).status == 403)
+        #expect(try await HTTPClient.send("GET", url + "/api/whoami", token: hourLong).status == 200, "it still authenticates")
+
+        // A token minted with a ttl creates only tokens that expire no later.
+        let short = try await HTTPClient.send("POST", url + "/api/tokens", token: account, json: #"{"name": "short", "ttl": "1h"}"#)
+        #expect(short.status == 201, "\(short)")
+        struct Created: Decodable { let token: String; let expires: Int64? }
+        let shortToken = try JSONDecoder().decode(Created.self, from: Data(short.body.utf8)).token
+        let forever = try await HTTPClient.send("POST", url + "/api/tokens", token: shortToken, json: #"{"name": "forever"}"#)
+        #expect(forever.status == 400 && forever.body.contains("outlives it"), "\(forever)")
+        let longer = try await HTTPClient.send("POST", url + "/api/tokens", token: shortToken, json: #"{"name": "longer", "ttl": "2h"}"#)
+        #expect(longer.status == 400, "\(longer)")
+        let shorter = try await HTTPClient.send("POST", url + "/api/tokens", token: shortToken, json: #"{"name": "shorter", "ttl": "10m"}"#)
+        #expect(shorter.status == 201, "\(shorter)")
+        #expect(try await HTTPClient.send("GET", url + "/api/tokens", token: account).status == 200)
+    }
+
+    @Test("a file is named for its own project: an owner of 'alpha' cannot take file names of 'alpha-beta'")
+    func fileNamesBelongToTheirProject() async throws {
+        let registry = try Registry(users: ["alice", "bob"])
+        let alice = try #require(registry.tokens["alice"]), bob = try #require(registry.tokens["bob"])
+        let url = try registry.start()
+        func upload(_ token: String, _ name: String, _ filename: String) async throws -> HTTPClient.Answer {
+            try await HTTPClient.upload(url, token: token, name: name, version: "1.0", filename: filename)
+        }
+        #expect(try await upload(alice, "alpha", "alpha-1.0.tar.gz").status == 200)
+        let squat = try await upload(alice, "alpha", "alpha-beta-1.0.tar.gz")
+        #expect(squat.status == 400 && squat.body.contains("should contain the normalized project name 'alpha'"), "\(squat)")
+        #expect(try await upload(alice, "alpha", "alpha_beta-1.0-py3-none-any.whl").status == 400)
+        #expect(try await upload(alice, "alpha", "alpha-1.0.exe").status == 400, "neither a wheel nor an sdist")
+        // The owner of 'alpha-beta' uploads its own 1.0 under its own names.
+        #expect(try await upload(bob, "alpha-beta", "alpha-beta-1.0.tar.gz").status == 200)
+        #expect(try await upload(bob, "Alpha.Beta", "alpha_beta-1.0-py3-none-any.whl").status == 200)
+        // A refused file name creates no project.
+        #expect(try await upload(bob, "gamma", "alpha-2.0.tar.gz").status == 400)
+        let index = try await HTTPClient.send("GET", url + "/simple/")
+        #expect(!index.body.contains("gamma"), "\(index)")
+    }
+
+    @Test("tokens revoke works without the key-encryption key (or with another one)")
+    func revokeWithoutTheKey() async throws {
+        let work = try TemporaryDirectory()
+        let kek = work.path + "/kek", otherKEK = work.path + "/other-kek"
+        try randomHex(bytes: 32).write(toFile: kek, atomically: true, encoding: .utf8)
+        try randomHex(bytes: 32).write(toFile: otherKEK, atomically: true, encoding: .utf8)
+        let store = ["--store", "sqlite:\(work.path)/data/registry.sqlite", "--data", work.path + "/data"]
+        try Programs.admin(["users", "add", "erin"] + store + ["--kek-file", kek])
+        for name in ["one", "two"] {
+            try Programs.admin(["tokens", "create", "--user", "erin", "--description", name] + store + ["--kek-file", kek])
+        }
+        let listed = try Programs.admin(["tokens", "list", "--json"] + store)
+        let revoked = try Programs.run(Programs.uploadServer, ["tokens", "revoke", try tokenID(named: "one", in: listed)] + store)
+        #expect(revoked.status == 0, "without --kek-file: \(revoked)")
+        let withOther = try Programs.run(
+            Programs.uploadServer, ["tokens", "revoke", try tokenID(named: "two", in: listed)] + store + ["--kek-file", otherKEK])
+        #expect(withOther.status == 0, "with another key: \(withOther)")
+        #expect(!(try Programs.admin(["tokens", "list"] + store)).contains("erin"), "both tokens are gone")
+        let unknown = try Programs.run(Programs.uploadServer, ["tokens", "revoke", "no-such-token"] + store)
+        #expect(unknown.status != 0 && unknown.stderr.contains("no token"), "\(unknown)")
+    }
+
+    @Test("token names from the JSON API never reach the administrator's terminal raw")
+    func tokenNamesAreEscapedInListings() async throws {
+        let registry = try Registry(users: ["frank"])
+        let url = try registry.start()
+        let hostile = #"{"name": "ci\u001b]0;owned\u0007\u001b[2J"}"#
+        let created = try await HTTPClient.send("POST", url + "/api/tokens", token: try #require(registry.tokens["frank"]), json: hostile)
+        #expect(created.status == 201, "\(created)")
+        let listed = try Programs.admin(["tokens", "list"] + registry.store)
+        #expect(listed.contains("ci") && !listed.contains("\u{1B}") && !listed.contains("\u{7}"), "\(listed)")
+        let nul = try await HTTPClient.send("POST", url + "/api/tokens", token: try #require(registry.tokens["frank"]), json: #"{"name": "a\u0000b"}"#)
+        #expect(nul.status == 400, "a NUL in a name is the request's fault: \(nul)")
+    }
+
+    static let databaseURL = ProcessInfo.processInfo.environment["MACAROONS_POSTGRES_URL"]
+
+    @Test(
+        "on PostgreSQL, bytes its text refuses are the request's fault (400/404), never a 503",
+        .enabled(if: databaseURL != nil || Programs.inCI, "NOT RUN: MACAROONS_POSTGRES_URL is not set (run under scripts/with-postgres)"))
+    func postgresRefusedBytesAreNoOutage() async throws {
+        let databaseURL = try #require(Self.databaseURL)
+        let work = try TemporaryDirectory()
+        let store = ["--store", databaseURL, "--data", work.path + "/data"]
+        let user = "grace-\(randomHex(bytes: 4))"
+        try Programs.admin(["users", "add", user] + store)
+        let account = try Programs.admin(["tokens", "create", "--user", user, "--description", "account"] + store)
+        let server = try ServerProcess(store, logPath: work.path + "/server.log")
+        defer { server.stop() }
+        let project = try await HTTPClient.send("POST", server.url + "/api/tokens", token: account, json: #"{"projects": ["x\u0000"]}"#)
+        #expect(project.status == 404, "\(project)")
+        let name = try await HTTPClient.send("POST", server.url + "/api/tokens", token: account, json: #"{"name": "x\u0000"}"#)
+        #expect(name.status == 400, "\(name)")
+        #expect(!server.log.contains("failure"), "no outage logged: \(server.log)")
+    }
+
+    @Test(
+        "a PostgreSQL that stops answering is a 503 in bounded time, never a request that hangs",
+        .enabled(if: PrivatePostgres.available || Programs.inCI, "NOT RUN: Debian's postgresql is not installed"))
+    func stalledPostgresIsA503() async throws {
+        let postgres = try PrivatePostgres()
+        defer { postgres.stop() }
+        let work = try TemporaryDirectory()
+        let store = ["--store", postgres.url, "--data", work.path + "/data"]
+        try Programs.admin(["users", "add", "ivan"] + store)
+        let server = try ServerProcess(store, logPath: work.path + "/server.log")
+        defer { server.stop() }
+        #expect(try await HTTPClient.send("GET", server.url + "/simple/").status == 200)
+
+        try postgres.pause()
+        // Before the server stops (defers run in reverse): a server shutting down waits for its requests.
+        defer { postgres.resume() }
+        let start = ContinuousClock.now
+        let answer = try await HTTPClient.send("GET", server.url + "/simple/", timeout: 20)
+        let waited = ContinuousClock.now - start
+        postgres.resume()
+        #expect(answer.status == 503, "\(answer)")
+        #expect(waited < .seconds(15), "answered after \(waited)")
+        #expect(try await HTTPClient.send("GET", server.url + "/simple/").status == 200, "serves again once the database answers")
+    }
+}
