@@ -23,10 +23,17 @@ let package = Package(
             ],
             path: "Benchmarks/BenchmarkFixtures"
         ),
+        // The measuring settings and regression thresholds every benchmark target shares.
+        .target(
+            name: "BenchmarkSettings",
+            dependencies: [.product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/BenchmarkSettings"
+        ),
         .executableTarget(
             name: "MacaroonBenchmarks",
             dependencies: [
                 "BenchmarkFixtures",
+                "BenchmarkSettings",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Macaroons", package: "swift-macaroons"),
                 .product(name: "MacaroonTokens", package: "swift-macaroons"),
@@ -38,6 +45,7 @@ let package = Package(
         .executableTarget(
             name: "StoreBenchmarks",
             dependencies: [
+                "BenchmarkSettings",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "MacaroonTokens", package: "swift-macaroons"),
                 .product(name: "MacaroonSQLite", package: "swift-macaroons"),

@@ -15,10 +15,7 @@ struct RevocationAcrossInstancesTests {
     /// instance A's delete until B's lookup returns nothing. Goal: p99 under 1 s.
     @Test func revocationLatency() async throws {
         try await withTestDatabase { database in
-            let a = try await database.openStore(cache: Self.cache)
-            let b = try await database.openStore(cache: Self.cache, client: database.makeClient())
-            var tokens: [MintedStoredToken] = []
-            for index in 0..<200 { tokens.append(try await a.mint(TestTokens.new("token \(index)"))) }
+            let (a, b, tokens) = try await Self.twoInstances(database, tokens: 200)
             for token in tokens { #expect(try await TestTokens.verify(token.token, b).isAllowed) }
             #expect(b.cache?.count == tokens.count, "instance B caches every token it verified")
 
@@ -49,11 +46,7 @@ struct RevocationAcrossInstancesTests {
     /// machine stretches: `revocationLatency` measures the notification itself).
     @Test func verifyWhileRevokeOnAnotherInstance() async throws {
         try await withTestDatabase { database in
-            let a = try await database.openStore(cache: Self.cache)
-            let b = try await database.openStore(cache: Self.cache, client: database.makeClient())
-            var tokens: [MintedStoredToken] = []
-            for index in 0..<40 { tokens.append(try await a.mint(TestTokens.new("token \(index)"))) }
-            let all = tokens
+            let (a, b, all) = try await Self.twoInstances(database, tokens: 40)
             let deniedOnB = Locked<[String: ContinuousClock.Instant]>([:])
             let deletedAt = Locked<[String: ContinuousClock.Instant]>([:])
             let done = Locked(false)
@@ -132,6 +125,17 @@ struct RevocationAcrossInstancesTests {
             #expect(try await TestTokens.verify(bobs[0].token, b).verdict.reasons.map(\.code) == [.unknownIdentifier])
             #expect(try await TestTokens.verify(alices.token, b).isAllowed)
         }
+    }
+
+    /// Instances A and B (each its own client) with the cache on, and `count` tokens A minted.
+    static func twoInstances(
+        _ database: PostgresTestDatabase, tokens count: Int
+    ) async throws -> (a: PostgresTokenStore, b: PostgresTokenStore, tokens: [MintedStoredToken]) {
+        let a = try await database.openStore(cache: cache)
+        let b = try await database.openStore(cache: cache, client: database.makeClient())
+        var tokens: [MintedStoredToken] = []
+        for index in 0..<count { tokens.append(try await a.mint(TestTokens.new("token \(index)"))) }
+        return (a, b, tokens)
     }
 
     static func percentile(_ fraction: Double, _ values: [Duration]) -> Duration {

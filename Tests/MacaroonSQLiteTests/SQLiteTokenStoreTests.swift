@@ -7,18 +7,21 @@ import MacaroonTokens
 import Testing
 import TokenStoreConformance
 
-/// A fresh SQLite file in a temporary folder.
+/// A fresh SQLite file in a temporary folder; every store opened on it is another server on the same file.
 struct SQLiteFixture: TokenStoreFixture {
     let path: String
+    /// The lookup cache of the stores it opens.
+    let cache: SQLiteTokenStore.CacheConfiguration?
 
-    init() {
+    init(cache: SQLiteTokenStore.CacheConfiguration? = nil) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("token-store-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         path = folder.appendingPathComponent("tokens.sqlite").path
+        self.cache = cache
     }
 
     func open(keyRing: KeyRing) throws -> any TokenStore {
-        try SQLiteTokenStore(path: path, keyRing: keyRing, logger: quietLogger)
+        try SQLiteTokenStore(path: path, configuration: .init(keyRing: keyRing, cache: cache), logger: quietLogger)
     }
 
     /// The database file and its write-ahead log, as a copy of the disk would show them.
@@ -35,6 +38,12 @@ struct SQLiteFixture: TokenStoreFixture {
     @Test(arguments: ConformanceCheck.all)
     func conformance(_ check: ConformanceCheck) async throws {
         try await check.run(on: SQLiteFixture())
+    }
+
+    /// With the lookup cache: among others, no token verifies once its delete has returned.
+    @Test(arguments: ConformanceCheck.all)
+    func conformanceWithTheLookupCache(_ check: ConformanceCheck) async throws {
+        try await check.run(on: SQLiteFixture(cache: .init(timeToLive: .seconds(60))))
     }
 
     @Test func aFileThatIsNotADatabaseGivesAClearErrorAtOpen() throws {

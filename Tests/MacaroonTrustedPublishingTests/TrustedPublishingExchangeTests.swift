@@ -173,19 +173,7 @@ struct PublisherProjects: TokenOwnerPolicy {
 }
 
 @Suite struct ReplayGuardTests {
-    @Test func eachIdentifierIsClaimedOnceUntilItExpires() async throws {
-        let store = InMemoryTokenStore()
-        #expect(try await store.claimOnce("a", scope: "iss", until: 100, now: 10))
-        #expect(try await !store.claimOnce("a", scope: "iss", until: 100, now: 11))
-        #expect(try await !store.claimOnce("a", scope: "iss", until: 200, now: 100))
-        #expect(try await store.claimOnce("a", scope: "other", until: 100, now: 11))
-        #expect(try await store.claimOnce("a", scope: "iss", until: 300, now: 101))
-        await #expect(throws: TokenStoreError.self) { try await store.claimOnce("", scope: "iss", until: 1, now: 0) }
-        await #expect(throws: TokenStoreError.self) {
-            try await store.claimOnce(String(repeating: "x", count: 256), scope: "iss", until: 1, now: 0)
-        }
-    }
-
+    // Claiming once, and one winner among concurrent claimants: Tests/MacaroonTokensTests/InMemoryReplayGuardTests.swift.
     @Test func expiredClaimsAreForgotten() async throws {
         let store = InMemoryTokenStore()
         for index in 0..<5000 { _ = try await store.claimOnce("jti-\(index)", scope: "iss", until: Int64(index), now: Int64(index)) }

@@ -1,28 +1,14 @@
 import Benchmark
 import Foundation
 import BenchmarkFixtures
+import BenchmarkSettings
 @_spi(Instrumentation) import Macaroons
 import MacaroonTokens
 
 // Names use no spaces or slashes: package-benchmark 1.38.1 writes threshold
 // files with those replaced by '_' but looks them up unreplaced.
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .throughput, .mallocCountTotal],
-        timeUnits: .nanoseconds,
-        warmupIterations: 100,
-        scalingFactor: .kilo,
-        maxDuration: .seconds(2),
-        maxIterations: 1_000_000,
-        // Regression guard (see Benchmarks/README.md): p90 wall clock may not worsen by more
-        // than 35% from the committed thresholds, nor allocations grow; p90 throughput, which
-        // is noisier on a shared machine, only guards against halving.
-        thresholds: [
-            .wallClock: .init(relative: [.p90: 35]),
-            .throughput: .init(relative: [.p90: 60]),
-            .mallocCountTotal: .init(absolute: [.p90: 0]),
-        ]
-    )
+    Benchmark.defaultConfiguration = .swiftMacaroons(scalingFactor: .kilo, maxIterations: 1_000_000)
 
     // MARK: The floor
 

@@ -7,19 +7,13 @@ import PostgresNIO
 /// `MACAROONS_POSTGRES_URL` (run the benchmarks under `scripts/with-postgres`,
 /// which starts a throwaway server as the tests do). Without it, the PostgreSQL
 /// scenarios are not registered and a line says so.
-final class PostgresStores: @unchecked Sendable {
+enum PostgresStores {
     static let url = ProcessInfo.processInfo.environment["MACAROONS_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let shared = PostgresStores()
 
-    /// Every lookup from the database.
-    private(set) var uncached: PostgresTokenStore?
-    /// With the lookup cache (its listener running).
-    private(set) var cached: PostgresTokenStore?
-    private(set) var token = ""
-
-    /// Mints 10,000 tokens (sealed) and the measured one, and starts the client and the cache's listener.
-    func setUp(keyRing: KeyRing) async throws {
-        guard uncached == nil, let url = Self.url else { return }
+    /// Mints 10,000 tokens (sealed) and the measured one, and starts the client and the cache's listener;
+    /// `nil` without `MACAROONS_POSTGRES_URL`.
+    static func setUp(keyRing: KeyRing) async throws -> (uncached: PostgresTokenStore, cached: PostgresTokenStore, token: String)? {
+        guard let url else { return nil }
         guard let components = URLComponents(string: url), let host = components.host, let user = components.user else {
             fatalError("MACAROONS_POSTGRES_URL is not postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE")
         }
@@ -36,20 +30,8 @@ final class PostgresStores: @unchecked Sendable {
         try await uncached.migrate()
         Task.detached { try await cached.run() }
         // A run-specific owner prefix, so that a database kept between runs takes new names.
-        let run = UInt32.random(in: 0...UInt32.max)
-        for index in 0..<10_000 {
-            _ = try await uncached.mint(
-                NewToken(owner: .user(id: "user-\(run)-\(index & 0xff)"), name: "token \(index)", caveats: [try ProjectNamesCaveat(["sampleproject"])],
-                         location: "pypi.org"),
-                now: 1_700_000_000)
-        }
-        token = try await uncached.mint(
-            NewToken(owner: .user(id: "user-\(run)-measured"), name: "measured", caveats: [try ProjectNamesCaveat(["sampleproject"])],
-                     location: "pypi.org"),
-            now: 1_700_000_000
-        ).token
+        let token = try await StoreFixture.fill(uncached, owners: "user-\(UInt32.random(in: 0...UInt32.max))")
         while !cached.isCacheServing { try await Task.sleep(for: .milliseconds(10)) }
-        self.uncached = uncached
-        self.cached = cached
+        return (uncached, cached, token)
     }
 }

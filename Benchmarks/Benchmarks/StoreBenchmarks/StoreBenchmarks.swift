@@ -1,47 +1,59 @@
 import Benchmark
+import BenchmarkSettings
 import Foundation
 import Logging
 import MacaroonSQLite
 import MacaroonTokens
 
 // Upload verification from the token string to the verdict with the identity
-// taken from a TokenStore, per backend, side by side. Each store holds 10,000
-// tokens, sealed under a key-encryption key, as a registry's would.
-// PostgreSQL (uncached and with the lookup cache) when MACAROONS_POSTGRES_URL is set: see PostgresStores.
+// taken from a TokenStore, and the bare lookup `token(id:)`, per backend, side by
+// side. Each store holds 10,000 tokens and the measured one, sealed under a
+// key-encryption key, as a registry's would. The cached SQLite store is a second
+// store on the same file with the lookup cache on. PostgreSQL (uncached and with
+// the lookup cache) when MACAROONS_POSTGRES_URL is set: see PostgresStores.
 
-/// The stores and the token, built once by the setup hook before any measurement.
+/// The stores and tokens, built once by the setup hook before any measurement.
 final class StoreFixture: @unchecked Sendable {
     static let shared = StoreFixture()
     static let verifier = UploadTokenVerifier(prefix: "pypi", location: "pypi.org")
     static let request = UploadRequest(project: .init(name: "sampleproject", id: "project-1"), now: 1_800_000_000)
+    static let keyRing = KeyRing(try! KeyEncryptionKey(id: "kek-1", bytes: [UInt8](repeating: 0x11, count: 32)))
 
-    private(set) var memory: InMemoryTokenStore?
-    private(set) var sqlite: SQLiteTokenStore?
-    private(set) var memoryToken = ""
-    private(set) var sqliteToken = ""
-
-    func setUp() async throws {
-        guard memory == nil else { return }
-        let keyRing = KeyRing(try KeyEncryptionKey(id: "kek-1", bytes: [UInt8](repeating: 0x11, count: 32)))
-        try await PostgresStores.shared.setUp(keyRing: keyRing)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-benchmark-\(getpid()).sqlite").path
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        let memory = InMemoryTokenStore(keyRing: keyRing)
-        let sqlite = try SQLiteTokenStore(path: path, keyRing: keyRing, logger: Logger(label: "benchmark"))
-        for store in [memory as any TokenStore, sqlite] {
-            for index in 0..<10_000 {
-                _ = try await store.mint(Self.newToken("token \(index)"), now: 1_700_000_000)
-            }
-        }
-        memoryToken = try await memory.mint(Self.newToken("measured"), now: 1_700_000_000).token
-        sqliteToken = try await sqlite.mint(Self.newToken("measured"), now: 1_700_000_000).token
-        self.memory = memory
-        self.sqlite = sqlite
+    /// The backends measured, by scenario-name suffix.
+    static var backendNames: [String] {
+        ["in-memory", "SQLite", "SQLite-cached"] + (PostgresStores.url == nil ? [] : ["PostgreSQL-uncached", "PostgreSQL-cached"])
     }
 
-    static func newToken(_ name: String) throws -> NewToken {
-        NewToken(owner: .user(id: "user-\(name.hashValue & 0xff)"), name: name, caveats: [try ProjectNamesCaveat(["sampleproject"])],
-                 location: "pypi.org")
+    /// Each backend's store and the token measured on it.
+    private(set) var backends: [String: (store: any TokenStore, token: String)] = [:]
+
+    func setUp() async throws {
+        guard backends.isEmpty else { return }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-benchmark-\(getpid()).sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let memory = InMemoryTokenStore(keyRing: Self.keyRing)
+        let sqlite = try SQLiteTokenStore(path: path, keyRing: Self.keyRing, logger: Logger(label: "benchmark"))
+        let sqliteCached = try SQLiteTokenStore(
+            path: path, configuration: .init(keyRing: Self.keyRing, cache: .init()), logger: Logger(label: "benchmark"))
+        let memoryToken = try await Self.fill(memory, owners: "user")
+        let sqliteToken = try await Self.fill(sqlite, owners: "user")
+        backends = ["in-memory": (memory, memoryToken), "SQLite": (sqlite, sqliteToken), "SQLite-cached": (sqliteCached, sqliteToken)]
+        if let postgres = try await PostgresStores.setUp(keyRing: Self.keyRing) {
+            backends["PostgreSQL-uncached"] = (postgres.uncached, postgres.token)
+            backends["PostgreSQL-cached"] = (postgres.cached, postgres.token)
+        }
+    }
+
+    /// Mints 10,000 tokens for 256 owners named `owners-N`, and the measured one, whose token it returns.
+    static func fill(_ store: some TokenStore, owners: String) async throws -> String {
+        for index in 0..<10_000 {
+            _ = try await store.mint(newToken(owner: "\(owners)-\(index & 0xff)", name: "token \(index)"), now: 1_700_000_000)
+        }
+        return try await store.mint(newToken(owner: "\(owners)-measured", name: "measured"), now: 1_700_000_000).token
+    }
+
+    static func newToken(owner: String, name: String) throws -> NewToken {
+        NewToken(owner: .user(id: owner), name: name, caveats: [try ProjectNamesCaveat(["sampleproject"])], location: "pypi.org")
     }
 }
 
@@ -51,64 +63,25 @@ struct ActiveOwners: TokenOwnerPolicy {
 }
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .throughput, .mallocCountTotal],
-        timeUnits: .nanoseconds,
-        warmupIterations: 100,
-        scalingFactor: .one,
-        maxDuration: .seconds(2),
-        maxIterations: 200_000
-    )
+    Benchmark.defaultConfiguration = .swiftMacaroons(scalingFactor: .one, maxIterations: 200_000)
     let fixture = StoreFixture.shared
     Benchmark.setup = { try await fixture.setUp() }
-
-    Benchmark("Store-verify-in-memory") { benchmark async throws in
-        let store = fixture.memory!
-        for _ in benchmark.scaledIterations {
-            let result = try await StoreFixture.verifier.verify(
-                token: fixture.memoryToken, request: StoreFixture.request, store: store, owners: ActiveOwners())
-            precondition(result.isAllowed)
-            blackHole(result)
-        }
-    }
-    Benchmark("Store-verify-SQLite") { benchmark async throws in
-        let store = fixture.sqlite!
-        for _ in benchmark.scaledIterations {
-            let result = try await StoreFixture.verifier.verify(
-                token: fixture.sqliteToken, request: StoreFixture.request, store: store, owners: ActiveOwners())
-            precondition(result.isAllowed)
-            blackHole(result)
-        }
-    }
-    Benchmark("Store-lookup-in-memory") { benchmark async throws in
-        let store = fixture.memory!
-        let id = try StoreFixture.verifier.parse(fixture.memoryToken).identifier!
-        for _ in benchmark.scaledIterations { blackHole(try await store.token(id: id)) }
-    }
-    Benchmark("Store-lookup-SQLite") { benchmark async throws in
-        let store = fixture.sqlite!
-        let id = try StoreFixture.verifier.parse(fixture.sqliteToken).identifier!
-        for _ in benchmark.scaledIterations { blackHole(try await store.token(id: id)) }
-    }
-
-    guard PostgresStores.url != nil else {
+    if PostgresStores.url == nil {
         print("StoreBenchmarks: PostgreSQL scenarios not run: set MACAROONS_POSTGRES_URL (run under scripts/with-postgres)")
-        return
     }
-    let postgres = PostgresStores.shared
-    for (name, cached) in [("uncached", false), ("cached", true)] {
-        Benchmark("Store-verify-PostgreSQL-\(name)") { benchmark async throws in
-            let store = (cached ? postgres.cached : postgres.uncached)!
+
+    for name in StoreFixture.backendNames {
+        Benchmark("Store-verify-\(name)") { benchmark async throws in
+            let (store, token) = fixture.backends[name]!
             for _ in benchmark.scaledIterations {
-                let result = try await StoreFixture.verifier.verify(
-                    token: postgres.token, request: StoreFixture.request, store: store, owners: ActiveOwners())
+                let result = try await StoreFixture.verifier.verify(token: token, request: StoreFixture.request, store: store, owners: ActiveOwners())
                 precondition(result.isAllowed)
                 blackHole(result)
             }
         }
-        Benchmark("Store-lookup-PostgreSQL-\(name)") { benchmark async throws in
-            let store = (cached ? postgres.cached : postgres.uncached)!
-            let id = try StoreFixture.verifier.parse(postgres.token).identifier!
+        Benchmark("Store-lookup-\(name)") { benchmark async throws in
+            let (store, token) = fixture.backends[name]!
+            let id = try StoreFixture.verifier.parse(token).identifier!
             for _ in benchmark.scaledIterations { blackHole(try await store.token(id: id)) }
         }
     }

@@ -8,11 +8,24 @@ import Testing
 /// loopback in a temporary directory, for this process only (it stops when the
 /// process ends, even if the process crashes: its standard input closes).
 final class PostgresTestServer: Sendable {
+    /// Where the server listens, and as whom to connect.
+    struct Endpoint: Sendable {
+        let host: String
+        let port: Int
+        let username: String
+        let password: String?
+
+        /// The parts of `postgres://USER[:PASSWORD]@HOST[:PORT]/…`.
+        init(url: String) throws {
+            guard let components = URLComponents(string: url), let host = components.host, let user = components.user else {
+                throw TestServerError("MACAROONS_POSTGRES_URL is not postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE")
+            }
+            (self.host, port, username, password) = (host, components.port ?? 5432, user, components.password)
+        }
+    }
+
     /// Where the server listens.
-    let host: String
-    let port: Int
-    let username: String
-    let password: String?
+    let endpoint: Endpoint
     /// The script's pipes, when this process started the server (then it can be stopped and started).
     private let control: ScriptControl?
 
@@ -22,7 +35,7 @@ final class PostgresTestServer: Sendable {
     }
 
     private static let sharedServer = Task<PostgresTestServer, any Error> {
-        if let url = environmentURL { return try PostgresTestServer(url: url) }
+        if let url = environmentURL { return PostgresTestServer(endpoint: try Endpoint(url: url), control: nil) }
         return try await launch()
     }
 
@@ -51,19 +64,9 @@ final class PostgresTestServer: Sendable {
         return versions.contains { FileManager.default.isExecutableFile(atPath: "/usr/lib/postgresql/\($0)/bin/pg_ctl") }
     }
 
-    private init(host: String, port: Int, username: String, password: String?, control: ScriptControl?) {
-        self.host = host
-        self.port = port
-        self.username = username
-        self.password = password
+    private init(endpoint: Endpoint, control: ScriptControl?) {
+        self.endpoint = endpoint
         self.control = control
-    }
-
-    private convenience init(url: String) throws {
-        guard let components = URLComponents(string: url), let host = components.host, let user = components.user else {
-            throw TestServerError("MACAROONS_POSTGRES_URL is not postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE")
-        }
-        self.init(host: host, port: components.port ?? 5432, username: user, password: components.password, control: nil)
     }
 
     /// A server of its own, started by `scripts/with-postgres` (for tests that stop it).
@@ -73,8 +76,7 @@ final class PostgresTestServer: Sendable {
         guard let line, line.hasPrefix("MACAROONS_POSTGRES_URL="), let url = line.split(separator: "=", maxSplits: 1).last else {
             throw TestServerError("scripts/with-postgres did not start a server (it printed \(line ?? "nothing"); see its standard error)")
         }
-        let parsed = try PostgresTestServer(url: String(url))
-        return PostgresTestServer(host: parsed.host, port: parsed.port, username: parsed.username, password: parsed.password, control: control)
+        return PostgresTestServer(endpoint: try Endpoint(url: String(url)), control: control)
     }
 
     /// Stops a server launched by ``launch()`` for good and removes its directory.
@@ -108,14 +110,16 @@ final class PostgresTestServer: Sendable {
     /// A client configuration for `database`.
     func clientConfiguration(database: String) -> PostgresClient.Configuration {
         var configuration = PostgresClient.Configuration(
-            host: host, port: port, username: username, password: password, database: database, tls: .disable)
+            host: endpoint.host, port: endpoint.port, username: endpoint.username, password: endpoint.password, database: database,
+            tls: .disable)
         configuration.options.connectTimeout = .seconds(2)
         configuration.options.maximumConnections = 6
         return configuration
     }
 
     private func connectionConfiguration(database: String) -> PostgresConnection.Configuration {
-        PostgresConnection.Configuration(host: host, port: port, username: username, password: password, database: database, tls: .disable)
+        PostgresConnection.Configuration(
+            host: endpoint.host, port: endpoint.port, username: endpoint.username, password: endpoint.password, database: database, tls: .disable)
     }
 }
 

@@ -1,10 +1,8 @@
-#if PostgreSQL
 import Macaroons
-@testable import MacaroonPostgres
 import MacaroonTokens
 import Testing
 
-/// The lookup cache on its own: what it serves, and when it refuses to.
+/// The lookup cache of the database stores on its own: what it serves, and when it refuses to.
 @Suite struct LookupCacheTests {
     static func record(_ id: String) -> TokenRecord {
         TokenRecord(
@@ -24,38 +22,38 @@ import Testing
         return cached(cache, id)
     }
 
-    @Test func servesOnlyWhileTheListenerIsUp() {
+    @Test func servesOnlyWhileStarted() {
         let cache = LookupCache(timeToLive: .seconds(60), capacity: 10)
-        #expect(!Self.fill(cache, "a"), "nothing is cached before the listener is up")
-        cache.listenerUp()
+        #expect(!Self.fill(cache, "a"), "nothing is cached before the backend starts it")
+        cache.startServing()
         #expect(Self.fill(cache, "a"))
-        cache.listenerDown()
+        cache.stopServing()
         #expect(!cache.isServing)
-        #expect(cache.count == 0, "a listener that drops flushes the cache")
+        #expect(cache.count == 0, "stopping flushes the cache")
         #expect(!Self.fill(cache, "a"))
-        cache.listenerUp()
+        cache.startServing()
         #expect(cache.count == 0)
         #expect(Self.fill(cache, "a"))
     }
 
     @Test func anInvalidationDuringALookupDropsItsResult() {
         let cache = LookupCache(timeToLive: .seconds(60), capacity: 10)
-        cache.listenerUp()
+        cache.startServing()
         guard case .miss(let ticket) = cache.lookup("a") else { Issue.record("expected a miss"); return }
         cache.invalidate("a")  // the row's deletion is heard while its lookup was in flight
         cache.insert(Self.record("a"), ticket: ticket)
         #expect(!Self.cached(cache, "a"))
 
         guard case .miss(let second) = cache.lookup("b") else { Issue.record("expected a miss"); return }
-        cache.listenerDown()
-        cache.listenerUp()
+        cache.stopServing()
+        cache.startServing()
         cache.insert(Self.record("b"), ticket: second)
-        #expect(!Self.cached(cache, "b"), "a lookup that started before the listener reconnected is not cached")
+        #expect(!Self.cached(cache, "b"), "a lookup that started before a restart is not cached")
     }
 
     @Test func invalidationRemovesOneTokenOrAll() {
         let cache = LookupCache(timeToLive: .seconds(60), capacity: 10)
-        cache.listenerUp()
+        cache.startServing()
         #expect(Self.fill(cache, "a") && Self.fill(cache, "b") && Self.fill(cache, "c"))
         cache.invalidate("b")
         #expect(Self.cached(cache, "a") && !Self.cached(cache, "b") && Self.cached(cache, "c"))
@@ -65,7 +63,7 @@ import Testing
 
     @Test func entriesExpire() async throws {
         let cache = LookupCache(timeToLive: .milliseconds(50), capacity: 10)
-        cache.listenerUp()
+        cache.startServing()
         #expect(Self.fill(cache, "a"))
         try await Task.sleep(for: .milliseconds(80))
         #expect(!Self.cached(cache, "a"))
@@ -74,21 +72,37 @@ import Testing
 
     @Test func aFullCacheIsFlushed() {
         let cache = LookupCache(timeToLive: .seconds(60), capacity: 3)
-        cache.listenerUp()
+        cache.startServing()
         #expect(Self.fill(cache, "a") && Self.fill(cache, "b") && Self.fill(cache, "c"))
         #expect(Self.fill(cache, "d"))
         #expect(cache.count == 1)
     }
 
-    @Test func canonicalUUIDs() {
-        #expect(PostgresTokenStore.isCanonicalUUID("0b7a4bd4-0a2c-4bd8-9b5e-1e5f3c2a9d10"))
-        for id in [
-            "", "0B7A4BD4-0A2C-4BD8-9B5E-1E5F3C2A9D10", "0b7a4bd4-0a2c-4bd8-9b5e-1e5f3c2a9d1",
-            "0b7a4bd4-0a2c-4bd8-9b5e-1e5f3c2a9d100", "0b7a4bd40a2c-4bd8-9b5e-1e5f3c2a9d10-", "0b7a4bd4-0a2c-4bd8-9b5e-1e5f3c2a9d1g",
-            "'; DROP TABLE macaroon_tokens; --",
-        ] {
-            #expect(!PostgresTokenStore.isCanonicalUUID(id), "\(id)")
-        }
+    @Test func aCacheThatNeedsConfirmingServesOnlyWithinTheIntervalOfACheck() async throws {
+        let cache = LookupCache(timeToLive: .seconds(60), capacity: 10, confirmationInterval: .milliseconds(100))
+        cache.startServing()
+        guard case .unconfirmed = cache.lookup("a") else { Issue.record("a cache never checked is unconfirmed"); return }
+        cache.confirm(checkStarted: .now, changed: false)
+        #expect(cache.isServing)
+        #expect(Self.fill(cache, "a"))
+        try await Task.sleep(for: .milliseconds(150))
+        guard case .unconfirmed = cache.lookup("a") else { Issue.record("the confirmation lapsed"); return }
+        #expect(!cache.isServing)
+        cache.confirm(checkStarted: .now, changed: false)
+        #expect(Self.cached(cache, "a"), "a check that found no change keeps the entries")
+        cache.confirm(checkStarted: .now, changed: true)
+        #expect(cache.count == 0, "a check that found a change flushes")
+
+        // A lookup in flight while a check finds a change is not cached.
+        guard case .miss(let ticket) = cache.lookup("b") else { Issue.record("expected a miss"); return }
+        cache.confirm(checkStarted: .now, changed: true)
+        cache.insert(Self.record("b"), ticket: ticket)
+        #expect(!Self.cached(cache, "b"))
+
+        // An older check never shortens a newer confirmation.
+        let old = ContinuousClock.now - .seconds(1)
+        cache.confirm(checkStarted: .now, changed: false)
+        cache.confirm(checkStarted: old, changed: false)
+        #expect(cache.isConfirmed(at: .now))
     }
 }
-#endif
