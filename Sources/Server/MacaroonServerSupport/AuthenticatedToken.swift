@@ -14,31 +14,29 @@ import MacaroonTokens
 /// descriptions, debug descriptions or mirrors.
 public struct AuthenticatedToken: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The token's stored information (no key).
-    public var info: TokenInfo { record.info }
+    public var info: TokenInfo { token.info }
     /// Who the token belongs to: the identity it establishes.
-    public var owner: TokenOwner { record.owner }
+    public var owner: TokenOwner { token.info.owner }
     /// The token's identifier (not a secret: it names the stored row).
-    public var id: String { record.id }
+    public var id: String { token.info.id }
     /// How the request presented the token.
     public let scheme: AuthorizationScheme
+    /// The token, its signature verified: only its caveats remain to be checked.
+    public let token: AuthenticatedStoredToken
 
-    let token: ServiceToken
-    let record: TokenRecord
-    let ownerStatus: TokenOwnerStatus
     let authentication: TokenAuthentication
 
-    init(token: ServiceToken, record: TokenRecord, ownerStatus: TokenOwnerStatus, scheme: AuthorizationScheme, authentication: TokenAuthentication) {
+    init(token: AuthenticatedStoredToken, scheme: AuthorizationScheme, authentication: TokenAuthentication) {
         self.token = token
-        self.record = record
-        self.ownerStatus = ownerStatus
         self.scheme = scheme
         self.authentication = authentication
     }
 
     /// Checks every caveat of the token (its own, the stored ones, the expiry) and its
-    /// owner's status against the request: call it in each handler once the project is
-    /// known (from the route or the upload's form), or with `project: nil` for routes
-    /// without one. Records the use when allowed. Logged, counted and traced.
+    /// owner's status against the request, without walking its signature chain again:
+    /// call it in each handler once the project is known (from the route or the upload's
+    /// form), or with `project: nil` for routes without one. Records the use when allowed.
+    /// Logged, counted and traced.
     ///
     /// - Parameters:
     ///   - project: the project the request acts on, by name and id.
