@@ -48,6 +48,16 @@ public struct AuthenticatedToken: Sendable, CustomStringConvertible, CustomDebug
         try authentication.authorize(self, project: project, attributes: attributes)
     }
 
+    /// ``authorize(project:attributes:)`` for a request that may not be authenticated
+    /// (where credentials are optional): a 401 ``TokenRefusal`` when `token` is `nil`.
+    @discardableResult
+    public static func authorize(
+        _ token: AuthenticatedToken?, project: UploadRequest.Project?, attributes: [String: String] = [:]
+    ) throws(TokenRefusal) -> StoredTokenVerdict {
+        guard let token else { throw .missingCredentials }
+        return try token.authorize(project: project, attributes: attributes)
+    }
+
     /// The token's id and owner only.
     public var description: String { "AuthenticatedToken(id: \(id), owner: \(owner))" }
     /// The token's id and owner only.
