@@ -47,19 +47,8 @@ enum VaporHarness: AdapterHarness {
 
 @Suite("MacaroonVapor")
 struct MacaroonTokenAuthenticatorTests {
-    typealias Suite = AdapterSuite<VaporHarness>
-
-    @Test("every scenario: answers, logs without secrets (the store's too), metrics", arguments: Backend.available)
-    func everyScenario(backend: Backend) async throws { try await Suite.everyScenario(backend: backend) }
-
-    @Test("503 when the store is unreachable, never an allow")
-    func unreachableStore() async throws { try await Suite.unreachableStore() }
-
-    @Test("optional credentials: a request without them passes unauthenticated; a handler's authorization then answers 401")
-    func optionalCredentials() async throws { try await Suite.optionalCredentials() }
-
-    @Test("spans: authentication around the store lookup, then authorization")
-    func spans() async throws { try await Suite.spans() }
+    @Test("the checks every adapter passes", arguments: AdapterCheck.all)
+    func shared(_ check: AdapterCheck) async throws { try await AdapterSuite<VaporHarness>.run(check) }
 
     @Test("on the wire, the status line carries the reasons (what twine prints)")
     func statusLineOnTheWire() async throws {

@@ -33,10 +33,45 @@ public protocol AdapterHarness {
     ) async throws
 }
 
-/// The tests every framework adapter passes, written once: each adapter's suite calls them with its harness.
-public enum AdapterSuite<Harness: AdapterHarness> {
+/// One of the checks every framework adapter passes (``AdapterSuite``).
+public enum AdapterCheck: Sendable, CustomStringConvertible {
     /// Every scenario: answers, logs without secrets (the store's too), metrics.
-    public static func everyScenario(backend: Backend) async throws {
+    case everyScenario(Backend)
+    /// 503 when the store is unreachable, never an allow.
+    case unreachableStore
+    /// Optional credentials: a request without them passes unauthenticated; a handler's authorization then answers 401.
+    case optionalCredentials
+    /// Spans: authentication around the store lookup, then authorization.
+    case spans
+
+    /// Every check, with every backend built in.
+    public static var all: [AdapterCheck] { Backend.available.map(everyScenario) + [.unreachableStore, .optionalCredentials, .spans] }
+
+    public var description: String {
+        switch self {
+        case .everyScenario(let backend): "every scenario: answers, logs without secrets (the store's too), metrics (\(backend))"
+        case .unreachableStore: "503 when the store is unreachable, never an allow"
+        case .optionalCredentials: "optional credentials: a request without them passes unauthenticated; a handler's authorization then answers 401"
+        case .spans: "spans: authentication around the store lookup, then authorization"
+        }
+    }
+}
+
+/// The tests every framework adapter passes, written once: each adapter's suite runs
+/// ``AdapterCheck/all`` with its harness.
+public enum AdapterSuite<Harness: AdapterHarness> {
+    /// Runs one check.
+    public static func run(_ check: AdapterCheck) async throws {
+        switch check {
+        case .everyScenario(let backend): try await everyScenario(backend: backend)
+        case .unreachableStore: try await unreachableStore()
+        case .optionalCredentials: try await optionalCredentials()
+        case .spans: try await spans()
+        }
+    }
+
+    /// Every scenario: answers, logs without secrets (the store's too), metrics.
+    static func everyScenario(backend: Backend) async throws {
         let logs = LogCapture()
         let fixture = try await Fixture(backend: backend, logger: logs.logger(label: "store"))
         defer { fixture.removeFiles() }
@@ -52,7 +87,7 @@ public enum AdapterSuite<Harness: AdapterHarness> {
     }
 
     /// 503 when the store is unreachable, never an allow.
-    public static func unreachableStore() async throws {
+    static func unreachableStore() async throws {
         let fixture = try await Fixture()
         let logs = LogCapture()
         let metrics = TestMetrics()
@@ -68,7 +103,7 @@ public enum AdapterSuite<Harness: AdapterHarness> {
     }
 
     /// Optional credentials: a request without them passes unauthenticated; a handler's authorization then answers 401.
-    public static func optionalCredentials() async throws {
+    static func optionalCredentials() async throws {
         let fixture = try await Fixture()
         let authentication = fixture.authentication(logger: LogCapture().logger(), metrics: TestMetrics(), credentialsRequired: false)
         try await Harness.withRoutes(authentication, logger: LogCapture().logger()) { send in
@@ -82,7 +117,7 @@ public enum AdapterSuite<Harness: AdapterHarness> {
     }
 
     /// Spans: authentication around the store lookup, then authorization.
-    public static func spans() async throws {
+    static func spans() async throws {
         let fixture = try await Fixture()
         let tracer = InMemoryTracer()
         let authentication = fixture.authentication(logger: LogCapture().logger(), metrics: TestMetrics(), tracer: tracer)
