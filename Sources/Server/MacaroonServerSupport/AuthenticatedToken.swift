@@ -14,22 +14,35 @@ import MacaroonTokens
 /// descriptions, debug descriptions or mirrors.
 public struct AuthenticatedToken: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The token's stored information (no key).
-    public var info: TokenInfo { token.info }
+    public var info: TokenInfo { storage.token.info }
     /// Who the token belongs to: the identity it establishes.
-    public var owner: TokenOwner { token.info.owner }
+    public var owner: TokenOwner { storage.token.info.owner }
     /// The token's identifier (not a secret: it names the stored row).
-    public var id: String { token.info.id }
+    public var id: String { storage.token.info.id }
     /// How the request presented the token.
-    public let scheme: AuthorizationScheme
+    public var scheme: AuthorizationScheme { storage.scheme }
     /// The token, its signature verified: only its caveats remain to be checked.
-    public let token: AuthenticatedStoredToken
+    public var token: AuthenticatedStoredToken { storage.token }
 
-    let authentication: TokenAuthentication
+    var authentication: TokenAuthentication { storage.authentication }
+
+    /// One reference: request contexts copy the identity several times per request.
+    private final class Storage: Sendable {
+        let token: AuthenticatedStoredToken
+        let scheme: AuthorizationScheme
+        let authentication: TokenAuthentication
+
+        init(token: AuthenticatedStoredToken, scheme: AuthorizationScheme, authentication: TokenAuthentication) {
+            self.token = token
+            self.scheme = scheme
+            self.authentication = authentication
+        }
+    }
+
+    private let storage: Storage
 
     init(token: AuthenticatedStoredToken, scheme: AuthorizationScheme, authentication: TokenAuthentication) {
-        self.token = token
-        self.scheme = scheme
-        self.authentication = authentication
+        storage = Storage(token: token, scheme: scheme, authentication: authentication)
     }
 
     /// Checks every caveat of the token (its own, the stored ones, the expiry) and its

@@ -192,7 +192,7 @@ public final class TokenAuthentication: Sendable {
     ) -> TokenRefusal {
         metrics.record(stage, .denied, reasons: reasons)
         var metadata: Logger.Metadata = [
-            "macaroon.stage": "\(stage.rawValue)", "macaroon.auth.scheme": "\(scheme.rawValue)",
+            "macaroon.stage": "\(stage.name)", "macaroon.auth.scheme": "\(scheme.rawValue)",
             "macaroon.denial.reasons": .array(reasons.map { .string($0.code.description) }),
             "macaroon.denial.messages": .array(reasons.filter { $0.code != .malformedToken }.map { .string($0.message) }),
         ]
