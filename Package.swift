@@ -107,6 +107,8 @@ let package = Package(
             dependencies: [
                 "MacaroonTokens",
                 .product(name: "GRDB", package: "GRDB.swift", condition: .when(traits: ["SQLite"])),
+                // SQLite's C interface (the system library GRDB links), for the lookup's column reads.
+                .product(name: "GRDBSQLite", package: "GRDB.swift", condition: .when(traits: ["SQLite"])),
                 .product(name: "Logging", package: "swift-log", condition: .when(traits: ["SQLite"])),
             ]
         ),

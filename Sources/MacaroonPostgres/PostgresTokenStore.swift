@@ -91,6 +91,9 @@ public final class PostgresTokenStore: TokenStore, Service {
             let record = try await lookUp(id)
             if let record { cache.insert(record, ticket: ticket) }
             return record
+        case .unconfirmed:
+            // Not with this store's cache: the listener confirms it, not checks.
+            return try await lookUp(id)
         }
     }
 

@@ -1,4 +1,5 @@
 #if PostgreSQL
+import MacaroonTokens
 import PostgresNIO
 
 /// Listens on ``PostgresMigrations/revocationChannel`` with a connection of
@@ -18,7 +19,7 @@ struct RevocationListener: Sendable {
             do {
                 try await client.withConnection { connection in
                     try await connection.listen(on: PostgresMigrations.revocationChannel) { notifications in
-                        cache.listenerUp()
+                        cache.startServing()
                         if failures > 0 { logger.info("token store: revocation listener connected again; lookup cache serving") }
                         failures = 0
                         try await listen(notifications, connection: connection)
@@ -29,11 +30,11 @@ struct RevocationListener: Sendable {
                     logger.warning("token store: revocation listener lost its connection (\(type(of: error))); lookup cache flushed and off until it is back")
                 }
             }
-            cache.listenerDown()
+            cache.stopServing()
             failures += 1
             try? await Task.sleep(for: .milliseconds(100 * (1 << min(failures - 1, 4))))
         }
-        cache.listenerDown()
+        cache.stopServing()
     }
 
     /// Applies notifications while checking the connection every ``heartbeat``; throws when either stops.

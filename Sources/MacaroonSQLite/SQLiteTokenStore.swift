@@ -14,14 +14,23 @@ import MacaroonTokens
 ///
 /// ```swift
 /// let kek = try KeyEncryptionKey(id: "kek-1", hex: environment["TOKEN_KEK"]!)
-/// let store = try SQLiteTokenStore(path: "/var/lib/registry/tokens.sqlite", keyRing: KeyRing(kek), logger: logger)
+/// let store = try SQLiteTokenStore(
+///     path: "/var/lib/registry/tokens.sqlite",
+///     configuration: .init(keyRing: KeyRing(kek), cache: .init(timeToLive: .seconds(5))), logger: logger)
 /// ```
+///
+/// With ``Configuration/cache``, lookups are answered from memory; see ``CacheConfiguration``
+/// for how deletions by this and other processes reach the cache.
 public final class SQLiteTokenStore: TokenStore {
     /// The database file.
     public let path: String
     /// The keys that seal and open root keys.
     public let keyRing: KeyRing
+    /// The store's settings.
+    public let configuration: Configuration
     private let pool: DatabasePool
+    private let cache: LookupCache?
+    private let changeCheck: SQLiteChangeCheck?
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
     ///
@@ -30,19 +39,18 @@ public final class SQLiteTokenStore: TokenStore {
     /// - Throws: ``TokenStoreError/Code/corrupt`` when the file is not a token store or fails SQLite's
     ///   quick check; ``TokenStoreError/Code/unavailable`` when it cannot be opened.
     public init(
-        path: String, keyRing: KeyRing, logger: Logger = Logger(label: "swift-macaroons.token-store"),
-        maximumReaders: Int = 8, busyTimeout: Double = 5
+        path: String, configuration: Configuration = Configuration(), logger: Logger = Logger(label: "swift-macaroons.token-store")
     ) throws(TokenStoreError) {
-        var configuration = Configuration()
-        configuration.label = "token-store"
-        configuration.maximumReaderCount = maximumReaders
-        configuration.busyMode = .timeout(busyTimeout)
-        configuration.prepareDatabase { db in
+        var grdb = GRDB.Configuration()
+        grdb.label = "token-store"
+        grdb.maximumReaderCount = configuration.maximumReaders
+        grdb.busyMode = .timeout(Double(configuration.busyTimeout.components.seconds) + Double(configuration.busyTimeout.components.attoseconds) * 1e-18)
+        grdb.prepareDatabase { db in
             try db.execute(sql: "PRAGMA secure_delete = ON")
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try DatabasePool(path: path, configuration: grdb)
             try pool.writeWithoutTransaction { db in
                 let check = try String.fetchOne(db, sql: "PRAGMA quick_check")
                 guard check == "ok" else {
@@ -50,13 +58,33 @@ public final class SQLiteTokenStore: TokenStore {
                 }
                 try SQLiteSchema.migrate(db, now: UploadRequest.currentTime())
             }
+            if let settings = configuration.cache {
+                let cache = LookupCache(
+                    timeToLive: settings.timeToLive, capacity: settings.capacity, confirmationInterval: settings.changeCheckInterval)
+                cache.startServing()
+                self.cache = cache
+                changeCheck = try SQLiteChangeCheck(path: path, configuration: grdb)
+            } else {
+                cache = nil
+                changeCheck = nil
+            }
         } catch {
             throw Self.storeError(error, path: path, opening: true)
         }
         self.path = path
-        self.keyRing = keyRing
+        self.keyRing = configuration.keyRing
+        self.configuration = configuration
         if !keyRing.sealsKeys { logger.warning("\(KeyRing.unsealedWarning)", metadata: ["path": "\(path)"]) }
     }
+
+    /// Opens the store at `path` with these keys and otherwise the default ``Configuration`` (no cache).
+    public convenience init(path: String, keyRing: KeyRing, logger: Logger = Logger(label: "swift-macaroons.token-store")) throws(TokenStoreError) {
+        try self.init(path: path, configuration: Configuration(keyRing: keyRing), logger: logger)
+    }
+
+    /// Whether lookups are answered from the cache now: the cache is on and was confirmed
+    /// against the file within its ``CacheConfiguration/changeCheckInterval``.
+    public var isCacheServing: Bool { cache?.isServing ?? false }
 
     public func mint(_ token: NewToken, now: Int64) async throws(TokenStoreError) -> MintedStoredToken {
         let (row, minted) = try StoredTokenRow.mint(token, now: now, keyRing: keyRing)
@@ -71,12 +99,28 @@ public final class SQLiteTokenStore: TokenStore {
     }
 
     public func token(id: String) throws(TokenStoreError) -> TokenRecord? {
-        // A cursor reads the columns straight from the statement: no copy of the row.
-        let row = try read { db in
-            let cursor = try Row.fetchCursor(db.cachedStatement(sql: Self.selectByID), arguments: [id])
-            return try withExtendedLifetime(cursor) { try cursor.next().map(Self.row) }
+        guard let cache, let changeCheck else { return try lookUp(id) }
+        var checked = false
+        while true {
+            switch cache.lookup(id) {
+            case .hit(let record):
+                return record
+            case .miss(let ticket):
+                let record = try lookUp(id)
+                if let record { cache.insert(record, ticket: ticket) }
+                return record
+            case .unconfirmed where !checked:
+                do {
+                    try changeCheck.check(cache)
+                } catch {
+                    throw Self.storeError(error, path: path)
+                }
+                checked = true
+            case .unconfirmed:
+                // The check took longer than its interval: answer from the file, cache nothing.
+                return try lookUp(id)
+            }
         }
-        return try row?.record(keyRing: keyRing)
     }
 
     public func tokens(ownedBy owner: TokenOwner) throws(TokenStoreError) -> [TokenInfo] {
@@ -93,21 +137,26 @@ public final class SQLiteTokenStore: TokenStore {
             try db.execute(sql: "DELETE FROM tokens WHERE id = ? AND \(Self.ownerColumn(owner)) = ?", arguments: [id, owner.id])
             return db.changesCount
         }
+        cache?.invalidate(id)
         guard deleted == 1 else { throw TokenStoreError.notFound(id: id, owner: owner) }
     }
 
     public func deleteAll(ownedBy owner: TokenOwner) async throws(TokenStoreError) -> Int {
-        try await write { db in
+        let deleted = try await write { db in
             try db.execute(sql: "DELETE FROM tokens WHERE \(Self.ownerColumn(owner)) = ?", arguments: [owner.id])
             return db.changesCount
         }
+        if deleted > 0 { cache?.invalidateAll() }
+        return deleted
     }
 
     public func purgeExpired(now: Int64) async throws(TokenStoreError) -> Int {
-        try await write { db in
+        let purged = try await write { db in
             try db.execute(sql: "DELETE FROM tokens WHERE expires <= ?", arguments: [now])
             return db.changesCount
         }
+        if purged > 0 { cache?.invalidateAll() }
+        return purged
     }
 
     public func recordUse(_ lastUsed: [String: Int64]) async throws(TokenStoreError) {
@@ -150,10 +199,14 @@ public final class SQLiteTokenStore: TokenStore {
         return total
     }
 
+    /// The row with this id, read from the file (never from the cache).
+    private func lookUp(_ id: String) throws(TokenStoreError) -> TokenRecord? {
+        try read { db in try SQLiteTokenLookup.row(id: id, in: db) }?.record(keyRing: keyRing)
+    }
+
     // MARK: - SQL
 
     static let columns = "id, user_id, publisher_id, description, created, last_used, expires, caveats, additional, key_id, root_key"
-    static let selectByID = "SELECT \(columns) FROM tokens WHERE id = ?"
     static let insert = "INSERT INTO tokens (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
     static func ownerColumn(_ owner: TokenOwner) -> String {
