@@ -7,9 +7,9 @@ import NIOCore
 /// lowercase hex.
 struct UploadDigests {
     /// The form fields that carry a digest, with the digest each names.
-    static let fields: [(name: String, digest: KeyPath<UploadDigests, String>)] = [
-        ("md5_digest", \.md5), ("sha256_digest", \.sha256), ("blake2_256_digest", \.blake2b256),
-    ]
+    static var fields: [(name: String, digest: KeyPath<UploadDigests, String>)] {
+        [("md5_digest", \.md5), ("sha256_digest", \.sha256), ("blake2_256_digest", \.blake2b256)]
+    }
 
     let md5: String
     let sha256: String
@@ -23,7 +23,7 @@ struct UploadDigests {
         let status = bytes.withUnsafeReadableBytes { input in
             blake2.withUnsafeMutableBufferPointer { output in
                 crypto_generichash(
-                    output.baseAddress, output.count, input.bindMemory(to: UInt8.self).baseAddress, UInt64(input.count), nil, 0)
+                    output.baseAddress!, output.count, input.bindMemory(to: UInt8.self).baseAddress, UInt64(input.count), nil, 0)
             }
         }
         // crypto_generichash fails only for output or key lengths out of range, and these are fixed.
