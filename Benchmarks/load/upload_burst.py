@@ -34,7 +34,9 @@ def upload(index):
     digest = hashlib.sha256(content).hexdigest()
     boundary = uuid.uuid4().hex
     fields = {":action": "file_upload", "protocol_version": "1", "name": project, "version": f"1.0.{index}",
-              "filetype": "bdist_wheel", "pyversion": "py3", "metadata_version": "2.1", "sha256_digest": digest}
+              "filetype": "bdist_wheel", "pyversion": "py3", "metadata_version": "2.1", "sha256_digest": digest,
+              # Every digest twine sends: the server checks each one.
+              "md5_digest": hashlib.md5(content).hexdigest(), "blake2_256_digest": hashlib.blake2b(content, digest_size=32).hexdigest()}
     body = io.BytesIO()
     for key, value in fields.items():
         body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode())

@@ -22,10 +22,12 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
-        // SHA-256 of uploaded files; already built for postgres-nio.
+        // MD5 and SHA-256 of uploaded files; already built for postgres-nio.
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
+        // libsodium (already linked by the library): BLAKE2b-256 of uploaded files.
+        .systemLibrary(name: "CLibsodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         // The registry: its database, its HTTP routes and its commands.
         .target(
             name: "UploadRegistry",
@@ -47,6 +49,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                "CLibsodium",
             ]
         ),
         .executableTarget(

@@ -10,13 +10,21 @@ package enum Whitespace {
 
 extension StringProtocol {
     /// The text without leading and trailing ``Whitespace`` (bytes, not Unicode's wider set).
+    ///
+    /// Looks only at the whitespace at each end (not at every byte: a token in an
+    /// `Authorization` header is hundreds of bytes, and this runs on every request).
     package func trimmingWhitespace() -> SubSequence {
-        var start: String.Index?
-        var end = startIndex
-        for index in utf8.indices where !Whitespace.contains(utf8[index]) {
-            if start == nil { start = index }
-            end = utf8.index(after: index)
+        let bytes = utf8
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, Whitespace.contains(bytes[start]) { bytes.formIndex(after: &start) }
+        // Backwards by characters (`utf8` is not bidirectional here): a trailing character
+        // is dropped when all of its bytes are whitespace ("\r\n" is one character).
+        while start < end {
+            let last = index(before: end)
+            guard last >= start, self[last].utf8.allSatisfy(Whitespace.contains) else { break }
+            end = last
         }
-        return self[(start ?? endIndex)..<(start == nil ? endIndex : end)]
+        return self[start..<end]
     }
 }

@@ -12,115 +12,52 @@ import MetricsTestKit
 import NIOCore
 import Testing
 
-@Suite("MacaroonHummingbird")
-struct MacaroonAuthenticatorTests {
+/// The Hummingbird adapter under the shared adapter tests.
+enum HummingbirdHarness: AdapterHarness {
     typealias Context = BasicAuthRequestContext<AuthenticatedToken>
 
-    /// An app with `POST /upload/{project}` behind the authenticator, whose handler authorizes the upload.
-    static func application(_ authentication: TokenAuthentication, logger: Logger) -> some ApplicationProtocol {
+    /// The router of the shared routes, behind the authenticator.
+    static func router(_ authentication: TokenAuthentication) -> Router<Context> {
         let router = Router(context: Context.self)
-        router.group("upload").add(middleware: MacaroonAuthenticator(authentication))
-            .post("{project}") { _, context -> String in
-                let project = Scenario.project(named: try context.parameters.require("project"))
-                let verdict = try context.authorizeUpload(project: project)
-                return Scenario.allowedBody(owner: try #require(verdict.owner))
-            }
-        router.get("whoami") { _, context -> String in
+        let authenticated = router.group().add(middleware: MacaroonAuthenticator(authentication))
+        authenticated.post("upload/{project}") { _, context -> String in
+            let project = Scenario.project(named: try context.parameters.require("project"))
+            let verdict = try context.authorizeUpload(project: project)
+            return Scenario.allowedBody(owner: try #require(verdict.owner))
+        }
+        authenticated.get("whoami") { _, context -> String in
             context.identity.map { "\($0.owner)" } ?? "anonymous"
         }
-        return Application(router: router, logger: logger)
+        return router
     }
 
-    static func send(_ scenario: Scenario, to client: some TestClientProtocol) async throws -> Answer {
-        var headers: HTTPFields = [:]
-        if let authorization = scenario.authorization { headers[.authorization] = authorization }
-        let response = try await client.execute(uri: scenario.path, method: .post, headers: headers)
-        return Answer(
-            status: response.status.code, reasonPhrase: response.status.reasonPhrase, body: String(buffer: response.body),
-            wwwAuthenticate: response.headers[.wwwAuthenticate], contentType: response.headers[.contentType])
-    }
-
-    @Test("every scenario: answers, logs without secrets (the store's too), metrics", arguments: Backend.available)
-    func everyScenario(backend: Backend) async throws {
-        let logs = LogCapture()
-        let fixture = try await Fixture(backend: backend, logger: logs.logger(label: "store"))
-        defer { fixture.removeFiles() }
-        let metrics = TestMetrics()
-        let authentication = fixture.authentication(logger: logs.logger(), metrics: metrics)
-        let scenarios = Scenario.all(fixture)
-        try await Self.application(authentication, logger: logs.logger(label: "app")).test(.router) { client in
-            for scenario in scenarios {
-                scenario.check(try await Self.send(scenario, to: client))
+    static func withRoutes(
+        _ authentication: TokenAuthentication, logger: Logger,
+        _ body: @Sendable (_ send: (TestRequest) async throws -> Answer) async throws -> Void
+    ) async throws {
+        try await Application(router: router(authentication), logger: logger).test(.router) { client in
+            try await body { request in
+                var headers: HTTPFields = [:]
+                if let authorization = request.authorization { headers[.authorization] = authorization }
+                let response = try await client.execute(uri: request.path, method: HTTPRequest.Method(request.method)!, headers: headers)
+                return Answer(
+                    status: response.status.code, reasonPhrase: response.status.reasonPhrase, body: String(buffer: response.body),
+                    wwwAuthenticate: response.headers[.wwwAuthenticate], contentType: response.headers[.contentType])
             }
         }
-        AdapterChecks.logsHoldNoSecret(logs, fixture)
-        AdapterChecks.metricsCountEveryScenario(metrics, scenarios)
     }
+}
 
-    @Test("503 when the store is unreachable, never an allow")
-    func unreachableStore() async throws {
-        let fixture = try await Fixture()
-        let logs = LogCapture()
-        let metrics = TestMetrics()
-        let authentication = fixture.authentication(store: UnreachableStore(), logger: logs.logger(), metrics: metrics)
-        try await Self.application(authentication, logger: logs.logger()).test(.router) { client in
-            let headers: HTTPFields = [.authorization: "Bearer \(fixture.accountToken)"]
-            let response = try await client.execute(uri: "/upload/x", method: .post, headers: headers)
-            #expect(response.status.code == 503)
-            #expect(String(buffer: response.body) == "The token service is unavailable; try again later.\n")
-        }
-        #expect(metrics.counterTotal(label: "macaroon_token_verifications_total", dimensions: [("stage", "authenticate"), ("outcome", "unavailable")]) == 1)
-        #expect(logs.all.contains { $0.hasPrefix("error") && $0.contains("connection refused (test)") })
-    }
-
-    @Test("optional credentials: a request without them passes unauthenticated; a handler's authorization then answers 401")
-    func optionalCredentials() async throws {
-        let fixture = try await Fixture()
-        let authentication = fixture.authentication(logger: LogCapture().logger(), metrics: TestMetrics(), credentialsRequired: false)
-        let router = Router(context: Context.self)
-        router.add(middleware: MacaroonAuthenticator(authentication))
-        router.get("whoami") { _, context -> String in context.identity.map { "\($0.owner)" } ?? "anonymous" }
-        router.post("upload") { _, context -> String in
-            try context.authorizeUpload(project: Fixture.project)
-            return "ok"
-        }
-        try await Application(router: router).test(.router) { client in
-            let anonymous = try await client.execute(uri: "/whoami", method: .get)
-            #expect(String(buffer: anonymous.body) == "anonymous")
-            let alice = try await client.execute(uri: "/whoami", method: .get, headers: [.authorization: "token \(fixture.accountToken)"])
-            #expect(String(buffer: alice.body) == "user alice")
-            let refused = try await client.execute(uri: "/whoami", method: .get, headers: [.authorization: "token \(fixture.forgedToken)"])
-            #expect(refused.status.code == 403)
-            let upload = try await client.execute(uri: "/upload", method: .post)
-            #expect(upload.status.code == 401)
-            #expect(upload.headers[.wwwAuthenticate] == TokenRefusal.challenge)
-        }
-    }
-
-    @Test("spans: authentication around the store lookup, then authorization")
-    func spans() async throws {
-        let fixture = try await Fixture()
-        let tracer = InMemoryTracer()
-        let authentication = fixture.authentication(logger: LogCapture().logger(), metrics: TestMetrics(), tracer: tracer)
-        try await Self.application(authentication, logger: LogCapture().logger()).test(.router) { client in
-            let response = try await client.execute(
-                uri: "/upload/\(Fixture.project.name)", method: .post, headers: [.authorization: "Bearer \(fixture.projectToken)"])
-            #expect(response.status.code == 200)
-        }
-        let id = try #require(try ServiceToken(parsing: fixture.projectToken).identifier)
-        AdapterChecks.spansOfOneUpload(tracer, tokenID: id)
-    }
+@Suite("MacaroonHummingbird")
+struct MacaroonAuthenticatorTests {
+    @Test("the checks every adapter passes", arguments: AdapterCheck.all)
+    func shared(_ check: AdapterCheck) async throws { try await AdapterSuite<HummingbirdHarness>.run(check) }
 
     @Test("on the wire, with ReasonPhrases installed, the status line carries the reasons (what twine prints)")
     func statusLineOnTheWire() async throws {
         let fixture = try await Fixture()
         let authentication = fixture.authentication(logger: LogCapture().logger(), metrics: TestMetrics())
-        let router = Router(context: Context.self)
-        router.group("upload").add(middleware: MacaroonAuthenticator(authentication))
-            .post("{project}") { _, context -> String in
-                try context.authorizeUpload(project: Scenario.project(named: try context.parameters.require("project")))
-                return "ok"
-            }
+        let router = HummingbirdHarness.router(authentication)
         let app = Application(
             router: router, server: .http1(configuration: .init(additionalChannelHandlers: [ReasonPhrases.channelHandler()])),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: LogCapture().logger())

@@ -27,7 +27,7 @@ public enum AdapterChecks {
         func count(_ label: String, _ dimensions: [(String, String)]) -> Int64 {
             metrics.counterTotal(label: label, dimensions: dimensions)
         }
-        let deferred: Set<DenialReason.Code> = [.caveatNotSatisfied]
+        let deferred: Set<DenialReason.Code> = [.caveatNotSatisfied, .invalidCaveat]
         let authenticated = scenarios.filter { $0.status == 200 || ($0.status == 403 && Set($0.reasons).isSubset(of: deferred)) }
         let refusedEarly = scenarios.filter { $0.status == 403 && !Set($0.reasons).isSubset(of: deferred) }
         let verifications = "macaroon_token_verifications_total"

@@ -24,6 +24,59 @@ public struct StoredTokenVerdict: Sendable {
     }
 }
 
+/// The outcome of ``UploadTokenVerifier/authenticate(_:record:ownerStatus:discharges:)``.
+public enum StoredTokenAuthentication: Sendable {
+    /// The signature verified: the caveats remain.
+    case authenticated(AuthenticatedStoredToken)
+    /// Denied, with every reason found.
+    case denied(StoredTokenVerdict)
+}
+
+/// A stored token whose signature verified against its record's root key: who it
+/// belongs to is established, its caveats remain to be checked against each request
+/// by ``UploadTokenVerifier/authorize(_:request:usage:)``, without walking the signature
+/// chain again. Only ``UploadTokenVerifier/authenticate(_:record:ownerStatus:discharges:)``
+/// creates one, so caveats are only ever evaluated for a token whose signature verified.
+///
+/// The root key never appears in descriptions, debug descriptions or mirrors.
+public struct AuthenticatedStoredToken: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    /// The token's stored information (no key).
+    public var info: TokenInfo { record.info }
+    /// Its owner's status, as the ``TokenOwnerPolicy`` gave it.
+    public let ownerStatus: TokenOwnerStatus
+    let macaroon: AuthenticatedMacaroon
+    let record: TokenRecord
+
+    init(macaroon: AuthenticatedMacaroon, record: TokenRecord, ownerStatus: TokenOwnerStatus) {
+        self.macaroon = macaroon
+        self.record = record
+        self.ownerStatus = ownerStatus
+    }
+
+    /// Whether the token presented carries caveats beyond the ones the server issued and
+    /// stored with it: restrictions its holder appended (e.g. with `macaroon restrict --ttl`).
+    ///
+    /// Caveats restrict requests, not what a server does on the token's behalf: a holder who
+    /// narrowed a token (to an hour, say) expects it to be unable to mint a token without
+    /// that restriction. Refuse such tokens for anything the caveats cannot express, such as
+    /// creating, listing or revoking tokens.
+    public var isRestrictedByHolder: Bool { macaroon.verified.root.caveats.count > record.caveats.count }
+
+    /// The reason the owner may not use its tokens (``DenialReason/Code/ownerDisabled``); `nil` when active.
+    /// It depends on no request: a server may refuse at once.
+    public var ownerDenial: DenialReason? {
+        guard case .disabled(let reason) = ownerStatus else { return nil }
+        return DenialReason(.ownerDisabled, reason)
+    }
+
+    /// The id and owner only.
+    public var description: String { "AuthenticatedStoredToken(id: \(info.id), owner: \(info.owner))" }
+    /// The id and owner only.
+    public var debugDescription: String { description }
+    /// The information only; never the key.
+    public var customMirror: Mirror { Mirror(self, children: ["info": info], displayStyle: .struct) }
+}
+
 extension UploadTokenVerifier {
     /// Verifies a token against a store, taking the identity from the token's
     /// stored owner: `request.identity` is ignored and replaced.
@@ -54,23 +107,51 @@ extension UploadTokenVerifier {
     }
 
     /// Verifies a parsed token with its stored record and its owner's status, already
-    /// fetched: the synchronous second half of ``verify(token:request:store:owners:usage:discharges:)``.
+    /// fetched: the synchronous second half of ``verify(token:request:store:owners:usage:discharges:)``,
+    /// ``authenticate(_:record:ownerStatus:discharges:)`` then ``authorize(_:request:usage:)``.
     ///
-    /// For servers that authenticate a request before its body is read and check the
-    /// project-dependent caveats later (the framework adapters): look the record up once,
-    /// then verify it against each request. `record` must be the one stored under the
-    /// token's identifier; `request.identity` is ignored and replaced by the stored owner's.
+    /// `record` must be the one stored under the token's identifier; `request.identity`
+    /// is ignored and replaced by the stored owner's.
     public func verify(
         _ token: ServiceToken, record: TokenRecord, ownerStatus status: TokenOwnerStatus, request: UploadRequest,
         usage: TokenUsageRecorder? = nil, discharges: [Macaroon] = []
     ) -> StoredTokenVerdict {
-        var request = request
-        request.identity = Self.identity(of: record.owner, status: status)
-        let verdict = verify(token, key: record.rootKey, request: request, discharges: discharges)
-        if verdict.reasons.contains(where: { $0.code == .invalidSignature || $0.code == .wrongLocation }) {
-            return StoredTokenVerdict(verdict)
+        switch authenticate(token, record: record, ownerStatus: status, discharges: discharges) {
+        case .authenticated(let token): authorize(token, request: request, usage: usage)
+        case .denied(let verdict): verdict
         }
-        var reasons = verdict.reasons
+    }
+
+    /// Authenticates a parsed token with its stored record and its owner's status: the
+    /// prefix, the signature chain under the record's root key, the location and
+    /// third-party trust. Its caveats remain: check them against each request with
+    /// ``authorize(_:request:usage:)``, which does not walk the signature chain again.
+    ///
+    /// For servers that authenticate a request before its body is read (the framework
+    /// adapters' middleware) and know the project only later. `record` must be the one
+    /// stored under the token's identifier.
+    public func authenticate(
+        _ token: ServiceToken, record: TokenRecord, ownerStatus status: TokenOwnerStatus, discharges: [Macaroon] = []
+    ) -> StoredTokenAuthentication {
+        switch authenticate(token, key: record.rootKey, discharges: discharges) {
+        case .authenticated(let macaroon):
+            return .authenticated(AuthenticatedStoredToken(macaroon: macaroon, record: record, ownerStatus: status))
+        case .denied(let reasons):
+            // The token's record is shown only once its signature verified.
+            let verified = !reasons.contains { $0.code == .invalidSignature || $0.code == .wrongLocation || $0.code == .malformedToken }
+            return .denied(StoredTokenVerdict(.denied(reasons), token: verified ? record.info : nil))
+        }
+    }
+
+    /// Checks an authenticated token against `request`: every caveat of the token, every
+    /// caveat stored with it, its stored expiry, and its owner's status, reporting every
+    /// reason. `request.identity` is ignored and replaced by the stored owner's. When
+    /// allowed, the use is noted in `usage` (never awaited).
+    public func authorize(_ token: AuthenticatedStoredToken, request: UploadRequest, usage: TokenUsageRecorder? = nil) -> StoredTokenVerdict {
+        let record = token.record
+        var request = request
+        request.identity = Self.identity(of: record.owner, status: token.ownerStatus)
+        var reasons = evaluate(token.macaroon, request: request).reasons
         func deny(_ reason: DenialReason) {
             // Messages echo token bytes: compared as bytes, never as `String` (no Unicode normalization).
             if !reasons.contains(where: { $0.message.utf8.elementsEqual(reason.message.utf8) }) { reasons.append(reason) }
@@ -83,8 +164,8 @@ extension UploadTokenVerifier {
                 deny(reason)
             }
         }
-        if case .disabled(let reason) = status {
-            deny(DenialReason(.ownerDisabled, reason))
+        if let reason = token.ownerDenial {
+            deny(reason)
         }
         guard reasons.isEmpty else {
             return StoredTokenVerdict(.denied(reasons), token: record.info)

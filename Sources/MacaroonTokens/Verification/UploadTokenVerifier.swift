@@ -132,5 +132,22 @@ public struct UploadTokenVerifier: Sendable {
         return verifier.verify(token.macaroon, key: key, discharges: discharges, in: request)
     }
 
+    /// The request-independent half of ``verify(_:key:request:discharges:)``: the prefix, the key,
+    /// the signature chain, the location and third-party trust. No caveat is evaluated: pass the
+    /// authenticated macaroon to ``evaluate(_:request:)`` for each request it is presented with.
+    public func authenticate(_ token: ServiceToken, key: MacaroonKey?, discharges: [Macaroon] = []) -> MacaroonVerifier<CaveatLanguage>.Authentication {
+        guard UTF8Text.equal(token.prefix, prefix) else {
+            return .denied([DenialReason(
+                .malformedToken, "invalid API token: the token's prefix is \(Printable.text(token.prefix, limit: 32)), expected '\(prefix)'")])
+        }
+        guard let key else { return .denied([Self.unknownToken]) }
+        return verifier.authenticate(token.macaroon, key: key, discharges: discharges)
+    }
+
+    /// Every caveat of an authenticated token against `request`, without walking its signature chain again.
+    public func evaluate(_ token: AuthenticatedMacaroon, request: UploadRequest) -> UploadVerdict {
+        verifier.evaluate(token, in: request)
+    }
+
     private static let unknownToken = DenialReason(.unknownIdentifier, "unknown or revoked API token")
 }

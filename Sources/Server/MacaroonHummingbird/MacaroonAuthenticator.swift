@@ -57,12 +57,7 @@ extension AuthRequestContext where Identity == AuthenticatedToken {
     /// - Throws: ``TokenRefusalResponse``: 403 with every reason, or 401 when the request is not authenticated.
     @discardableResult
     public func authorizeUpload(project: UploadRequest.Project?, attributes: [String: String] = [:]) throws -> StoredTokenVerdict {
-        guard let identity else { throw TokenRefusalResponse(.missingCredentials) }
-        do {
-            return try identity.authorize(project: project, attributes: attributes)
-        } catch {
-            throw TokenRefusalResponse(error)
-        }
+        do { return try AuthenticatedToken.authorize(identity, project: project, attributes: attributes) } catch { throw TokenRefusalResponse(error) }
     }
 }
 

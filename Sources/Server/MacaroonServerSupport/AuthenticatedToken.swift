@@ -14,39 +14,46 @@ import MacaroonTokens
 /// descriptions, debug descriptions or mirrors.
 public struct AuthenticatedToken: Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The token's stored information (no key).
-    public var info: TokenInfo { record.info }
+    public var info: TokenInfo { storage.token.info }
     /// Who the token belongs to: the identity it establishes.
-    public var owner: TokenOwner { record.owner }
+    public var owner: TokenOwner { storage.token.info.owner }
     /// The token's identifier (not a secret: it names the stored row).
-    public var id: String { record.id }
+    public var id: String { storage.token.info.id }
     /// How the request presented the token.
-    public let scheme: AuthorizationScheme
-    /// Whether the token presented carries caveats beyond the ones the server issued and
-    /// stored with it: restrictions its holder appended (e.g. with `macaroon restrict --ttl`).
-    ///
-    /// Caveats restrict requests, not what a server does on the token's behalf: a holder who
-    /// narrowed a token (to an hour, say) expects it to be unable to mint a token without
-    /// that restriction. Refuse such tokens for anything the caveats cannot express, such as
-    /// creating, listing or revoking tokens.
-    public var isRestrictedByHolder: Bool { token.macaroon.caveats.count > record.caveats.count }
+    public var scheme: AuthorizationScheme { storage.scheme }
+    /// The token, its signature verified: only its caveats remain to be checked.
+    public var token: AuthenticatedStoredToken { storage.token }
+    /// Whether its holder appended caveats to the token as issued
+    /// (``AuthenticatedStoredToken/isRestrictedByHolder``): refuse such tokens for
+    /// anything the caveats cannot express, such as creating or revoking tokens.
+    public var isRestrictedByHolder: Bool { storage.token.isRestrictedByHolder }
 
-    let token: ServiceToken
-    let record: TokenRecord
-    let ownerStatus: TokenOwnerStatus
-    let authentication: TokenAuthentication
+    var authentication: TokenAuthentication { storage.authentication }
 
-    init(token: ServiceToken, record: TokenRecord, ownerStatus: TokenOwnerStatus, scheme: AuthorizationScheme, authentication: TokenAuthentication) {
-        self.token = token
-        self.record = record
-        self.ownerStatus = ownerStatus
-        self.scheme = scheme
-        self.authentication = authentication
+    /// One reference: request contexts copy the identity several times per request.
+    private final class Storage: Sendable {
+        let token: AuthenticatedStoredToken
+        let scheme: AuthorizationScheme
+        let authentication: TokenAuthentication
+
+        init(token: AuthenticatedStoredToken, scheme: AuthorizationScheme, authentication: TokenAuthentication) {
+            self.token = token
+            self.scheme = scheme
+            self.authentication = authentication
+        }
+    }
+
+    private let storage: Storage
+
+    init(token: AuthenticatedStoredToken, scheme: AuthorizationScheme, authentication: TokenAuthentication) {
+        storage = Storage(token: token, scheme: scheme, authentication: authentication)
     }
 
     /// Checks every caveat of the token (its own, the stored ones, the expiry) and its
-    /// owner's status against the request: call it in each handler once the project is
-    /// known (from the route or the upload's form), or with `project: nil` for routes
-    /// without one. Records the use when allowed. Logged, counted and traced.
+    /// owner's status against the request, without walking its signature chain again:
+    /// call it in each handler once the project is known (from the route or the upload's
+    /// form), or with `project: nil` for routes without one. Records the use when allowed.
+    /// Logged, counted and traced.
     ///
     /// - Parameters:
     ///   - project: the project the request acts on, by name and id.
@@ -56,6 +63,16 @@ public struct AuthenticatedToken: Sendable, CustomStringConvertible, CustomDebug
     @discardableResult
     public func authorize(project: UploadRequest.Project?, attributes: [String: String] = [:]) throws(TokenRefusal) -> StoredTokenVerdict {
         try authentication.authorize(self, project: project, attributes: attributes)
+    }
+
+    /// ``authorize(project:attributes:)`` for a request that may not be authenticated
+    /// (where credentials are optional): a 401 ``TokenRefusal`` when `token` is `nil`.
+    @discardableResult
+    public static func authorize(
+        _ token: AuthenticatedToken?, project: UploadRequest.Project?, attributes: [String: String] = [:]
+    ) throws(TokenRefusal) -> StoredTokenVerdict {
+        guard let token else { throw .missingCredentials }
+        return try token.authorize(project: project, attributes: attributes)
     }
 
     /// The token's id and owner only.

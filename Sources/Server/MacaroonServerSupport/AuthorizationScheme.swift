@@ -33,6 +33,17 @@ public enum AuthorizationScheme: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// The position of the scheme in ``allCases``.
+    var index: Int {
+        switch self {
+        case .none: 0
+        case .basic: 1
+        case .bearer: 2
+        case .token: 3
+        case .other: 4
+        }
+    }
+
     /// Whether `bytes`, ASCII-lowercased, equal the lowercase `word`.
     private static func equalsIgnoringCase(_ bytes: some Collection<UInt8>, _ word: StaticString) -> Bool {
         guard bytes.count == word.utf8CodeUnitCount else { return false }

@@ -14,10 +14,13 @@ import Tracing
 /// Two steps, as Warehouse separates identity from permission:
 /// 1. ``authenticate(authorizationHeader:)`` (the middleware): parse the header, look
 ///    the token up in the ``TokenStore``, ask the ``TokenOwnerPolicy``, verify the
-///    signature. A malformed, unknown, forged or foreign token, an unaccepted or
-///    undecodable caveat, or a disabled owner is refused here.
+///    signature chain. A malformed, unknown, forged or foreign token, a third-party
+///    caveat, or a disabled owner is refused here.
 /// 2. ``AuthenticatedToken/authorize(project:attributes:)`` (the handler, once it knows the project):
-///    every caveat, the stored ones and the expiry, against the request.
+///    every caveat, the stored ones and the expiry, against the request, without walking
+///    the signature chain again (an ``AuthenticatedStoredToken`` exists only once it verified).
+///
+/// A reference type: the ``AuthenticatedToken`` of every request refers to it.
 ///
 /// Never an allow on an error: a store or policy failure is a 503 refusal.
 ///
@@ -25,7 +28,7 @@ import Tracing
 /// token ids, owners, schemes, reason codes, and reason messages except those of
 /// malformed headers and tokens (which may echo what was sent). See
 /// `Specs/server-integration.md` for the answers, log lines, metrics and spans.
-public struct TokenAuthentication: Sendable {
+public final class TokenAuthentication: Sendable {
     /// Parses and verifies tokens (prefix, location, caveat language, limits).
     public let verifier: UploadTokenVerifier
     /// Where tokens are looked up.
@@ -44,6 +47,8 @@ public struct TokenAuthentication: Sendable {
     /// The current time in Unix seconds.
     public let clock: @Sendable () -> Int64
     let metrics: TokenAuthenticationMetrics
+    /// Whether spans are made: not for the no-op tracer, whose spans would only cost time.
+    let tracing: Bool
 
     /// Configures token authentication.
     ///
@@ -64,16 +69,10 @@ public struct TokenAuthentication: Sendable {
         self.credentialsRequired = credentialsRequired
         self.logger = logger
         self.tracer = tracer
+        self.tracing = !(tracer is NoOpTracer)
         self.clock = clock
         self.metrics = TokenAuthenticationMetrics(factory: metricsFactory)
     }
-
-    /// The reasons that depend only on the token, its record and its owner, never on
-    /// the request: a verdict with one of them is refused at authentication.
-    private static let requestIndependent: Set<DenialReason.Code> = [
-        .malformedToken, .unknownIdentifier, .invalidSignature, .wrongLocation,
-        .thirdPartyCaveatNotAccepted, .invalidCaveat, .ownerDisabled,
-    ]
 
     /// Authenticates a request by its `Authorization` header (`nil` when it has none).
     ///
@@ -90,6 +89,7 @@ public struct TokenAuthentication: Sendable {
             if credentialsRequired { throw .missingCredentials }
             return nil
         }
+        guard tracing else { return try await authenticate(header: header, scheme: scheme, span: nil).get() }
         let result = await tracer.withSpan("macaroon.authenticate") { span in
             span.attributes["macaroon.auth.scheme"] = scheme.rawValue
             let result = await authenticate(header: header, scheme: scheme, span: span)
@@ -107,7 +107,7 @@ public struct TokenAuthentication: Sendable {
         return try result.get()
     }
 
-    private func authenticate(header: String, scheme: AuthorizationScheme, span: any Span) async -> Result<AuthenticatedToken, TokenRefusal> {
+    private func authenticate(header: String, scheme: AuthorizationScheme, span: (any Span)?) async -> Result<AuthenticatedToken, TokenRefusal> {
         let token: ServiceToken
         do {
             token = try verifier.parse(AuthorizationHeader.token(from: header))
@@ -127,25 +127,29 @@ public struct TokenAuthentication: Sendable {
             record = found
             status = try await owners.status(of: found.owner)
         } catch {
-            span.recordError(error)
+            span?.recordError(error)
             return .failure(unavailable(.authenticate, error))
         }
-        let request = UploadRequest(now: clock())
-        let verdict = verifier.verify(token, record: record, ownerStatus: status, request: request, discharges: [])
-        if verdict.verdict.reasons.contains(where: { Self.requestIndependent.contains($0.code) }) {
-            return .failure(deny(.authenticate, verdict.verdict.reasons, scheme: scheme, record: record))
+        let stored: AuthenticatedStoredToken
+        switch verifier.authenticate(token, record: record, ownerStatus: status) {
+        case .authenticated(let token): stored = token
+        case .denied(let verdict): return .failure(deny(.authenticate, verdict.verdict.reasons, scheme: scheme, record: record.info))
+        }
+        if let reason = stored.ownerDenial {
+            return .failure(deny(.authenticate, [reason], scheme: scheme, record: record.info))
         }
         metrics.record(.authenticate, .allowed)
         logger.debug("macaroon: token authenticated", metadata: [
             "macaroon.token.id": "\(record.id)", "macaroon.owner": "\(record.owner)", "macaroon.auth.scheme": "\(scheme.rawValue)",
         ])
-        return .success(AuthenticatedToken(token: token, record: record, ownerStatus: status, scheme: scheme, authentication: self))
+        return .success(AuthenticatedToken(token: stored, scheme: scheme, authentication: self))
     }
 
     /// The record of `identifier`, timed and traced.
     private func lookUp(_ identifier: String) async throws -> TokenRecord? {
         let start = ContinuousClock.now
         defer { metrics.lookupDuration.record(duration: ContinuousClock.now - start) }
+        guard tracing else { return try await store.token(id: identifier) }
         return try await tracer.withSpan("macaroon.token_store.lookup", ofKind: .client) { span in
             let record = try await store.token(id: identifier)
             span.attributes["macaroon.token.found"] = record != nil
@@ -157,18 +161,22 @@ public struct TokenAuthentication: Sendable {
     func authorize(
         _ token: AuthenticatedToken, project: UploadRequest.Project?, attributes: [String: String] = [:]
     ) throws(TokenRefusal) -> StoredTokenVerdict {
-        let verdict = tracer.withSpan("macaroon.authorize") { span in
-            span.attributes["macaroon.token.id"] = token.id
-            if let project { span.attributes["macaroon.project"] = Self.printable(project) }
-            let request = UploadRequest(project: project, now: clock(), attributes: attributes)
-            let verdict = verifier.verify(
-                token.token, record: token.record, ownerStatus: token.ownerStatus, request: request, usage: usage)
-            span.attributes["macaroon.outcome"] = verdict.isAllowed ? "allowed" : "denied"
-            span.attributes["macaroon.denial.reasons"] = verdict.verdict.reasons.map(\.code.description)
-            return verdict
+        let request = UploadRequest(project: project, now: clock(), attributes: attributes)
+        let verdict: StoredTokenVerdict
+        if tracing {
+            verdict = tracer.withSpan("macaroon.authorize") { span in
+                span.attributes["macaroon.token.id"] = token.id
+                if let project { span.attributes["macaroon.project"] = Self.printable(project) }
+                let verdict = verifier.authorize(token.token, request: request, usage: usage)
+                span.attributes["macaroon.outcome"] = verdict.isAllowed ? "allowed" : "denied"
+                span.attributes["macaroon.denial.reasons"] = verdict.verdict.reasons.map(\.code.description)
+                return verdict
+            }
+        } else {
+            verdict = verifier.authorize(token.token, request: request, usage: usage)
         }
         guard verdict.isAllowed else {
-            throw deny(.authorize, verdict.verdict.reasons, scheme: token.scheme, record: token.record, project: project)
+            throw deny(.authorize, verdict.verdict.reasons, scheme: token.scheme, record: token.info, project: project)
         }
         metrics.record(.authorize, .allowed)
         logger.debug("macaroon: upload authorized", metadata: [
@@ -180,12 +188,12 @@ public struct TokenAuthentication: Sendable {
 
     /// A 403, counted and logged: reason codes always, reason messages unless they may echo the request's bytes.
     private func deny(
-        _ stage: TokenAuthenticationMetrics.Stage, _ reasons: [DenialReason], scheme: AuthorizationScheme, record: TokenRecord?,
+        _ stage: TokenAuthenticationMetrics.Stage, _ reasons: [DenialReason], scheme: AuthorizationScheme, record: TokenInfo?,
         project: UploadRequest.Project? = nil
     ) -> TokenRefusal {
         metrics.record(stage, .denied, reasons: reasons)
         var metadata: Logger.Metadata = [
-            "macaroon.stage": "\(stage.rawValue)", "macaroon.auth.scheme": "\(scheme.rawValue)",
+            "macaroon.stage": "\(stage.name)", "macaroon.auth.scheme": "\(scheme.rawValue)",
             "macaroon.denial.reasons": .array(reasons.map { .string($0.code.description) }),
             "macaroon.denial.messages": .array(reasons.filter { $0.code != .malformedToken }.map { .string($0.message) }),
         ]

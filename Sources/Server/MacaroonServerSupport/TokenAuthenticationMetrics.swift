@@ -14,12 +14,23 @@ import Metrics
 /// - `macaroon_token_store_lookup_duration`: a timer (nanoseconds) of every store lookup,
 ///   successful or not.
 struct TokenAuthenticationMetrics: Sendable {
-    enum Stage: String, CaseIterable {
+    enum Stage: Int, CaseIterable {
         case authenticate, authorize
+
+        var name: String { self == .authenticate ? "authenticate" : "authorize" }
     }
 
-    enum Outcome: String, CaseIterable {
+    enum Outcome: Int, CaseIterable {
         case allowed, denied, unauthenticated, unavailable
+
+        var name: String {
+            switch self {
+            case .allowed: "allowed"
+            case .denied: "denied"
+            case .unauthenticated: "unauthenticated"
+            case .unavailable: "unavailable"
+            }
+        }
     }
 
     static let verificationsLabel = "macaroon_token_verifications_total"
@@ -27,9 +38,11 @@ struct TokenAuthenticationMetrics: Sendable {
     static let schemesLabel = "macaroon_token_auth_scheme_total"
     static let lookupDurationLabel = "macaroon_token_store_lookup_duration"
 
-    private let verifications: [Stage: [Outcome: Counter]]
+    /// By stage, then outcome (the enums' raw values): no hashing per request.
+    private let verifications: [[Counter]]
     private let denials: [Stage: [DenialReason.Code: Counter]]
-    private let schemes: [AuthorizationScheme: Counter]
+    /// By the position of the scheme in `AuthorizationScheme.allCases`.
+    private let schemes: [Counter]
     private let factory: any MetricsFactory
 
     /// The library's denial codes, whose counters exist from the start; a code a
@@ -42,44 +55,40 @@ struct TokenAuthenticationMetrics: Sendable {
     let lookupDuration: Metrics.Timer
 
     init(factory: any MetricsFactory) {
-        var verifications: [Stage: [Outcome: Counter]] = [:]
         var denials: [Stage: [DenialReason.Code: Counter]] = [:]
         for stage in Stage.allCases {
-            for outcome in Outcome.allCases {
-                verifications[stage, default: [:]][outcome] = Counter(
-                    label: Self.verificationsLabel,
-                    dimensions: [("stage", stage.rawValue), ("outcome", outcome.rawValue)], factory: factory)
-            }
             for code in Self.knownCodes {
                 denials[stage, default: [:]][code] = Counter(
-                    label: Self.denialsLabel, dimensions: [("stage", stage.rawValue), ("reason", code.description)], factory: factory)
+                    label: Self.denialsLabel, dimensions: [("stage", stage.name), ("reason", code.description)], factory: factory)
             }
         }
-        var schemes: [AuthorizationScheme: Counter] = [:]
-        for scheme in AuthorizationScheme.allCases {
-            schemes[scheme] = Counter(label: Self.schemesLabel, dimensions: [("scheme", scheme.rawValue)], factory: factory)
+        self.verifications = Stage.allCases.map { stage in
+            Outcome.allCases.map { outcome in
+                Counter(label: Self.verificationsLabel, dimensions: [("stage", stage.name), ("outcome", outcome.name)], factory: factory)
+            }
         }
-        self.verifications = verifications
         self.denials = denials
-        self.schemes = schemes
+        self.schemes = AuthorizationScheme.allCases.map { scheme in
+            Counter(label: Self.schemesLabel, dimensions: [("scheme", scheme.rawValue)], factory: factory)
+        }
         self.factory = factory
         self.lookupDuration = Metrics.Timer(label: Self.lookupDurationLabel, dimensions: [], factory: factory)
     }
 
     func record(_ stage: Stage, _ outcome: Outcome, reasons: [DenialReason] = []) {
-        verifications[stage]?[outcome]?.increment()
+        verifications[stage.rawValue][outcome.rawValue].increment()
         for reason in reasons {
             if let counter = denials[stage]?[reason.code] {
                 counter.increment()
             } else {
-                Counter(label: Self.denialsLabel, dimensions: [("stage", stage.rawValue), ("reason", reason.code.description)], factory: factory)
+                Counter(label: Self.denialsLabel, dimensions: [("stage", stage.name), ("reason", reason.code.description)], factory: factory)
                     .increment()
             }
         }
     }
 
     func record(_ scheme: AuthorizationScheme) {
-        schemes[scheme]?.increment()
+        schemes[scheme.index].increment()
     }
 }
 #endif

@@ -68,9 +68,8 @@ extension Request {
     /// - Throws: ``TokenRefusalResponse``: 403 with every reason, or 401 when the request is not authenticated.
     @discardableResult
     public func authorizeUpload(project: UploadRequest.Project?, attributes: [String: String] = [:]) throws -> StoredTokenVerdict {
-        guard let token = auth.get(AuthenticatedToken.self) else { throw TokenRefusalResponse(.missingCredentials) }
         do {
-            return try token.authorize(project: project, attributes: attributes)
+            return try AuthenticatedToken.authorize(auth.get(AuthenticatedToken.self), project: project, attributes: attributes)
         } catch {
             throw TokenRefusalResponse(error)
         }

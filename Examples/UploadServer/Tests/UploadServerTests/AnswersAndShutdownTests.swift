@@ -7,9 +7,7 @@ import Testing
 struct AnswersAndShutdownTests {
     static let script = Programs.packageDirectory.appendingPathComponent("Tests/UploadServerTests/Scripts/uploads.py").path
 
-    @Test(
-        "Warehouse's answers, the JSON API, and no upload lost or half-written at shutdown",
-        .enabled(if: PythonClients.installed != nil || Programs.inCI, Comment(rawValue: PythonClients.unavailableReason ?? "")))
+    @Test("Warehouse's answers, the JSON API, and no upload lost or half-written at shutdown", PythonClients.needed)
     func answersAndShutdown() async throws {
         let clients = try PythonClients.require()
         func python(_ arguments: [String]) throws -> (status: String, body: String) {
@@ -30,8 +28,18 @@ struct AnswersAndShutdownTests {
         #expect(anonymous.status.hasPrefix("401 ") && anonymous.body.contains("Basic realm"), "\(anonymous)")
         let forged = try python(["upload", server.url, String(account.dropLast(4)) + "AAAA", "dave-pkg", "1.0.0"])
         #expect(forged.status.hasPrefix("403 Invalid API Token"), "\(forged)")
-        let mismatch = try python(["upload", server.url, account, "dave-pkg", "1.0.0", String(repeating: "0", count: 64)])
-        #expect(mismatch.status.hasPrefix("400 The digest supplied does not match"), "\(mismatch)")
+        // Every digest sent is checked (as Warehouse does), and at least one is required.
+        let zeros = String(repeating: "0", count: 64)
+        for wrong in ["sha256_digest=\(zeros)", "md5_digest=\(zeros.prefix(32))", "blake2_256_digest=\(zeros)"] {
+            let mismatch = try python(["upload", server.url, account, "dave-pkg", "1.0.0", wrong])
+            #expect(mismatch.status.hasPrefix("400 The digest supplied does not match"), "\(wrong): \(mismatch)")
+        }
+        let none = try python(["upload", server.url, account, "dave-pkg", "1.0.0", "md5_digest=", "sha256_digest=", "blake2_256_digest="])
+        #expect(none.status.hasPrefix("400 Include at least one message digest"), "\(none)")
+        let blake2Only = try python(["upload", server.url, account, "dave-pkg", "0.9.0", "md5_digest=", "sha256_digest="])
+        #expect(blake2Only.status == "200 OK", "a BLAKE2b-256 digest alone is enough: \(blake2Only)")
+        let md5Only = try python(["upload", server.url, account, "dave-pkg", "0.9.1", "sha256_digest=", "blake2_256_digest="])
+        #expect(md5Only.status == "200 OK", "an MD5 digest alone is enough: \(md5Only)")
         let first = try python(["upload", server.url, account, "dave-pkg", "1.0.0"])
         #expect(first.status == "200 OK", "\(first)")
 

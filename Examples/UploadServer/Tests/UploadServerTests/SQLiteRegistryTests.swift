@@ -4,9 +4,7 @@ import Testing
 /// The registry on a fresh SQLite store, driven by the real twine, uv and pip.
 @Suite(.serialized)
 struct SQLiteRegistryTests {
-    @Test(
-        "twine, uv and pip against upload-server on SQLite",
-        .enabled(if: PythonClients.installed != nil || Programs.inCI, Comment(rawValue: PythonClients.unavailableReason ?? "")))
+    @Test("twine, uv and pip against upload-server on SQLite", PythonClients.needed)
     func realClients() async throws {
         let clients = try PythonClients.require()
         let work = try TemporaryDirectory()
@@ -45,6 +43,10 @@ struct SQLiteRegistryTests {
         #expect(!listed.contains(scoped) && !listed.contains("pypi-"), "tokens list never shows a secret")
         let twine = try clients.twineUpload(url: server.url, token: scoped, files: [v1.wheel])
         #expect(twine.status == 0, "twine upload with a project-scoped token: \(twine)")
+        // twine 7.0.0 sends the SHA-256 and BLAKE2b-256 digests (no MD5), and the server checked both.
+        let wheelName = URL(fileURLWithPath: v1.wheel).lastPathComponent
+        let uploadLine = server.log.split(separator: "\n").first { $0.contains("file uploaded") && $0.contains("file=\(wheelName)") }
+        #expect(uploadLine?.contains("digests=sha256_digest,blake2_256_digest") == true, "\(uploadLine ?? "no log line")")
         let uv = try clients.uvPublish(url: server.url, token: scoped, files: [v2.wheel, v2.sdist])
         #expect(uv.status == 0, "uv publish with the same token, second version: \(uv)")
 

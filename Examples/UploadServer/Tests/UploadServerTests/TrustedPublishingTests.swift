@@ -71,9 +71,7 @@ struct TrustedPublishingTests {
         }
     }
 
-    @Test(
-        "twine and uv publish with an ID token; leaked tokens reported by a signed report are revoked",
-        .enabled(if: PythonClients.installed != nil || Programs.inCI, Comment(rawValue: PythonClients.unavailableReason ?? "")))
+    @Test("twine and uv publish with an ID token; leaked tokens reported by a signed report are revoked", PythonClients.needed)
     func realClients() async throws {
         let clients = try PythonClients.require()
         let work = try TemporaryDirectory()

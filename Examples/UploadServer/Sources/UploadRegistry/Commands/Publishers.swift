@@ -38,7 +38,7 @@ struct Publishers: AsyncParsableCommand {
         func run() async throws {
             let parts = repository.split(separator: "/").map(String.init)
             let (project, ownerID, workflow, environment) = (project, ownerID, workflow, environment)
-            let publisher = try await storeOptions.withStore(logger: storeOptions.logger()) { store in
+            let publisher = try await storeOptions.withStore { store in
                 try await store.registry.addGitHubPublisher(
                     projectName: project, repositoryOwner: parts[0], repositoryName: parts[1], repositoryOwnerID: ownerID,
                     workflowFilename: workflow, environment: environment)
@@ -66,7 +66,7 @@ struct Publishers: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let listings = try await storeOptions.withStore(logger: storeOptions.logger()) { store in
+            let listings = try await storeOptions.withStore { store in
                 var listings: [Listing] = []
                 for publisher in try await store.registry.gitHubPublishers() {
                     let tokens = try await store.tokens.tokens(ownedBy: .trustedPublisher(id: publisher.id))
@@ -77,9 +77,7 @@ struct Publishers: AsyncParsableCommand {
                 return listings
             }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(listings), as: UTF8.self))
+                try printJSON(listings)
             } else {
                 for listing in listings {
                     let environment = listing.environment.isEmpty ? "any environment" : "environment \(listing.environment)"

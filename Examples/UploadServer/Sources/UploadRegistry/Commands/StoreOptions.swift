@@ -41,6 +41,11 @@ struct StoreOptions: ParsableArguments {
         return Logger(label: "upload-server")
     }
 
+    /// Opens the store with ``logger()`` and runs `body` (the store commands).
+    func withStore<T: Sendable>(_ body: @Sendable (RegistryStore) async throws -> T) async throws -> T {
+        try await withStore(logger: logger(), body)
+    }
+
     /// Opens the store (creating the data directory for the default SQLite file) and runs `body`.
     func withStore<T: Sendable>(
         cacheLookups: Bool = false, logger: Logger, _ body: @Sendable (RegistryStore) async throws -> T
@@ -56,3 +61,11 @@ struct StoreOptions: ParsableArguments {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// Prints `value` as sorted, indented JSON on standard output (the commands' `--json`).
+func printJSON(_ value: some Encodable, keys: JSONEncoder.KeyEncodingStrategy = .useDefaultKeys) throws {
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = keys
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}

@@ -32,7 +32,7 @@ struct Tokens: AsyncParsableCommand {
                 guard let value = DurationText.seconds(ttl) else { throw ValidationError("--ttl is a duration such as 90s, 15m, 2h or 30d") }
                 seconds = value
             }
-            let token = try await storeOptions.withStore(logger: storeOptions.logger()) { [user, project, description, seconds] store in
+            let token = try await storeOptions.withStore { [user, project, description, seconds] store in
                 guard let owner = try await store.registry.user(named: user) else {
                     throw RegistryError.notFound("no user '\(user)' (add it with: upload-server users add \(user))")
                 }
@@ -53,19 +53,8 @@ struct Tokens: AsyncParsableCommand {
 
         @OptionGroup var storeOptions: StoreOptions
 
-        /// A token as listed.
-        struct Listing: Codable {
-            let id: String
-            let user: String
-            let name: String
-            let created: Int64
-            let lastUsed: Int64?
-            let expires: Int64?
-            let caveats: [String]
-        }
-
         func run() async throws {
-            let listings = try await storeOptions.withStore(logger: storeOptions.logger()) { [user] store in
+            let listings = try await storeOptions.withStore { [user] store in
                 let users: [RegistryUser]
                 if let user {
                     guard let found = try await store.registry.user(named: user) else { throw RegistryError.notFound("no user '\(user)'") }
@@ -73,27 +62,20 @@ struct Tokens: AsyncParsableCommand {
                 } else {
                     users = try await store.registry.users()
                 }
-                var listings: [Listing] = []
+                var listings: [TokenListing] = []
                 for user in users {
-                    for info in try await store.tokens.tokens(ownedBy: .user(id: user.id)) {
-                        listings.append(Listing(
-                            id: info.id, user: user.name, name: info.name, created: info.created, lastUsed: info.lastUsed,
-                            expires: info.expires, caveats: info.caveats.map { String(decoding: $0, as: UTF8.self) }))
-                    }
+                    listings += try await store.tokens.tokens(ownedBy: .user(id: user.id)).map { TokenListing($0, user: user.name) }
                 }
                 return listings
             }
             if json {
-                let encoder = JSONEncoder()
-                encoder.keyEncodingStrategy = .convertToSnakeCase
-                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-                print(String(decoding: try encoder.encode(listings), as: UTF8.self))
+                try printJSON(listings, keys: .convertToSnakeCase)
             } else {
                 for listing in listings {
                     let expires = listing.expires.map(Clock.format) ?? "never"
                     // Names come from users (the JSON API): never raw on a terminal.
                     let name = RegistryDatabase.printable(listing.name)
-                    print("\(listing.id)  \(listing.user)  \(name)  expires: \(expires)  \(listing.caveats.joined(separator: " "))")
+                    print("\(listing.id)  \(listing.user ?? "-")  \(name)  expires: \(expires)  \(listing.caveats.joined(separator: " "))")
                 }
             }
         }
@@ -108,7 +90,7 @@ struct Tokens: AsyncParsableCommand {
         @OptionGroup var storeOptions: StoreOptions
 
         func run() async throws {
-            try await storeOptions.withStore(logger: storeOptions.logger()) { [id] store in
+            try await storeOptions.withStore { [id] store in
                 guard let owner = try await Self.owner(ofToken: id, in: store) else {
                     throw RegistryError.notFound("no token \(RegistryDatabase.printable(id))")
                 }

@@ -13,7 +13,7 @@ struct Users: AsyncParsableCommand {
         @OptionGroup var storeOptions: StoreOptions
 
         func run() async throws {
-            let user = try await storeOptions.withStore(logger: storeOptions.logger()) { [name] store in
+            let user = try await storeOptions.withStore { [name] store in
                 try await store.registry.addUser(name: name)
             }
             print("added user \(user.name) (\(user.id))")

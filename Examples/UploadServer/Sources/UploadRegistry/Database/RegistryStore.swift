@@ -16,7 +16,7 @@ public struct RegistryStore: Sendable {
     /// Opens the store at `url` (sealing root keys with `keyRing`), brings the
     /// registry's tables up to date, and runs `body` with it. Whatever the store
     /// needs running meanwhile (PostgreSQL's connection pool) runs until `body` returns.
-    /// `cacheLookups` turns on PostgreSQL's lookup cache (for servers; its listener is in ``services``).
+    /// `cacheLookups` turns on the token store's lookup cache (for servers; PostgreSQL's listener is in ``services``).
     public static func withStore<T: Sendable>(
         _ url: StoreURL, keyRing: KeyRing, cacheLookups: Bool = false, logger: Logger,
         _ body: @Sendable (RegistryStore) async throws -> T
@@ -25,7 +25,7 @@ public struct RegistryStore: Sendable {
         case .sqlite(let path):
             let registry = RegistryDatabase(executor: try SQLiteExecutor.open(path: path))
             try await registry.migrate()
-            let tokens = try TokenStores.sqlite(path: path, keyRing: keyRing, logger: logger)
+            let tokens = try TokenStores.sqlite(path: path, keyRing: keyRing, cache: cacheLookups, logger: logger)
             return try await body(RegistryStore(tokens: tokens, registry: registry))
         case .postgres(let host, let port, let user, let password, let database):
             let configuration = PostgresClient.Configuration(

@@ -1,4 +1,3 @@
-import Crypto
 import Hummingbird
 import MacaroonHummingbird
 import Logging
@@ -7,7 +6,7 @@ import NIOPosix
 
 /// Warehouse's legacy upload API, `POST /legacy/`, as twine and uv use it:
 /// token → owner → project ownership (a new project is created for its first
-/// uploader) → caveats against the project → digest → file stored → record.
+/// uploader) → caveats against the project → every digest sent (MD5, SHA-256, BLAKE2b-256) → file stored → record.
 struct LegacyUploadRoutes: RegistryRouteGroup {
     let context: RegistryServerContext
 
@@ -82,16 +81,8 @@ struct LegacyUploadRoutes: RegistryRouteGroup {
                     + "See /help/#project-name for more information.")
         }
 
-        let digest = SHA256.hash(data: content.body.readableBytesView).map { byte in
-            let hex = Array("0123456789abcdef".utf8)
-            return String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 0x0f)]], as: UTF8.self)
-        }.joined()
-        guard let claimed = form.field("sha256_digest") else {
-            throw UploadFailure(.badRequest, "Include at least one message digest.")
-        }
-        guard claimed.lowercased() == digest else {
-            throw UploadFailure(.badRequest, "The digest supplied does not match a digest calculated from the uploaded file.")
-        }
+        let digests = UploadDigests(of: content.body)
+        let checkedDigests = try digests.check(form)
 
         let exists = UploadFailure(
             .badRequest, "File already exists ('\(filename)'). See /help/#file-name-reuse for more information.")
@@ -102,7 +93,7 @@ struct LegacyUploadRoutes: RegistryRouteGroup {
             try storage.store(bytes, project: project.normalizedName, filename: filename)
         }
         let file = RegistryFile(
-            filename: filename, projectID: project.id, version: version, sha256: digest, size: Int64(bytes.readableBytes),
+            filename: filename, projectID: project.id, version: version, sha256: digests.sha256, size: Int64(bytes.readableBytes),
             uploaded: Clock.now(), storedName: storedName)
         do {
             try await registry.addFile(file, uploaderID: userID)
@@ -112,7 +103,11 @@ struct LegacyUploadRoutes: RegistryRouteGroup {
             throw context.failure(error)
         }
         context.logger.info(
-            "file uploaded", metadata: ["project": "\(project.normalizedName)", "file": "\(filename)", "size": "\(file.size)"])
+            "file uploaded",
+            metadata: [
+                "project": "\(project.normalizedName)", "file": "\(filename)", "size": "\(file.size)",
+                "digests": "\(checkedDigests.joined(separator: ","))",
+            ])
         return Response(status: .ok, headers: [.contentType: "text/plain"], body: ResponseBody(byteBuffer: ByteBuffer(string: "OK\n")))
     }
 }

@@ -16,25 +16,6 @@ import MacaroonTokens
 struct TokenAPIRoutes: RegistryRouteGroup {
     let context: RegistryServerContext
 
-    /// A token as the API lists it.
-    struct TokenListing: Codable {
-        let id: String
-        let name: String
-        let created: Int64
-        let lastUsed: Int64?
-        let expires: Int64?
-        let caveats: [String]
-
-        init(_ info: TokenInfo) {
-            id = info.id
-            name = info.name
-            created = info.created
-            lastUsed = info.lastUsed
-            expires = info.expires
-            caveats = info.caveats.map { String(decoding: $0, as: UTF8.self) }
-        }
-    }
-
     /// What `POST /api/tokens` takes.
     struct CreateRequest: Codable {
         let name: String?
@@ -67,7 +48,7 @@ struct TokenAPIRoutes: RegistryRouteGroup {
         tokens.get { _, requestContext in
             let user = try managingUser(requestContext).id
             let tokens = try await context.tokenStoreCall { try await context.store.tokens.tokens(ownedBy: .user(id: user)) }
-            return try json(["tokens": tokens.map(TokenListing.init)], status: .ok)
+            return try json(["tokens": tokens.map { TokenListing($0) }], status: .ok)
         }
         tokens.post { request, requestContext in
             var request = request

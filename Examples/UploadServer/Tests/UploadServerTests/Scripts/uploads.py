@@ -1,6 +1,8 @@
 """Raw HTTP against upload-server, for what twine and uv never send.
 
-  uploads.py upload URL TOKEN PROJECT VERSION [DIGEST]   one upload; prints "STATUS REASON"
+  uploads.py upload URL TOKEN PROJECT VERSION [FIELD=VALUE]...
+      one upload with the md5, sha256 and blake2_256 digests twine sends, the fields
+      given replacing them (FIELD= leaves one out); prints "STATUS REASON"
   uploads.py many URL TOKEN PROJECT COUNT WORKERS SIGNAL_PID DELAY
       COUNT uploads from WORKERS threads; after DELAY seconds sends SIGTERM to
       SIGNAL_PID; prints one JSON object per upload: filename, sha256, status
@@ -26,12 +28,20 @@ def send(request):
         return 0, str(error), "", {}
 
 
-def upload(url, token, project, version, digest=None):
+def upload(url, token, project, version, overrides=()):
     filename, content = wheel(project, version)
     actual = hashlib.sha256(content).hexdigest()
     boundary = uuid.uuid4().hex
     fields = {":action": "file_upload", "protocol_version": "1", "name": project, "version": version,
-              "filetype": "bdist_wheel", "pyversion": "py3", "metadata_version": "2.1", "sha256_digest": digest or actual}
+              "filetype": "bdist_wheel", "pyversion": "py3", "metadata_version": "2.1",
+              "md5_digest": hashlib.md5(content).hexdigest(), "sha256_digest": actual,
+              "blake2_256_digest": hashlib.blake2b(content, digest_size=32).hexdigest()}
+    for override in overrides:
+        key, _, value = override.partition("=")
+        if value:
+            fields[key] = value
+        else:
+            fields.pop(key, None)
     body = io.BytesIO()
     for key, value in fields.items():
         body.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode())
@@ -47,7 +57,7 @@ def upload(url, token, project, version, digest=None):
 command = sys.argv[1]
 if command == "upload":
     url, token, project, version = sys.argv[2:6]
-    _, _, status, reason, headers = upload(url, token, project, version, sys.argv[6] if len(sys.argv) > 6 else None)
+    _, _, status, reason, headers = upload(url, token, project, version, sys.argv[6:])
     print(status, reason)
     print(headers.get("WWW-Authenticate", ""))
 elif command == "many":

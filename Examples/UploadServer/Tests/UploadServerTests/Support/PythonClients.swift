@@ -22,6 +22,11 @@ struct PythonClients {
             ? "NOT RUN: twine/uv/pip are not installed; run scripts/python-clients (or set PYTHON_CLIENTS_BIN)" : nil
     }
 
+    /// The trait of a test that needs the clients: run where they are installed, always in CI.
+    static var needed: ConditionTrait {
+        .enabled(if: installed != nil || Programs.inCI, Comment(rawValue: unavailableReason ?? ""))
+    }
+
     /// The clients, or a failure saying how to install them.
     static func require() throws -> PythonClients {
         guard let installed else { throw TestFailure(unavailableReason!) }

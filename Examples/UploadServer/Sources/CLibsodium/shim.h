@@ -1,0 +1,4 @@
+#ifndef UPLOAD_SERVER_CLIBSODIUM_SHIM_H
+#define UPLOAD_SERVER_CLIBSODIUM_SHIM_H
+#include <sodium.h>
+#endif

@@ -1,0 +1,90 @@
+import Macaroons
+import MacaroonTokens
+import Testing
+
+/// Authenticate once, then authorize against each request: the same answers as the
+/// one-pass verifier, and no caveat is ever evaluated for a token whose signature failed.
+@Suite struct StagedVerificationTests {
+    let verifier = UploadTokenVerifier(prefix: "pypi", location: "pypi.org")
+    let now: Int64 = 1_800_000_000
+
+    /// Tokens of one store: account-wide, project-scoped, expiring, and restricted offline.
+    func tokens() async throws -> (store: InMemoryTokenStore, texts: [String]) {
+        let store = InMemoryTokenStore()
+        let account = try await store.mint(NewToken(owner: .user(id: "alice"), name: "account", location: "pypi.org"), now: now)
+        let scoped = try await store.mint(
+            NewToken(owner: .user(id: "alice"), name: "scoped", caveats: [try ProjectNamesCaveat(["foo"])], location: "pypi.org"), now: now)
+        let expiring = try await store.mint(
+            NewToken(owner: .user(id: "alice"), name: "expiring", expires: now + 10, location: "pypi.org"), now: now)
+        let restricted = try verifier.parse(account.token).restricted(by: [try ProjectNamesCaveat(["bar"])]).string
+        return (store, [account.token, scoped.token, expiring.token, restricted])
+    }
+
+    @Test func sameAnswersAsOnePassVerification() async throws {
+        let (store, texts) = try await tokens()
+        let requests = [
+            UploadRequest(project: .init(name: "foo", id: "1"), identity: .user(id: "alice"), now: now),
+            UploadRequest(project: .init(name: "Bar", id: "2"), identity: .user(id: "alice"), now: now),
+            UploadRequest(project: nil, identity: .user(id: "alice"), now: now),
+            UploadRequest(project: .init(name: "foo", id: "1"), identity: .user(id: "alice"), now: now + 3600),
+        ]
+        for text in texts {
+            let token = try verifier.parse(text)
+            let id = try #require(token.identifier)
+            let record = try #require(try await store.token(id: id))
+            guard case .authenticated(let authenticated) = verifier.authenticate(token, key: record.rootKey) else {
+                Issue.record("a valid token was not authenticated")
+                continue
+            }
+            for request in requests {
+                let onePass = verifier.verify(token, key: record.rootKey, request: request)
+                let staged = verifier.evaluate(authenticated, request: request)
+                #expect(staged == onePass, "\(request)")
+            }
+        }
+    }
+
+    @Test func storedTokensAuthenticateOnceAndAuthorizePerRequest() async throws {
+        let (store, texts) = try await tokens()
+        let usage = TokenUsageRecorder(store: store)
+        let scoped = try verifier.parse(texts[1])
+        let id = try #require(scoped.identifier)
+        let record = try #require(try await store.token(id: id))
+        guard case .authenticated(let token) = verifier.authenticate(scoped, record: record, ownerStatus: .active()) else {
+            Issue.record("the scoped token was not authenticated")
+            return
+        }
+        let allowed = verifier.authorize(token, request: UploadRequest(project: .init(name: "foo"), now: now), usage: usage)
+        #expect(allowed.isAllowed && allowed.owner == .user(id: "alice") && allowed.identity == .user(id: "alice"))
+        let denied = verifier.authorize(token, request: UploadRequest(project: .init(name: "other"), now: now), usage: usage)
+        #expect(denied.verdict.reasons.map(\.code) == [.caveatNotSatisfied] && denied.token?.id == record.id)
+        #expect(usage.pendingCount == 1, "only the allowed request is recorded")
+        // The same, through the one-call form.
+        #expect(verifier.verify(scoped, record: record, ownerStatus: .active(), request: UploadRequest(project: .init(name: "other"), now: now))
+            .verdict.reasons.map(\.code) == [.caveatNotSatisfied])
+
+        // A disabled owner: authenticated (its signature is fine), its denial known before any request.
+        guard case .authenticated(let frozen) = verifier.authenticate(scoped, record: record, ownerStatus: .disabled(reason: "frozen")) else {
+            Issue.record("a frozen owner's token did not authenticate")
+            return
+        }
+        #expect(frozen.ownerDenial?.code == .ownerDisabled)
+        #expect(verifier.authorize(frozen, request: UploadRequest(project: .init(name: "foo"), now: now)).verdict.reasons.map(\.code) == [.ownerDisabled])
+
+        // A token signed under another key never authenticates, and the record is not shown.
+        let account = try verifier.parse(texts[0])
+        guard case .denied(let verdict) = verifier.authenticate(account, record: record, ownerStatus: .active()) else {
+            Issue.record("a forged token authenticated")
+            return
+        }
+        #expect(verdict.verdict.reasons.map(\.code) == [.invalidSignature] && verdict.token == nil)
+
+        // The authenticated token never shows its key.
+        var text = ""
+        dump(token, to: &text)
+        for shown in [text, String(describing: token), String(reflecting: token)] {
+            #expect(!shown.contains(record.rootKey.signingKeyBytes.prefix(8).map { "\($0)" }.joined(separator: ", ")))
+            #expect(shown.contains(record.id))
+        }
+    }
+}
