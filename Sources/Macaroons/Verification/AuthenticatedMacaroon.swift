@@ -61,8 +61,10 @@ extension MacaroonVerifier {
             signatures: { nil },
             location: { _ in nil },
             thirdPartyCaveats: { _, _ in },
-            firstPartyCaveats: { evaluate in
-                for caveat in macaroon.verified.firstPartyCaveats { evaluate(policy.evaluate(caveat, in: context)) }
+            firstPartyCaveats: { reasons in
+                for (index, caveat) in macaroon.verified.firstPartyCaveats.enumerated() {
+                    VerificationOrder.note(policy.evaluate(caveat, in: context), caveatIndex: index, in: &reasons)
+                }
             })
     }
 }
