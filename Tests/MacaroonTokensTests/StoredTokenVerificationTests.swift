@@ -13,6 +13,19 @@ struct TestOwnerPolicy: TokenOwnerPolicy {
     }
 }
 
+/// A store whose every operation fails as a database that is down.
+    private struct DownStore: TokenStore {
+        let error = TokenStoreError(.unavailable, detail: "database down")
+        func mint(_ token: NewToken, now: Int64) async throws(TokenStoreError) -> MintedStoredToken { throw error }
+        func token(id: String) async throws(TokenStoreError) -> TokenRecord? { throw error }
+        func tokens(ownedBy owner: TokenOwner) async throws(TokenStoreError) -> [TokenInfo] { throw error }
+        func delete(id: String, ownedBy owner: TokenOwner) async throws(TokenStoreError) { throw error }
+        func deleteAll(ownedBy owner: TokenOwner) async throws(TokenStoreError) -> Int { throw error }
+        func purgeExpired(now: Int64) async throws(TokenStoreError) -> Int { throw error }
+        func recordUse(_ lastUsed: [String: Int64]) async throws(TokenStoreError) { throw error }
+        func rewrap() async throws(TokenStoreError) -> Int { throw error }
+    }
+
 @Suite struct StoredTokenVerificationTests {
     let verifier = UploadTokenVerifier(prefix: "pypi", location: "pypi.org")
     let now: Int64 = 1_800_000_000
@@ -110,20 +123,19 @@ struct TestOwnerPolicy: TokenOwnerPolicy {
     }
 
     @Test func storeFailuresAreThrownNotVerdicts() async throws {
-        struct DownStore: TokenStore {
-            let error = TokenStoreError(.unavailable, detail: "database down")
-            func mint(_ token: NewToken, now: Int64) async throws(TokenStoreError) -> MintedStoredToken { throw error }
-            func token(id: String) async throws(TokenStoreError) -> TokenRecord? { throw error }
-            func tokens(ownedBy owner: TokenOwner) async throws(TokenStoreError) -> [TokenInfo] { throw error }
-            func delete(id: String, ownedBy owner: TokenOwner) async throws(TokenStoreError) { throw error }
-            func deleteAll(ownedBy owner: TokenOwner) async throws(TokenStoreError) -> Int { throw error }
-            func purgeExpired(now: Int64) async throws(TokenStoreError) -> Int { throw error }
-            func recordUse(_ lastUsed: [String: Int64]) async throws(TokenStoreError) { throw error }
-            func rewrap() async throws(TokenStoreError) -> Int { throw error }
-        }
         let minted = try await InMemoryTokenStore().mint(NewToken(owner: .user(id: "alice"), name: "ci", location: "pypi.org"), now: now)
         await #expect(throws: TokenStoreError.self) {
             try await verifier.verify(token: minted.token, request: UploadRequest(now: now), store: DownStore(), owners: TestOwnerPolicy())
         }
+    }
+
+    @Test func identifiersLongerThanTheLimitAreNeverLookedUp() async throws {
+        let key = MacaroonKey(derivingFrom: Array("a root secret".utf8))
+        let long = String(repeating: "e", count: verifier.maxIdentifierLength + 1)
+        let token = try ServiceToken(prefix: "pypi", macaroon: Macaroon(key: key, identifier: long.utf8, location: "pypi.org".utf8))
+        // The store is down: a lookup would throw, so an answer shows that none was made.
+        let verdict = try await verifier.verify(token: token.string, request: UploadRequest(now: now), store: DownStore(), owners: TestOwnerPolicy())
+        #expect(verdict.verdict.reasons.map(\.code) == [.unknownIdentifier])
+        #expect(verifier.storeIdentifier(of: token) == nil)
     }
 }

@@ -99,11 +99,19 @@ extension UploadTokenVerifier {
         } catch {
             return StoredTokenVerdict(.denied([DenialReason(.malformedToken, "invalid API token: \(error.detail)")]))
         }
-        guard let identifier = token.identifier, let record = try await store.token(id: identifier) else {
+        guard let identifier = storeIdentifier(of: token), let record = try await store.token(id: identifier) else {
             return StoredTokenVerdict(.denied([DenialReason(.unknownIdentifier, "unknown or revoked API token")]))
         }
         let status = try await owners.status(of: record.owner)
         return verify(token, record: record, ownerStatus: status, request: request, usage: usage, discharges: discharges)
+    }
+
+    /// The identifier to look `token` up by in a ``TokenStore``, or `nil` (an unknown
+    /// token, never looked up) when it is not UTF-8 text or is longer than
+    /// ``maxIdentifierLength`` bytes.
+    public func storeIdentifier(of token: ServiceToken) -> String? {
+        guard token.macaroon.identifier.count <= maxIdentifierLength else { return nil }
+        return token.identifier
     }
 
     /// Verifies a parsed token with its stored record and its owner's status, already

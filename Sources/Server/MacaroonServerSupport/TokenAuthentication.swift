@@ -115,7 +115,7 @@ public final class TokenAuthentication: Sendable {
             let reason = DenialReason(.malformedToken, error.code == .invalidAuthorizationHeader ? error.detail : "invalid API token: \(error.detail)")
             return .failure(deny(.authenticate, [reason], scheme: scheme, record: nil))
         }
-        guard let identifier = token.identifier else {
+        guard let identifier = verifier.storeIdentifier(of: token) else {
             return .failure(deny(.authenticate, [DenialReason(.unknownIdentifier, "unknown or revoked API token")], scheme: scheme, record: nil))
         }
         let record: TokenRecord
