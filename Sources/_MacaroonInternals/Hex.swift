@@ -1,5 +1,9 @@
 /// Lowercase hexadecimal, for signatures and non-UTF-8 bytes in messages.
-package enum Hex {
+///
+/// Public (its members stay `package`): Swift 6.3 does not inline an `@inlinable`
+/// static member of a `package` type into another module, so the decoders would
+/// call ``isLowercaseDigit(_:)`` out of line for every header digit.
+public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
     /// The bytes in lowercase hexadecimal.
@@ -29,6 +33,9 @@ package enum Hex {
     }
 
     /// Whether `byte` is one of `0-9a-f`.
+    ///
+    /// Inlinable: the v1 decoder calls it for every packet-header digit.
+    @inlinable
     package static func isLowercaseDigit(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
     }

@@ -65,6 +65,17 @@ struct ServiceTokenTests {
         #expect(!"\(narrowed)".contains(narrowed.string.dropFirst(5).prefix(20)))
     }
 
+    @Test("a prefix given to mint or wrap a token is one or more of a-z and 0-9")
+    func prefixesOfNewTokens() throws {
+        let macaroon = try #require(Self.token).macaroon
+        for prefix in ["pypi", "testpypi", "z9", "0"] {
+            #expect(try ServiceToken(prefix: prefix, macaroon: macaroon).prefix == prefix)
+        }
+        for prefix in ["", "PyPI", "py-pi", "py pi", "py/pi", "p\u{e9}", "py`", "py{", "py:"] {
+            #expect { try ServiceToken(prefix: prefix, macaroon: macaroon) } throws: { ($0 as? TokenError)?.code == .invalidPrefix }
+        }
+    }
+
     struct BadToken: Sendable, CustomTestStringConvertible {
         let name: String
         let text: String

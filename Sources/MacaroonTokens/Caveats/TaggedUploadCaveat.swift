@@ -28,6 +28,12 @@ extension TaggedUploadCaveat {
     /// `json.dumps(..., sort_keys=True, separators=(",", ":"))` writes them
     /// (non-ASCII characters escaped as `\uXXXX`).
     public var encoded: [UInt8] {
-        JSONWriter.write(.array([.integer(Int64(Self.tag))] + arguments.map(\.json)), asPython: true)
+        // One array, sized once: minting and attenuation encode a caveat per call.
+        let arguments = arguments
+        var elements: [JSONValue] = []
+        elements.reserveCapacity(1 + arguments.count)
+        elements.append(.integer(Int64(Self.tag)))
+        for argument in arguments { elements.append(argument.json) }
+        return JSONWriter.write(.array(elements), asPython: true)
     }
 }
