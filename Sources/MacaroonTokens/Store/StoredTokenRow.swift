@@ -1,4 +1,4 @@
-package import Macaroons
+import Macaroons
 import _MacaroonInternals
 
 /// A token row as every backend stores it, column for column (see Specs/token-store.md):

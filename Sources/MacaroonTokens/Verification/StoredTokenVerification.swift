@@ -62,7 +62,7 @@ public struct AuthenticatedStoredToken: Sendable, CustomStringConvertible, Custo
     /// creating, listing or revoking tokens.
     public var isRestrictedByHolder: Bool { macaroon.verified.root.caveats.count > record.caveats.count }
 
-    /// The reason the owner may not use its tokens (``DenialReason/Code/ownerDisabled``); `nil` when active.
+    /// The reason the owner may not use its tokens (`DenialReason.Code.ownerDisabled`); `nil` when active.
     /// It depends on no request: a server may refuse at once.
     public var ownerDenial: DenialReason? {
         guard case .disabled(let reason) = ownerStatus else { return nil }
