@@ -2,14 +2,28 @@
 import MacaroonTokens
 
 /// Thrown by ``withDeadline(_:operation:)`` when the operation did not finish in time.
-struct DeadlineExceeded: Error {}
+public struct DeadlineExceeded: Error, Sendable, CustomStringConvertible {
+    /// The time the operation was given.
+    public let timeout: Duration
 
-/// Runs `operation`, throwing ``DeadlineExceeded`` if it has not finished after `timeout`.
+    /// A deadline of `timeout` that passed.
+    public init(timeout: Duration) {
+        self.timeout = timeout
+    }
+
+    /// `the operation did not finish within <timeout>`.
+    public var description: String { "the operation did not finish within \(timeout)" }
+}
+
+/// Runs `operation`, throwing ``DeadlineExceeded`` if it has not finished after `timeout`:
+/// the bound the token store puts on each database operation, for other PostgreSQL work
+/// of a server (e.g. its own tables) that must answer in bounded time too.
 ///
 /// The caller is not kept waiting for an operation that ignores cancellation
 /// (a query on a connection whose server stopped answering): the operation is
-/// cancelled and left to finish on its own.
-func withDeadline<Value: Sendable>(
+/// cancelled and left to finish on its own. Cancelling the caller cancels the
+/// operation and throws `CancellationError` at once.
+public func withDeadline<Value: Sendable>(
     _ timeout: Duration, operation: @escaping @Sendable () async throws -> Value
 ) async throws -> Value {
     let outcome = Locked<CheckedContinuation<Value, any Error>?>(nil)
@@ -26,7 +40,7 @@ func withDeadline<Value: Sendable>(
             let operationTask = Locked<Task<Void, Never>?>(nil)
             let timer = Task {
                 guard (try? await Task.sleep(for: timeout)) != nil else { return }
-                finish(.failure(DeadlineExceeded()))
+                finish(.failure(DeadlineExceeded(timeout: timeout)))
                 operationTask.withLock { $0 }?.cancel()
             }
             let task = Task {
