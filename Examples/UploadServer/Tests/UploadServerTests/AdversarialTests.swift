@@ -73,13 +73,86 @@ struct AdversarialTests {
         #expect(squat.status == 400 && squat.body.contains("should contain the normalized project name 'alpha'"), "\(squat)")
         #expect(try await upload(alice, "alpha", "alpha_beta-1.0-py3-none-any.whl").status == 400)
         #expect(try await upload(alice, "alpha", "alpha-1.0.exe").status == 400, "neither a wheel nor an sdist")
-        // The owner of 'alpha-beta' uploads its own 1.0 under its own names.
-        #expect(try await upload(bob, "alpha-beta", "alpha-beta-1.0.tar.gz").status == 200)
+        // The owner of 'alpha-beta' uploads its own 1.0 under its own names (an sdist's as PEP 625 spells it).
+        let unnormalized = try await upload(bob, "alpha-beta", "alpha-beta-1.0.tar.gz")
+        #expect(unnormalized.status == 400 && unnormalized.body.contains("should be 'alpha_beta-1.0.tar.gz'"), "\(unnormalized)")
+        #expect(try await upload(bob, "alpha-beta", "alpha_beta-1.0.tar.gz").status == 200)
         #expect(try await upload(bob, "Alpha.Beta", "alpha_beta-1.0-py3-none-any.whl").status == 200)
         // A refused file name creates no project.
         #expect(try await upload(bob, "gamma", "alpha-2.0.tar.gz").status == 400)
         let index = try await HTTPClient.send("GET", url + "/simple/")
         #expect(!index.body.contains("gamma"), "\(index)")
+    }
+
+    @Test("one sdist per release, and the file name's version is the form's, as Warehouse checks them")
+    func releasesAndVersions() async throws {
+        let registry = try Registry(users: ["alice"])
+        let alice = try #require(registry.tokens["alice"])
+        let url = try registry.start()
+        func upload(_ version: String, _ filename: String) async throws -> HTTPClient.Answer {
+            try await HTTPClient.upload(url, token: alice, name: "delta", version: version, filename: filename)
+        }
+        func refused(_ answer: HTTPClient.Answer, _ message: String) -> Bool { answer.status == 400 && answer.body.contains(message) }
+
+        #expect(try await upload("1.0", "delta-1.0.tar.gz").status == 200)
+        // 1.0.0 is release 1.0 again: its sdist is a second one.
+        let second = try await upload("1.0.0", "delta-1.0.0.tar.gz")
+        #expect(refused(second, "Only one sdist may be uploaded per release."), "\(second)")
+        // Wheels are not limited, and a wheel's version is compared under PEP 440 (1.0.0 is 1.0).
+        #expect(try await upload("1.0", "delta-1.0.0-py3-none-any.whl").status == 200)
+        #expect(try await upload("1.0.0", "delta-1.0-py3-none-win_amd64.whl").status == 200)
+        let zip = try await upload("1.0", "delta-1.0.zip")
+        #expect(refused(zip, "Filename 'delta-1.0.zip' is invalid, should be 'delta-1.0.tar.gz'."), "\(zip)")
+        let wheel = try await upload("1.0", "delta-2.0-py3-none-any.whl")
+        #expect(refused(wheel, "Version in filename should be '1.0' not '2.0'."), "\(wheel)")
+        let sdist = try await upload("2.0", "delta-2.0.0.tar.gz")
+        #expect(refused(sdist, "Filename 'delta-2.0.0.tar.gz' is invalid, should be 'delta-2.0.tar.gz'."), "\(sdist)")
+        let invalid = try await upload("2.0 final", "delta-2.0.tar.gz")
+        #expect(refused(invalid, "'2.0 final' is invalid for 'version'."), "\(invalid)")
+        let local = try await upload("2.0+local", "delta-2.0+local-py3-none-any.whl")
+        #expect(refused(local, "The use of local versions in <Version('2.0+local')> is not allowed."), "\(local)")
+        let unparsable = try await upload("2.0", "delta-two-py3-none-any.whl")
+        #expect(refused(unparsable, "Invalid wheel filename (invalid version): 'delta-two-py3-none-any'"), "\(unparsable)")
+        // Another release has its own sdist.
+        #expect(try await upload("2.0", "delta-2.0.tar.gz").status == 200)
+
+        let page = try await HTTPClient.send("GET", url + "/simple/delta/")
+        for accepted in ["delta-1.0.tar.gz", "delta-1.0.0-py3-none-any.whl", "delta-1.0-py3-none-win_amd64.whl", "delta-2.0.tar.gz"] {
+            #expect(page.body.contains("/\(accepted)#sha256="), "\(accepted): \(page)")
+        }
+        for refusedName in ["delta-1.0.0.tar.gz", "delta-1.0.zip", "delta-2.0-py3", "delta-2.0.0.tar.gz"] {
+            #expect(!page.body.contains(refusedName), "\(refusedName): \(page)")
+        }
+    }
+
+    @Test("a first upload that is refused leaves no project: the name stays free for another user")
+    func refusedFirstUploadsCreateNoProject() async throws {
+        let registry = try Registry(users: ["alice", "bob"])
+        let alice = try #require(registry.tokens["alice"]), bob = try #require(registry.tokens["bob"])
+        let url = try registry.start()
+        let restrict = try Programs.run(Programs.macaroon, ["restrict", "--project", "other", alice])
+        #expect(restrict.status == 0, "\(restrict)")
+        let elsewhere = restrict.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+
+        let refusals: [(what: String, status: Int, answer: HTTPClient.Answer)] = [
+            ("a wrong digest", 400, try await HTTPClient.upload(
+                url, token: alice, name: "omega", version: "1.0", filename: "omega-1.0.tar.gz", sha256: String(repeating: "0", count: 64))),
+            ("an invalid file name", 400, try await HTTPClient.upload(url, token: alice, name: "omega", version: "1.0", filename: "omega-1.0.exe")),
+            ("another version", 400, try await HTTPClient.upload(
+                url, token: alice, name: "omega", version: "1.0", filename: "omega-2.0-py3-none-any.whl")),
+            ("an invalid version", 400, try await HTTPClient.upload(url, token: alice, name: "omega", version: "one", filename: "omega-1.tar.gz")),
+            ("a caveat that denies", 403, try await HTTPClient.upload(url, token: elsewhere, name: "omega", version: "1.0", filename: "omega-1.0.tar.gz")),
+        ]
+        for refusal in refusals {
+            #expect(refusal.answer.status == refusal.status, "\(refusal.what): \(refusal.answer)")
+        }
+        #expect(!(try await HTTPClient.send("GET", url + "/simple/")).body.contains("omega"))
+        #expect(try await HTTPClient.send("GET", url + "/simple/omega/").status == 404)
+
+        // Bob claims the name; it is his.
+        #expect(try await HTTPClient.upload(url, token: bob, name: "omega", version: "1.0", filename: "omega-1.0.tar.gz").status == 200)
+        let late = try await HTTPClient.upload(url, token: alice, name: "omega", version: "1.0", filename: "omega-1.0-py3-none-any.whl")
+        #expect(late.status == 403 && late.body.contains("The user 'alice' isn't allowed to upload to project 'omega'"), "\(late)")
     }
 
     @Test("tokens revoke works without the key-encryption key (or with another one)")

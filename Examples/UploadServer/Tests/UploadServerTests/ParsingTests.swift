@@ -62,14 +62,125 @@ struct ParsingTests {
     }
 
     @Test func releaseFilenames() {
-        #expect(ReleaseFilename("tiny_pkg-0.1.0+local-py3-none-any.whl") == ReleaseFilename(name: "tiny_pkg", version: "0.1.0+local"))
+        #expect(ReleaseFilename("tiny_pkg-0.1.0+local-py3-none-any.whl") == ReleaseFilename(name: "tiny_pkg", version: "0.1.0+local", kind: .wheel))
         #expect(ReleaseFilename("tiny_pkg-0.1.0-1-py3-none-any.whl")?.version == "0.1.0")
-        #expect(ReleaseFilename("tiny-pkg-0.1.0.tar.gz") == ReleaseFilename(name: "tiny-pkg", version: "0.1.0"))
-        #expect(ReleaseFilename("Tiny.Pkg-2.zip") == ReleaseFilename(name: "Tiny.Pkg", version: "2"))
+        #expect(ReleaseFilename("tiny-pkg-0.1.0.tar.gz") == ReleaseFilename(name: "tiny-pkg", version: "0.1.0", kind: .sdist))
+        #expect(ReleaseFilename("Tiny.Pkg-2.zip") == ReleaseFilename(name: "Tiny.Pkg", version: "2", kind: .sdist))
         #expect(ReleaseFilename("tiny-pkg-0.1.0.tar.gz")?.isNamed("tiny-pkg") == true)
         #expect(ReleaseFilename("tiny-pkg-0.1.0.tar.gz")?.isNamed("tiny") == false)
         for bad in ["x.whl", "a-1-py3-none.whl", "a--py3-none-any.whl", "a-1-b-c-d-e-f.whl", "a.tar.gz", "-1.tar.gz", "a-.zip", "a-1.exe", "a-1.tar.bz2"] {
             #expect(ReleaseFilename(bad) == nil, "\(bad)")
+        }
+    }
+
+    /// packaging's `Version` and `canonicalize_version` (26.4, as twine installs it) give these for the same inputs.
+    @Test func pep440Versions() throws {
+        let normalized: [(String, String, String)] = [
+            // input, str(Version(input)), canonicalize_version(input)
+            ("1.0", "1.0", "1"),
+            ("1.0.0", "1.0.0", "1"),
+            ("0.0", "0.0", "0"),
+            ("v1.2", "1.2", "1.2"),
+            ("01.002.0300", "1.2.300", "1.2.300"),
+            ("1!2.0", "1!2.0", "1!2"),
+            ("0!1.0", "1.0", "1"),
+            ("1.0a", "1.0a0", "1a0"),
+            ("1.0-ALPHA.1", "1.0a1", "1a1"),
+            ("1.0beta2", "1.0b2", "1b2"),
+            ("1.0c3", "1.0rc3", "1rc3"),
+            ("1.0pre", "1.0rc0", "1rc0"),
+            ("1.0_preview_4", "1.0rc4", "1rc4"),
+            ("1.0-1", "1.0.post1", "1.post1"),
+            ("1.0.r", "1.0.post0", "1.post0"),
+            ("1.0-rev.7", "1.0.post7", "1.post7"),
+            ("1.0a.post1", "1.0a0.post1", "1a0.post1"),
+            ("1.0a-1", "1.0a1", "1a1"),
+            ("1.0a1-1", "1.0a1.post1", "1a1.post1"),
+            ("1.0-dev", "1.0.dev0", "1.dev0"),
+            ("1.0.dev.", "1.0.dev0", "1.dev0"),
+            ("1.0.post2.dev3", "1.0.post2.dev3", "1.post2.dev3"),
+            ("1.0+Ubuntu-01.x_y", "1.0+ubuntu.1.x.y", "1+ubuntu.1.x.y"),
+            ("1.0rc1.post2.dev3+abc", "1.0rc1.post2.dev3+abc", "1rc1.post2.dev3+abc"),
+            ("1.0a._post", "1.0a0.post0", "1a0.post0"),
+            ("1.0a.", "1.0a0", "1a0"),
+            ("1.0.post-", "1.0.post0", "1.post0"),
+        ]
+        for (input, text, canonical) in normalized {
+            let version = try #require(PackageVersion(input), "\(input)")
+            #expect(version.description == text, "\(input)")
+            #expect(version.canonical == canonical, "\(input)")
+        }
+        // Equality is PEP 440's: trailing zeros of the release and spellings do not count; the rest does.
+        #expect(PackageVersion("1.0") == PackageVersion("1.0.0"))
+        #expect(PackageVersion("1.0.0a1") == PackageVersion("1a1"))
+        #expect(PackageVersion("1.0-1") == PackageVersion("1.0.post1"))
+        #expect(PackageVersion("0!1") == PackageVersion("1.0"))
+        for (left, right) in [("1.0", "1.0.1"), ("1.0", "1.0a0"), ("1.0", "1.0.post0"), ("1.0", "1.0.dev0"), ("1.0", "1!1.0"),
+                              ("1.0", "1.0+0"), ("1.0a1", "1.0b1"), ("10", "1.0"), ("1.1", "11")] {
+            #expect(PackageVersion(left) != PackageVersion(right), "\(left) \(right)")
+        }
+        #expect(PackageVersion("1.0+local")?.isLocal == true && PackageVersion("1.0")?.isLocal == false)
+        // Not versions, as packaging refuses them; hostile input is bounded and never traps.
+        let huge = String(repeating: "9", count: 120)
+        #expect(PackageVersion(huge + "." + huge)?.description == huge + "." + huge, "numbers are digits, never integers")
+        #expect(PackageVersion(String(repeating: "1.", count: 127) + "1") != nil)
+        for bad in ["", "v", "1.", ".1", "1..0", "1.0-", "1.0+", "1.0+a..b", "1.0+a_", "a1.0", "1.0abc", "1.0-1-1", "1!", "!1", "1!2!3", "1.0dev1a1", "1.0.post1a1", "1.0+é", "1.٣", "1.0\u{0}", "ⅰ.0",
+                    String(repeating: "1", count: 256), String(repeating: "1.", count: 128) + "1"] {
+            #expect(PackageVersion(bad) == nil, "\(bad)")
+        }
+        // packaging strips surrounding whitespace; here it is refused (no form field or file name needs it).
+        #expect(PackageVersion(" 1.0") == nil && PackageVersion("1.0 ") == nil)
+    }
+
+    @Test func fileVersionsAgainstTheForm() throws {
+        func check(_ filename: String, _ version: String, project: String = "tiny-pkg") throws -> String? {
+            let release = try #require(ReleaseFilename(filename))
+            return try release.checkVersion(against: try #require(PackageVersion(version)), normalizedName: project, filename: filename)
+        }
+        func refusal(_ filename: String, _ version: String) -> String? {
+            do {
+                _ = try check(filename, version)
+                return nil
+            } catch let failure as UploadFailure {
+                return failure.status == .badRequest ? failure.message : "status \(failure.status)"
+            } catch {
+                return "\(error)"
+            }
+        }
+        // Wheels: equal under PEP 440.
+        #expect(try check("tiny_pkg-1.0.0-py3-none-any.whl", "1.0") == nil)
+        #expect(try check("tiny_pkg-1.0rc1-py3-none-any.whl", "1.0-RC.1") == nil)
+        #expect(refusal("tiny_pkg-1.0.1-py3-none-any.whl", "1.0") == "Version in filename should be '1.0' not '1.0.1'.")
+        #expect(refusal("tiny_pkg-2.0-1-py3-none-any.whl", "1.0") == "Version in filename should be '1.0' not '2.0'.")
+        #expect(refusal("tiny_pkg-x1-py3-none-any.whl", "1.0") == "Invalid wheel filename (invalid version): 'tiny_pkg-x1-py3-none-any'")
+        // Sdists: the PEP 625 name, with the form's version normalized; the release is its canonical version.
+        #expect(try check("tiny_pkg-1.0.tar.gz", "1.0") == "1")
+        #expect(try check("tiny_pkg-1.0.0.tar.gz", "1.0.0") == "1")
+        #expect(try check("tiny_pkg-1.0rc1.tar.gz", "1.0-rc1") == "1rc1")
+        #expect(refusal("tiny_pkg-1.0.0.tar.gz", "1.0") == "Filename 'tiny_pkg-1.0.0.tar.gz' is invalid, should be 'tiny_pkg-1.0.tar.gz'.")
+        #expect(refusal("tiny-pkg-1.0.tar.gz", "1.0") == "Filename 'tiny-pkg-1.0.tar.gz' is invalid, should be 'tiny_pkg-1.0.tar.gz'.")
+        #expect(refusal("tiny_pkg-1.0.zip", "1.0") == "Filename 'tiny_pkg-1.0.zip' is invalid, should be 'tiny_pkg-1.0.tar.gz'.")
+        #expect(refusal("tiny_pkg-2.0.tar.gz", "1.0") == "Filename 'tiny_pkg-2.0.tar.gz' is invalid, should be 'tiny_pkg-1.0.tar.gz'.")
+        #expect(refusal("tiny_pkg-x.tar.gz", "1.0") == "Invalid source distribution filename: tiny_pkg-x.tar.gz")
+    }
+
+    @Test func formVersions() throws {
+        #expect(try LegacyUploadRoutes.formVersion("1.0.0").description == "1.0.0")
+        let help = " See https://packaging.python.org/specifications/core-metadata for more information."
+        let refusals: [(String?, String)] = [
+            (nil, "'version' is a required field." + help),
+            ("", "'version' is a required field." + help),
+            ("1.0 beta", "'1.0 beta' is invalid for 'version'." + help),
+            ("x'\u{7}", "'x??' is invalid for 'version'." + help),
+            ("1.0+Local.01", "The use of local versions in <Version('1.0+local.1')> is not allowed." + help),
+        ]
+        for (text, message) in refusals {
+            do {
+                _ = try LegacyUploadRoutes.formVersion(text)
+                Issue.record("\(String(describing: text)) was accepted")
+            } catch {
+                #expect(error.status == .badRequest && error.message == message, "\(String(describing: text))")
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import Logging
+import MacaroonPostgres
 import PostgresNIO
 
 /// The registry's statements on a PostgreSQL database, through a pooled
@@ -6,22 +7,41 @@ import PostgresNIO
 struct PostgresExecutor: SQLExecutor {
     let client: PostgresClient
     let logger: Logger
-    /// How long a statement may take before the request gets a 503 (a database that stops
-    /// answering must not hang requests).
+    /// How long a statement (or a whole transaction) may take before the request gets a 503
+    /// (a database that stops answering must not hang requests); bounded by MacaroonPostgres'
+    /// `withDeadline`, as the token store bounds its own operations.
     var timeout: Duration = .seconds(5)
 
     func query(_ sql: String, _ binds: [SQLValue], columns: [SQLColumn]) async throws(RegistryError) -> [SQLRow] {
         do {
-            return try await withQueryDeadline(timeout) { [client, logger] in
+            return try await withDeadline(timeout) { [client, logger] in
                 try await client.withConnection { connection in
                     try await Self.run(sql, binds, columns: columns, on: connection, logger: logger)
                 }
             }
         } catch {
-            throw Self.map(error)
+            throw map(error)
         }
     }
 
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        do {
+            return try await withDeadline(timeout) { [client, logger] in
+                try await client.withTransaction(logger: logger) { connection in
+                    try await body(PostgresTransaction(connection: connection, logger: logger))
+                }
+            }
+        } catch let error as PostgresTransactionError {
+            // The body's own error (a refusal, or a statement's RegistryError) passes through.
+            if let bodyError = error.closureError { throw bodyError }
+            throw map(error.beginError ?? error.commitError ?? error)
+        } catch {
+            throw map(error)
+        }
+    }
+
+    /// Applies the migrations not applied yet, in one transaction that holds the database's
+    /// write lock (so that instances starting together apply each once).
     func migrate(_ migrations: [[String]]) async throws(RegistryError) {
         do {
             try await client.withTransaction(logger: logger) { connection in
@@ -39,7 +59,7 @@ struct PostgresExecutor: SQLExecutor {
                 }
             }
         } catch {
-            throw Self.map(error)
+            throw map(error)
         }
     }
 
@@ -70,11 +90,37 @@ struct PostgresExecutor: SQLExecutor {
         return result
     }
 
-    fileprivate static func map(_ error: any Error) -> RegistryError {
+    /// The registry's error for anything thrown while talking to PostgreSQL.
+    fileprivate func map(_ error: any Error) -> RegistryError {
+        if let error = error as? RegistryError { return error }
+        if error is DeadlineExceeded { return .unavailable("the database did not answer within \(timeout)") }
+        return Self.mapStatement(error)
+    }
+
+    /// A statement's failure: a unique violation is the request's, anything else operational.
+    fileprivate static func mapStatement(_ error: any Error) -> RegistryError {
         if let error = error as? RegistryError { return error }
         if let error = error as? PSQLError, error.serverInfo?[.sqlState] == "23505" {
             return .duplicate(error.serverInfo?[.message] ?? "duplicate")
         }
         return .unavailable(String(reflecting: error))
+    }
+}
+
+/// Statements inside one of ``PostgresExecutor``'s transactions, on its connection.
+private struct PostgresTransaction: SQLExecutor {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    func query(_ sql: String, _ binds: [SQLValue], columns: [SQLColumn]) async throws(RegistryError) -> [SQLRow] {
+        do {
+            return try await PostgresExecutor.run(sql, binds, columns: columns, on: connection, logger: logger)
+        } catch {
+            throw PostgresExecutor.mapStatement(error)
+        }
+    }
+
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        try await body(self)
     }
 }

@@ -10,9 +10,12 @@ public struct RegistryDatabase: Sendable {
         self.executor = executor
     }
 
-    /// Applies the registry's migrations (see ``RegistryMigrations``).
-    func migrate() async throws(RegistryError) {
-        try await executor.migrate(RegistryMigrations.all)
+    /// Runs `body` on this database in one transaction: what it changes is kept only if it
+    /// returns; when it throws, nothing it did remains and its error passes through.
+    ///
+    /// - Throws: what `body` throws; ``RegistryError`` when the transaction cannot begin or commit.
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (RegistryDatabase) async throws -> T) async throws -> T {
+        try await executor.transaction { statements in try await body(RegistryDatabase(executor: statements)) }
     }
 
     // MARK: Users
@@ -133,18 +136,31 @@ public struct RegistryDatabase: Sendable {
         ).map(Self.file)
     }
 
-    /// Records an uploaded file.
+    /// Why a file named `filename` cannot be added to the project `projectID` (`nil`: a project
+    /// not created yet), or `nil` when it can: its name is taken, or, for an sdist (`sdistRelease`:
+    /// its release's canonical version), the release has its sdist.
+    public func fileConflict(filename: String, projectID: String?, sdistRelease: String?) async throws(RegistryError) -> FileConflict? {
+        if try await file(named: filename) != nil { return .filenameTaken }
+        guard let projectID, let sdistRelease else { return nil }
+        let sdists = try await executor.query(
+            "SELECT filename FROM registry_files WHERE project_id = $1 AND sdist_release = $2", [.text(projectID), .text(sdistRelease)],
+            columns: [.text("filename")])
+        return sdists.isEmpty ? nil : .sdistExists
+    }
+
+    /// Records an uploaded file; `sdistRelease` is its release's canonical version for an sdist, `nil` for a wheel.
     ///
-    /// - Throws: ``RegistryError/duplicate(_:)`` when a file with this name exists.
-    public func addFile(_ file: RegistryFile, uploaderID: String) async throws(RegistryError) {
+    /// - Throws: ``RegistryError/duplicate(_:)`` when a file with this name exists, or the release has
+    ///   its sdist (``fileConflict(filename:projectID:sdistRelease:)`` tells which).
+    public func addFile(_ file: RegistryFile, sdistRelease: String?, uploaderID: String) async throws(RegistryError) {
         do {
             try await executor.execute(
                 """
-                INSERT INTO registry_files (filename, project_id, version, sha256, size, uploaded, stored_name, uploader_id)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                INSERT INTO registry_files (filename, project_id, version, sha256, size, uploaded, stored_name, uploader_id, sdist_release)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                 """,
                 [.text(file.filename), .text(file.projectID), .text(file.version), .text(file.sha256), .integer(file.size),
-                 .integer(file.uploaded), .text(file.storedName), .text(uploaderID)])
+                 .integer(file.uploaded), .text(file.storedName), .text(uploaderID), sdistRelease.map(SQLValue.text) ?? .null])
         } catch .duplicate {
             throw .duplicate("File already exists ('\(file.filename)')")
         }

@@ -62,6 +62,13 @@ enum RegistryMigrations {
             )
             """,
         ],
+        // 3: one sdist per release, as Warehouse: an sdist records its release (the canonical version,
+        // PEP 440 with trailing zeros dropped), wheels NULL (distinct in a unique index on both databases).
+        // Sdists recorded before this migration have none, and are not counted.
+        [
+            "ALTER TABLE registry_files ADD COLUMN sdist_release TEXT",
+            "CREATE UNIQUE INDEX registry_files_one_sdist ON registry_files (project_id, sdist_release)",
+        ],
     ]
 
     /// Creates the table of applied versions (first statement of every migration run).

@@ -39,3 +39,11 @@ public struct RegistryFile: Sendable, Hashable, Codable {
     /// Its name under the project's folder in the data directory.
     public let storedName: String
 }
+
+/// Why a release file cannot be added to a project (Warehouse's 400s).
+public enum FileConflict: Sendable, Hashable {
+    /// A file with this name exists: file names are never reused.
+    case filenameTaken
+    /// The release already has its sdist: one per release.
+    case sdistExists
+}

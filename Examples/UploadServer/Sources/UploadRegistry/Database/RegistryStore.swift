@@ -23,8 +23,9 @@ public struct RegistryStore: Sendable {
     ) async throws -> T {
         switch url {
         case .sqlite(let path):
-            let registry = RegistryDatabase(executor: try SQLiteExecutor.open(path: path))
-            try await registry.migrate()
+            let executor = try SQLiteExecutor.open(path: path)
+            try await executor.migrate(RegistryMigrations.all)
+            let registry = RegistryDatabase(executor: executor)
             let tokens = try TokenStores.sqlite(path: path, keyRing: keyRing, cache: cacheLookups, logger: logger)
             return try await body(RegistryStore(tokens: tokens, registry: registry))
         case .postgres(let host, let port, let user, let password, let database):
@@ -34,8 +35,9 @@ public struct RegistryStore: Sendable {
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await client.run() }
                 defer { group.cancelAll() }
-                let registry = RegistryDatabase(executor: PostgresExecutor(client: client, logger: logger))
-                try await registry.migrate()
+                let executor = PostgresExecutor(client: client, logger: logger)
+                try await executor.migrate(RegistryMigrations.all)
+                let registry = RegistryDatabase(executor: executor)
                 let tokens = try await TokenStores.postgres(client: client, keyRing: keyRing, cache: cacheLookups, logger: logger)
                 return try await body(RegistryStore(tokens: tokens, registry: registry, services: [tokens]))
             }

@@ -35,14 +35,18 @@ public struct SQLRow: Sendable {
     }
 }
 
-/// Runs the registry's statements on one database. Statements use `$1`, `$2`, …
-/// placeholders, each used once and in order (both SQLite and PostgreSQL read them).
+/// Runs the registry's statements on one database, or inside one of its transactions.
+/// Statements use `$1`, `$2`, … placeholders, each used once and in order (both SQLite
+/// and PostgreSQL read them).
 protocol SQLExecutor: Sendable {
     /// Runs a statement and returns its rows. `columns` names the result columns and their types.
     func query(_ sql: String, _ binds: [SQLValue], columns: [SQLColumn]) async throws(RegistryError) -> [SQLRow]
-    /// Applies the migrations not applied yet, in one transaction that holds the
-    /// database's write lock (so that instances starting together apply each once).
-    func migrate(_ migrations: [[String]]) async throws(RegistryError)
+    /// Runs `body` in one transaction, its statements on the executor it is given: committed
+    /// when `body` returns, rolled back when it throws (its error passes through unchanged).
+    /// Inside a transaction, `transaction` runs `body` in the same one.
+    ///
+    /// - Throws: what `body` throws; ``RegistryError`` when the transaction cannot begin or commit.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T
 }
 
 extension SQLExecutor {

@@ -35,14 +35,15 @@ enum HTTPClient {
         return Answer(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: String(decoding: data, as: UTF8.self))
     }
 
-    /// A legacy upload (`POST /legacy/`) of `content` as `filename`, with its true digest.
+    /// A legacy upload (`POST /legacy/`) of `content` as `filename`, with its true SHA-256 digest or `sha256`.
     static func upload(
-        _ server: String, token: String, name: String, version: String, filename: String, content: Data = Data("x".utf8)
+        _ server: String, token: String, name: String, version: String, filename: String, content: Data = Data("x".utf8),
+        sha256: String? = nil
     ) async throws -> Answer {
         let boundary = UUID().uuidString
         var body = Data()
         let fields = [":action": "file_upload", "protocol_version": "1", "name": name, "version": version, "filetype": "sdist",
-                      "metadata_version": "2.1", "sha256_digest": sha256Hex(content)]
+                      "metadata_version": "2.1", "sha256_digest": sha256 ?? sha256Hex(content)]
         for (key, value) in fields {
             body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(key)\"\r\n\r\n\(value)\r\n".utf8))
         }
