@@ -28,7 +28,7 @@ public struct RegistryFile: Sendable, Hashable, Codable {
     public let filename: String
     /// The project's id.
     public let projectID: String
-    /// The release version the upload gave.
+    /// The release version the upload gave, PEP 440 normalized (as Warehouse records it).
     public let version: String
     /// The SHA-256 of the content, 64 lowercase hex digits.
     public let sha256: String

@@ -5,10 +5,11 @@ import MacaroonTokens
 import NIOPosix
 
 /// Warehouse's legacy upload API, `POST /legacy/`, as twine and uv use it:
-/// form → version (PEP 440) and file name → every digest sent (MD5, SHA-256, BLAKE2b-256) →
-/// token → owner → caveats against the project → file stored → one transaction that creates
-/// the project for its first uploader, checks ownership, the file name and the release's one
-/// sdist again, and records the file: a refused upload leaves no project and no file behind.
+/// form → version (PEP 440) and file name → token → owner → caveats against the project →
+/// ownership → every digest sent (MD5, SHA-256, BLAKE2b-256) → file name and the release's one
+/// sdist → file stored → one transaction that creates the project for its first uploader,
+/// checks ownership, the file name and the sdist again, and records the file: a refused
+/// upload leaves no project and no file behind.
 struct LegacyUploadRoutes: RegistryRouteGroup {
     let context: RegistryServerContext
 
@@ -54,8 +55,6 @@ struct LegacyUploadRoutes: RegistryRouteGroup {
                 .badRequest, "Filename '\(filename)' should contain the normalized project name '\(normalizedName)', not '\(release.name)'.")
         }
         let sdistRelease = try release.checkVersion(against: version, normalizedName: normalizedName, filename: filename)
-        let digests = UploadDigests(of: content.body)
-        let checkedDigests = try digests.check(form)
 
         let registry = context.store.registry
         let existing = try await context.operational { try await registry.project(named: name) }
@@ -71,6 +70,8 @@ struct LegacyUploadRoutes: RegistryRouteGroup {
                 throw context.failure(error)
             }
         }
+        let digests = UploadDigests(of: content.body)
+        let checkedDigests = try digests.check(form)
         if let conflict = try await context.operational({
             try await registry.fileConflict(filename: filename, projectID: existing?.id, sdistRelease: sdistRelease)
         }) {
@@ -104,7 +105,11 @@ struct LegacyUploadRoutes: RegistryRouteGroup {
                 return project
             }
         } catch {
-            storage.remove(project: normalizedName, storedName: storedName)
+            // A refusal undid the transaction: the bytes go too. After a database failure the outcome is unknown
+            // (a transaction cut off at the deadline may still commit), so the bytes stay: a record never names a
+            // missing file, at worst an unrecorded file is left in the data directory.
+            let refused = error is UploadFailure || (error as? RegistryError)?.isOperational == false
+            if refused { storage.remove(project: normalizedName, storedName: storedName) }
             throw await failure(error, name: name, filename: filename, sdistRelease: sdistRelease)
         }
         if existing == nil {
