@@ -155,6 +155,44 @@ struct AdversarialTests {
         #expect(late.status == 403 && late.body.contains("The user 'alice' isn't allowed to upload to project 'omega'"), "\(late)")
     }
 
+    @Test("racing sdists of one release (1.0, 1.0.0, …) on SQLite: exactly one is accepted")
+    func racingSdistsOnSQLite() async throws {
+        let work = try TemporaryDirectory()
+        try await Self.raceSdists(store: ["--store", "sqlite:\(work.path)/data/registry.sqlite", "--data", work.path + "/data"], work: work)
+    }
+
+    @Test(
+        "racing sdists of one release (1.0, 1.0.0, …) on PostgreSQL: exactly one is accepted",
+        .enabled(if: databaseURL != nil || Programs.inCI, "NOT RUN: MACAROONS_POSTGRES_URL is not set (run under scripts/with-postgres)"))
+    func racingSdistsOnPostgres() async throws {
+        let work = try TemporaryDirectory()
+        try await Self.raceSdists(store: ["--store", try #require(Self.databaseURL), "--data", work.path + "/data"], work: work)
+    }
+
+    /// Eight uploads of sdists of one release, spelled `1.0` to `1.0.0.0.0.0.0.0.0`, at once.
+    static func raceSdists(store: [String], work: TemporaryDirectory) async throws {
+        let user = "rita-\(randomHex(bytes: 4))", project = "race\(randomHex(bytes: 4))"
+        try Programs.admin(["users", "add", user] + store)
+        let token = try Programs.admin(["tokens", "create", "--user", user, "--description", "account"] + store)
+        let server = try ServerProcess(store, logPath: work.path + "/server.log")
+        defer { server.stop() }
+        #expect(try await HTTPClient.upload(server.url, token: token, name: project, version: "0.1", filename: "\(project)-0.1.tar.gz").status == 200)
+
+        let versions = (1...8).map { "1" + String(repeating: ".0", count: $0) }
+        let answers = try await withThrowingTaskGroup(of: HTTPClient.Answer.self) { group in
+            for version in versions {
+                group.addTask {
+                    try await HTTPClient.upload(server.url, token: token, name: project, version: version, filename: "\(project)-\(version).tar.gz")
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(answers.filter { $0.status == 200 }.count == 1, "\(answers)")
+        #expect(answers.filter { $0.status == 400 && $0.body.contains("Only one sdist may be uploaded per release.") }.count == 7, "\(answers)")
+        let page = try await HTTPClient.send("GET", server.url + "/simple/\(project)/")
+        #expect(versions.filter { page.body.contains("/\(project)-\($0).tar.gz#") }.count == 1, "\(page)")
+    }
+
     @Test("tokens revoke works without the key-encryption key (or with another one)")
     func revokeWithoutTheKey() async throws {
         let work = try TemporaryDirectory()
