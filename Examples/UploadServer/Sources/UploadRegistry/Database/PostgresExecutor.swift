@@ -92,7 +92,6 @@ struct PostgresExecutor: SQLExecutor {
 
     /// The registry's error for anything thrown while talking to PostgreSQL.
     fileprivate func map(_ error: any Error) -> RegistryError {
-        if let error = error as? RegistryError { return error }
         if error is DeadlineExceeded { return .unavailable("the database did not answer within \(timeout)") }
         return Self.mapStatement(error)
     }
