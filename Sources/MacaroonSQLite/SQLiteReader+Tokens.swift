@@ -9,7 +9,7 @@ extension SQLiteReader {
     ///
     /// - Throws: ``TokenStoreError/Code/corrupt`` for a NULL in a column that may not hold one;
     ///   SQLite's `DatabaseError` when the query fails.
-    func token(id: String) throws -> StoredTokenRow? {
+    package func token(id: String) throws -> StoredTokenRow? {
         var found: StoredTokenRow?
         try rows(.token, binding: id) { statement in
             found = try Self.decode(statement, id: id)
@@ -21,7 +21,7 @@ extension SQLiteReader {
     /// The owner's rows, oldest first, with an empty key column (listings never read keys).
     ///
     /// - Throws: as ``token(id:)``.
-    func tokens(ownedBy owner: TokenOwner) throws -> [StoredTokenRow] {
+    package func tokens(ownedBy owner: TokenOwner) throws -> [StoredTokenRow] {
         var found: [StoredTokenRow] = []
         try rows(.tokens(ownedBy: owner), binding: owner.id) { statement in
             found.append(try Self.decode(statement, id: nil))

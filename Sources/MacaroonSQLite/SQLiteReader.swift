@@ -17,7 +17,7 @@ import MacaroonTokens
 /// Not thread-safe: ``SQLiteReaderPool`` lends it to one caller at a time (hence
 /// `@unchecked Sendable`, so that the pool can hand it from thread to thread). The
 /// connection and its statements are closed when the reader is released.
-final class SQLiteReader: @unchecked Sendable {
+package final class SQLiteReader: @unchecked Sendable {
     /// The statements a reader prepares, each on first use.
     enum Query: Int, CaseIterable {
         /// A token by its id, every column.

@@ -14,7 +14,7 @@ import Synchronization
 ///
 /// ``close()`` closes the idle readers at once and each lent one when it comes back;
 /// every read after it fails with ``TokenStoreError/Code/unavailable``.
-final class SQLiteReaderPool: Sendable {
+package final class SQLiteReaderPool: Sendable {
     private struct State {
         /// Readers kept open and not lent out, the most recently returned last.
         var idle: [SQLiteReader] = []
@@ -40,7 +40,7 @@ final class SQLiteReaderPool: Sendable {
     private let state = Mutex(State())
 
     /// Readers on the file at `path`, at most `maximumCount` kept open (at least one).
-    init(path: String, busyTimeout: Duration, maximumCount: Int) {
+    package init(path: String, busyTimeout: Duration, maximumCount: Int) {
         self.path = path
         self.busyTimeout = busyTimeout
         self.maximumCount = max(1, maximumCount)
@@ -50,7 +50,7 @@ final class SQLiteReaderPool: Sendable {
     ///
     /// - Throws: ``TokenStoreError/Code/unavailable`` once the pool is closed; the `DatabaseError`
     ///   of a reader that cannot be opened; what `body` throws.
-    func withReader<T>(_ body: (SQLiteReader) throws -> T) throws -> T {
+    package func withReader<T>(_ body: (SQLiteReader) throws -> T) throws -> T {
         let lease = state.withLock { state -> Lease in
             if state.isClosed { return .closed }
             if let reader = state.idle.popLast() { return .idle(reader) }
@@ -81,7 +81,7 @@ final class SQLiteReaderPool: Sendable {
     }
 
     /// Closes the idle readers now, and each lent one as it is given back.
-    func close() {
+    package func close() {
         let closing = state.withLock { state -> [SQLiteReader] in
             state.isClosed = true
             state.count -= state.idle.count
@@ -91,6 +91,9 @@ final class SQLiteReaderPool: Sendable {
         }
         _ = consume closing  // released outside the lock: each reader closes its connection
     }
+
+    /// How many readers are kept open now, idle or lent out (transient ones not counted).
+    package var keptCount: Int { state.withLock { $0.count } }
 
     /// Keeps a kept reader for the next borrower; once the pool is closed, lets it go
     /// (the caller's reference is the last, released outside the lock).

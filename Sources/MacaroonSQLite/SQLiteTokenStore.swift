@@ -204,13 +204,15 @@ public final class SQLiteTokenStore: TokenStore {
         return total
     }
 
-    /// Closes the store's connections: the idle read connections, the writer and the
-    /// cache's check connection at once, and each read connection in use when its read
-    /// returns. Every operation after it fails with ``TokenStoreError/Code/unavailable``.
-    /// Without it, the connections close when the store is released.
+    /// Closes the store: empties the lookup cache and closes the idle read connections,
+    /// the cache's check connection and the writer at once, and each read connection in
+    /// use when its read returns. Every operation after it fails with
+    /// ``TokenStoreError/Code/unavailable``. Without it, the connections close when the
+    /// store is released.
     ///
     /// - Throws: ``TokenStoreError/Code/unavailable`` if SQLite refuses to close the writer.
     public func close() throws(TokenStoreError) {
+        cache?.stopServing()
         readers.close()
         do {
             try changeCheck?.close()
