@@ -9,10 +9,10 @@ import MacaroonTokens
 /// Every statement runs on its own, outside any transaction: SQLite gives each step a
 /// fresh WAL snapshot, which sees every transaction committed before it started (by this
 /// process or another), and ``rows(_:binding:_:)`` resets the statement before it
-/// returns, so no snapshot outlives the call. A lock held by another connection (a
-/// checkpoint truncating the log, a connection in exclusive locking mode) makes the step
-/// retry on the calling thread, sleeping, for up to the busy timeout, then fail with
-/// `SQLITE_BUSY`.
+/// returns, so no snapshot outlives the call. An exclusive lock held by another
+/// connection (one in exclusive locking mode, the recovery of the log after a crash)
+/// makes the step retry on the calling thread, sleeping, for up to the busy timeout,
+/// then fail with `SQLITE_BUSY`.
 ///
 /// Not thread-safe: ``SQLiteReaderPool`` lends it to one caller at a time (hence
 /// `@unchecked Sendable`, so that the pool can hand it from thread to thread). The
