@@ -1,6 +1,5 @@
 #if SQLite
 import MacaroonTokens
-import Synchronization
 
 /// The read connections of a ``SQLiteTokenStore``: a lookup or listing borrows one
 /// ``SQLiteReader`` and runs on the calling thread; no queue, no thread hop, no
@@ -37,7 +36,8 @@ package final class SQLiteReaderPool: Sendable {
     private let path: String
     private let busyTimeout: Duration
     private let maximumCount: Int
-    private let state = Mutex(State())
+    /// Under the package's one lock type (`Locked`, pthreads; `Mutex` would need macOS 15).
+    private let state = Locked(State())
 
     /// Readers on the file at `path`, at most `maximumCount` kept open (at least one).
     package init(path: String, busyTimeout: Duration, maximumCount: Int) {

@@ -11,7 +11,7 @@ import SQLiteNIO
 //                   SQLiteReaderPool)
 //   sqlite-nio      SQLiteNIO SQLiteConnection.query (async; prepares per query, runs on NIOThreadPool)
 //   c-floor         one connection, one prepared statement, C interface, no driver (the floor;
-//                   the store's path now, plus a Mutex checkout)
+//                   the store's path now, plus a locked checkout)
 // Samples are taken in interleaved rounds so that a change in the machine's load hits all alike.
 
 let rounds = 5
