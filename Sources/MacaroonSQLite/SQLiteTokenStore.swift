@@ -84,6 +84,12 @@ public final class SQLiteTokenStore: TokenStore {
         if !keyRing.sealsKeys { logger.warning("\(KeyRing.unsealedWarning)", metadata: ["path": "\(path)"]) }
     }
 
+    deinit {
+        // The read connections first, so that the writer closes last and alone on the
+        // file, checkpointing the log into it (as `close()` does).
+        readers.close()
+    }
+
     /// Opens the store at `path` with these keys and otherwise the default ``Configuration`` (no cache).
     public convenience init(path: String, keyRing: KeyRing, logger: Logger = Logger(label: "swift-macaroons.token-store")) throws(TokenStoreError) {
         try self.init(path: path, configuration: Configuration(keyRing: keyRing), logger: logger)

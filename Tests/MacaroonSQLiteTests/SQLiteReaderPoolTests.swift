@@ -110,6 +110,19 @@ import Testing
         #expect(write?.code == .unavailable)
     }
 
+    @Test func releasingTheStoreClosesItsConnectionsTheWriterLast() async throws {
+        let fixture = SQLiteFixture()
+        do {
+            let store = try SQLiteTokenStore(path: fixture.path, keyRing: .unsealed, logger: quietLogger)
+            let minted = try await store.mint(NewToken(owner: .user(id: "alice"), name: "ci", location: "pypi.org"))
+            #expect(try store.token(id: minted.info.id) != nil)
+            #expect(try store.tokens(ownedBy: .user(id: "alice")).count == 1)
+            #expect(Self.openDescriptors(fixture.path) > 0)
+        }
+        #expect(Self.openDescriptors(fixture.path) == 0)
+        #expect(!FileManager.default.fileExists(atPath: fixture.path + "-wal"))
+    }
+
     @Test func aReaderLentOutAtCloseFinishesItsReadAndIsThenClosed() async throws {
         let (fixture, _, minted) = try await Self.store(maximumReaders: 2, tokens: 1)
         let pool = SQLiteReaderPool(path: fixture.path, busyTimeout: .seconds(5), maximumCount: 2)
