@@ -56,6 +56,16 @@ let package = Package(
             path: "Benchmarks/StoreBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // A loop of SQLite lookups, for callgrind, perf stat and strace (see Benchmarks/README.md).
+        .executableTarget(
+            name: "store-lookup-loop",
+            dependencies: [
+                .product(name: "MacaroonTokens", package: "swift-macaroons"),
+                .product(name: "MacaroonSQLite", package: "swift-macaroons"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/StoreLookupLoop"
+        ),
         // Our side of peers/run: writes the shared tokens and measures decode+verify on them.
         .executableTarget(
             name: "PeerComparison",

@@ -30,6 +30,11 @@ final class SQLiteChangeCheck: Sendable {
         }
     }
 
+    /// Closes the connection; a check after it fails.
+    func close() throws {
+        try connection.close()
+    }
+
     private static func version(_ connection: DatabaseQueue) throws -> Int64 {
         try connection.unsafeRead { db in
             try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0

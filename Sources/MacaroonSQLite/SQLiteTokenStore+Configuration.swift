@@ -8,10 +8,14 @@ extension SQLiteTokenStore {
         public var keyRing: KeyRing
         /// The lookup cache; `nil` (the default) reads every lookup from the file.
         public var cache: CacheConfiguration?
-        /// The most read connections open at once (lookups and listings run on them concurrently).
+        /// The most read connections kept open (lookups and listings run on them, on the
+        /// calling thread, concurrently). A read that finds them all in use opens one more
+        /// for itself and closes it afterwards: it never waits for another read.
         public var maximumReaders: Int
         /// How long an operation waits for a lock held by another connection before it fails as
-        /// ``TokenStoreError/Code/unavailable``.
+        /// ``TokenStoreError/Code/unavailable``. A lookup or listing waits on the calling thread
+        /// (SQLite's busy handler sleeps and retries); in WAL mode only an exclusive lock makes it
+        /// wait (another connection in exclusive locking mode, the recovery of the log after a crash).
         public var busyTimeout: Duration
 
         /// The settings; by default unsealed, without a cache, 8 readers, a 5-second busy timeout.

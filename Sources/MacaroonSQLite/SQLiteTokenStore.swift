@@ -7,10 +7,12 @@ import MacaroonTokens
 /// A ``TokenStore`` in one SQLite file (trait `SQLite`): WAL mode, many
 /// concurrent readers and one writer, across threads and processes.
 ///
-/// Lookups run on the calling task's thread on a pooled read connection (a few
-/// microseconds; in WAL mode a reader never waits for the writer). Writes run
-/// on GRDB's writer queue and are awaited, each in one `IMMEDIATE` transaction.
-/// `secure_delete` is on, so deleted rows and replaced keys are overwritten.
+/// Lookups and listings run on the calling thread on one of the store's own read-only
+/// connections (``Configuration/maximumReaders`` of them kept open), one statement each,
+/// with no thread hop: in WAL mode a reader never waits for the writer, and each lookup
+/// sees every transaction committed before it started. Writes run on GRDB's writer
+/// queue and are awaited, each in one `IMMEDIATE` transaction. `secure_delete` is on,
+/// so deleted rows and replaced keys are overwritten. ``close()`` releases the connections.
 ///
 /// ```swift
 /// let kek = try KeyEncryptionKey(id: "kek-1", hex: environment["TOKEN_KEK"]!)
@@ -28,7 +30,10 @@ public final class SQLiteTokenStore: TokenStore {
     public let keyRing: KeyRing
     /// The store's settings.
     public let configuration: Configuration
+    /// The writer (and the WAL set-up and migrations at open).
     private let pool: DatabasePool
+    /// The read connections of lookups and listings.
+    private let readers: SQLiteReaderPool
     private let cache: LookupCache?
     private let changeCheck: SQLiteChangeCheck?
 
@@ -43,7 +48,8 @@ public final class SQLiteTokenStore: TokenStore {
     ) throws(TokenStoreError) {
         var grdb = GRDB.Configuration()
         grdb.label = "token-store"
-        grdb.maximumReaderCount = configuration.maximumReaders
+        // GRDB's readers are not used: reads go through `readers`.
+        grdb.maximumReaderCount = 1
         grdb.busyMode = .timeout(Double(configuration.busyTimeout.components.seconds) + Double(configuration.busyTimeout.components.attoseconds) * 1e-18)
         grdb.prepareDatabase { db in
             try db.execute(sql: "PRAGMA secure_delete = ON")
@@ -71,10 +77,17 @@ public final class SQLiteTokenStore: TokenStore {
         } catch {
             throw Self.storeError(error, path: path, opening: true)
         }
+        readers = SQLiteReaderPool(path: path, busyTimeout: configuration.busyTimeout, maximumCount: configuration.maximumReaders)
         self.path = path
         self.keyRing = configuration.keyRing
         self.configuration = configuration
         if !keyRing.sealsKeys { logger.warning("\(KeyRing.unsealedWarning)", metadata: ["path": "\(path)"]) }
+    }
+
+    deinit {
+        // The read connections first, so that the writer closes last and alone on the
+        // file, checkpointing the log into it (as `close()` does).
+        readers.close()
     }
 
     /// Opens the store at `path` with these keys and otherwise the default ``Configuration`` (no cache).
@@ -124,9 +137,7 @@ public final class SQLiteTokenStore: TokenStore {
     }
 
     public func tokens(ownedBy owner: TokenOwner) throws(TokenStoreError) -> [TokenInfo] {
-        let rows = try read { db in
-            try Row.fetchAll(db.cachedStatement(sql: Self.selectByOwner(owner)), arguments: [owner.id]).map(Self.row)
-        }
+        let rows = try read { reader in try reader.tokens(ownedBy: owner) }
         var infos: [TokenInfo] = []
         for row in rows { infos.append(try row.info()) }
         return infos
@@ -199,24 +210,37 @@ public final class SQLiteTokenStore: TokenStore {
         return total
     }
 
+    /// Closes the store: empties the lookup cache and closes the idle read connections,
+    /// the cache's check connection and the writer at once, and each read connection in
+    /// use when its read returns. Every operation after it fails with
+    /// ``TokenStoreError/Code/unavailable``. Without it, the connections close when the
+    /// store is released.
+    ///
+    /// - Throws: ``TokenStoreError/Code/unavailable`` if SQLite refuses to close the writer.
+    public func close() throws(TokenStoreError) {
+        cache?.stopServing()
+        readers.close()
+        do {
+            try changeCheck?.close()
+            try pool.close()
+        } catch {
+            throw Self.storeError(error, path: path)
+        }
+    }
+
     /// The row with this id, read from the file (never from the cache).
     private func lookUp(_ id: String) throws(TokenStoreError) -> TokenRecord? {
-        try read { db in try SQLiteTokenLookup.row(id: id, in: db) }?.record(keyRing: keyRing)
+        try read { reader in try reader.token(id: id) }?.record(keyRing: keyRing)
     }
 
     // MARK: - SQL
 
+    /// The columns of a token row, in the order every decoder here reads them.
     static let columns = "id, user_id, publisher_id, description, created, last_used, expires, caveats, additional, key_id, root_key"
     static let insert = "INSERT INTO tokens (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
     static func ownerColumn(_ owner: TokenOwner) -> String {
         owner.userID != nil ? "user_id" : "publisher_id"
-    }
-
-    /// Listings never read the key column.
-    static func selectByOwner(_ owner: TokenOwner) -> String {
-        "SELECT id, user_id, publisher_id, description, created, last_used, expires, caveats, additional, key_id, x'' AS root_key "
-            + "FROM tokens WHERE \(ownerColumn(owner)) = ? ORDER BY created, id"
     }
 
     static func arguments(_ row: StoredTokenRow) -> StatementArguments {
@@ -236,9 +260,9 @@ public final class SQLiteTokenStore: TokenStore {
 
     // MARK: - Running and errors
 
-    private func read<T>(_ body: (Database) throws -> T) throws(TokenStoreError) -> T {
+    private func read<T>(_ body: (SQLiteReader) throws -> T) throws(TokenStoreError) -> T {
         do {
-            return try pool.unsafeRead(body)
+            return try readers.withReader(body)
         } catch {
             throw Self.storeError(error, path: path)
         }

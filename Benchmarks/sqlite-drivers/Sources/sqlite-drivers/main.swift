@@ -7,9 +7,11 @@ import SQLiteNIO
 // A table shaped like the token store's (11 columns, a 72-byte sealed key), 10,001 rows,
 // WAL mode; one row looked up by its text primary key, again and again, through:
 //   grdb-row        GRDB DatabasePool.unsafeRead, cached statement, Row cursor decoding
-//   grdb-columns    the same read, columns read with SQLite's C interface (the store's path)
+//   grdb-columns    the same read, columns read with SQLite's C interface (the store's path before
+//                   SQLiteReaderPool)
 //   sqlite-nio      SQLiteNIO SQLiteConnection.query (async; prepares per query, runs on NIOThreadPool)
-//   c-floor         one connection, one prepared statement, C interface, no driver (the floor)
+//   c-floor         one connection, one prepared statement, C interface, no driver (the floor;
+//                   the store's path now, plus a locked checkout)
 // Samples are taken in interleaved rounds so that a change in the machine's load hits all alike.
 
 let rounds = 5
