@@ -163,14 +163,21 @@ package struct JSONParser {
         guard let first = current, isDigit(first) else { throw error("expected a digit") }
         position += 1
         if first == UInt8(ascii: "0"), let next = current, isDigit(next) { throw error("leading zeros are not allowed", at: start) }
-        // Accumulate the integer part as a negative number, so Int64.min fits.
+        // Accumulate the integer part as a negative number, so Int64.min fits. Eighteen
+        // digits stay below 10^18 < 2^63, so only the digits after those are checked for overflow.
         var negated = -Int64(first - UInt8(ascii: "0"))
+        var digitCount = 1
         var overflow = false
-        while let digit = current, isDigit(digit) {
-            let (shifted, overflowMultiply) = negated.multipliedReportingOverflow(by: 10)
-            let (next, overflowSubtract) = shifted.subtractingReportingOverflow(Int64(digit - UInt8(ascii: "0")))
-            overflow = overflow || overflowMultiply || overflowSubtract
-            negated = next
+        while position < bytes.count, case let digit = bytes[position] &- UInt8(ascii: "0"), digit < 10 {
+            if digitCount < 18 {
+                negated = negated &* 10 &- Int64(digit)
+            } else {
+                let (shifted, overflowMultiply) = negated.multipliedReportingOverflow(by: 10)
+                let (next, overflowSubtract) = shifted.subtractingReportingOverflow(Int64(digit))
+                overflow = overflow || overflowMultiply || overflowSubtract
+                negated = next
+            }
+            digitCount += 1
             position += 1
         }
         if current == UInt8(ascii: ".") {
@@ -229,13 +236,18 @@ package struct JSONParser {
         let start = position
         guard current == UInt8(ascii: "\"") else { throw error("expected a string") }
         position += 1
-        // Fast path: no escapes, so the string is the bytes between the quotes.
+        // Fast path: no escapes, so the string is the bytes between the quotes. The
+        // scan collects their high bits: ASCII needs no further UTF-8 check.
         var end = position
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+        var highBits: UInt8 = 0
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            highBits |= byte
             end += 1
         }
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-            guard UTF8Text.isValid(UnsafeBufferPointer(rebasing: bytes[position..<end])) else {
+            guard highBits < 0x80 || UTF8Text.isValid(UnsafeBufferPointer(rebasing: bytes[position..<end])) else {
                 throw error("string is not valid UTF-8", at: start)
             }
             defer { position = end + 1 }
