@@ -57,7 +57,7 @@ package enum Printable {
         // whole `String` unquoted; none at all for the short texts a `String` holds inline).
         var text = text
         let plain = text.withUTF8 { bytes -> String? in
-            guard bytes.count <= limit, bytes.allSatisfy({ isPlain($0, escapingQuotes: quoted) }) else { return nil }
+            guard bytes.count <= limit, allPlain(bytes, escapingQuotes: quoted) else { return nil }
             guard quoted else { return "" }
             return String(unsafeUninitializedCapacity: bytes.count + 2) { buffer in
                 buffer[0] = UInt8(ascii: "'")
@@ -69,6 +69,13 @@ package enum Printable {
         if let plain { return quoted ? plain : String(text) }
         let body = escaped(text, limit: limit, escapingQuotes: quoted)
         return quoted ? "'" + body + "'" : body
+    }
+
+    /// Whether every byte is ``isPlain(_:escapingQuotes:)`` (a plain loop: `allSatisfy` with
+    /// this closure was not inlined, a call per byte).
+    private static func allPlain(_ bytes: UnsafeBufferPointer<UInt8>, escapingQuotes: Bool) -> Bool {
+        for byte in bytes where !isPlain(byte, escapingQuotes: escapingQuotes) { return false }
+        return true
     }
 
     /// Whether `byte` is printable ASCII that is shown as it is (in quoted text, not a quote or backslash).
@@ -117,9 +124,7 @@ package enum Printable {
     private static func escaped(_ text: Substring, limit: Int, escapingQuotes: Bool) -> String {
         // The common case, printable ASCII within the limit, is the text itself.
         var text = text
-        let plain = text.withUTF8 { bytes in
-            bytes.count <= limit && bytes.allSatisfy { isPlain($0, escapingQuotes: escapingQuotes) }
-        }
+        let plain = text.withUTF8 { bytes in bytes.count <= limit && allPlain(bytes, escapingQuotes: escapingQuotes) }
         if plain { return String(text) }
         var output = ""
         var count = 0
