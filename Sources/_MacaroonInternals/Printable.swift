@@ -104,6 +104,21 @@ package enum Printable {
         return output
     }
 
+    /// The pieces of a message (already rendered) joined with one allocation, where
+    /// interpolation appends piece by piece (about 450 instructions each). For a denial
+    /// message of many pieces built on every denied upload; for two, `+` costs less.
+    package static func joined(_ pieces: String...) -> String {
+        var count = 0
+        for piece in pieces { count += piece.utf8.count }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var offset = 0
+            for var piece in pieces {
+                offset = piece.withUTF8 { UnsafeMutableBufferPointer(rebasing: buffer[offset...]).initialize(fromContentsOf: $0) + offset }
+            }
+            return offset
+        }
+    }
+
     /// Whether `scalar` is written as an escape: a control, format or separator character.
     package static func needsEscaping(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.value >= 0x20 && scalar.value < 0x7F { return false }
