@@ -228,6 +228,7 @@ enum V2BinaryFormat: FieldReadingFormat {
             return try readOtherTag(context: context)
         }
 
+        /// ``readTag(context:)`` for anything but a one-byte known tag: a varint, then the tag or its error.
         @inline(never)
         mutating func readOtherTag(context: MacaroonError.Field) throws(MacaroonError) -> Tag {
             let start = position
@@ -254,6 +255,7 @@ enum V2BinaryFormat: FieldReadingFormat {
             return try readOtherLengthAndValue(context: context)
         }
 
+        /// ``readLengthAndValue(context:)`` for any length: a varint checked against the limit, then against the input.
         @inline(never)
         mutating func readOtherLengthAndValue(context: MacaroonError.Field) throws(MacaroonError) -> Range<Int> {
             let start = position
