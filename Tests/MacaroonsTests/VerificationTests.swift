@@ -323,6 +323,17 @@ struct OnePassVerificationTests {
         #expect(Self.onePass(located, encoded, key) == Self.twoStep(located, encoded, key))
     }
 
+    @Test("a negative caveat limit admits no caveat, as decode-then-verify does, and does not trap")
+    func negativeCaveatLimit() throws {
+        let key = VerificationTests.key
+        let encoded = try VerificationTests.firstPartyOnly.encoded(as: .v2)
+        for maxCaveats in [-1, Int.min] {
+            let verifier = MacaroonVerifier(predicates: [.exact("project = foo")], limits: MacaroonLimits(maxCaveats: maxCaveats))
+            #expect(macaroonError { try Self.onePass(verifier, encoded, key).get() }?.code == .tooManyCaveats)
+            #expect(Self.onePass(verifier, encoded, key) == Self.twoStep(verifier, encoded, key))
+        }
+    }
+
     @Test("many caveats: the caveat list moves off the stack and the outcome stays the same")
     func manyCaveats() throws {
         let key = VerificationTests.key
