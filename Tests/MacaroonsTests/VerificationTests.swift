@@ -266,6 +266,16 @@ struct BundleTests {
             == .dischargeLimitExceeded)
         #expect(try MacaroonBundle(decoding: many.utf8, limits: MacaroonLimits(maxDischarges: 3)).discharges.count == 3)
     }
+
+    @Test("extreme discharge limits: Int.max is no limit, a negative limit admits no discharge; neither traps")
+    func extremeDischargeLimits() throws {
+        let many = MacaroonBundle(root: Self.root, discharges: Array(repeating: Self.discharge, count: 3)).encodedString()
+        #expect(try MacaroonBundle(decoding: many.utf8, limits: MacaroonLimits(maxDischarges: .max)).discharges.count == 3)
+        #expect(macaroonError { try MacaroonBundle(decoding: many.utf8, limits: MacaroonLimits(maxDischarges: -1)) }?.code
+            == .dischargeLimitExceeded)
+        #expect(macaroonError { try MacaroonBundle(decoding: many.utf8, limits: MacaroonLimits(maxDischarges: .min)) }?.code
+            == .dischargeLimitExceeded)
+    }
 }
 
 @Suite("One-pass verification of encoded macaroons")

@@ -70,15 +70,16 @@ enum V2BinaryFormat: FieldReadingFormat {
     }
 
     /// Decodes v2 binary macaroons written one after another (go-macaroon's
-    /// `Slice` encoding), at most `maxCount` of them.
-    static func decodeSequence(_ bytes: [UInt8], maxCount: Int, limits: MacaroonLimits) throws(MacaroonError) -> [Macaroon] {
+    /// `Slice` encoding): a root and at most `limits.maxDischarges` discharges.
+    static func decodeSequence(_ bytes: [UInt8], limits: MacaroonLimits) throws(MacaroonError) -> [Macaroon] {
         try bytes.withUnsafeBufferPointer { (buffer) throws(MacaroonError) in
             var reader = Reader(bytes: buffer, limits: limits)
             var macaroons: [Macaroon] = []
             repeat {
-                guard macaroons.count < maxCount else {
+                // The macaroons read so far are the root and `count - 1` discharges (no `+ 1` on the limit: it may be Int.max).
+                guard macaroons.count <= limits.maxDischarges else {
                     throw MacaroonError(.dischargeLimitExceeded, field: .discharge, offset: reader.position,
-                                        detail: "more than \(maxCount) macaroons in one bundle")
+                                        detail: "more than \(limits.maxDischarges) discharges in one bundle")
                 }
                 var assembler = MacaroonAssembler(storage: bytes)
                 try reader.readMacaroon(into: &assembler)
