@@ -123,6 +123,11 @@ struct FormatTests {
                     .signature().bytes, code: .tooManyCaveats, limits: MacaroonLimits(maxCaveats: 1)),
         BadInput(name: "field too long", bytes: V2Builder().field(2, Array(repeating: 1, count: 5)).bytes, code: .fieldTooLong,
                  limits: MacaroonLimits(maxFieldLength: 4)),
+        // A negative length limit admits only empty fields, on the one-byte path and the general one.
+        BadInput(name: "field of one byte with a negative length limit", bytes: V2Builder().field(2, [1]).bytes, code: .fieldTooLong,
+                 limits: MacaroonLimits(maxFieldLength: -1)),
+        BadInput(name: "field of 128 bytes with a negative length limit", bytes: V2Builder().raw([2, 0x80, 0x01]).bytes,
+                 code: .fieldTooLong, limits: MacaroonLimits(maxFieldLength: .min)),
         // Without a length limit, the length is compared with what is left of the input (a sum would overflow).
         BadInput(name: "field length 2^63 - 1 with no length limit",
                  bytes: V2Builder().raw([2, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]).bytes, code: .truncated,
