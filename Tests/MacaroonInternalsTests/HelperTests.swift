@@ -28,6 +28,14 @@ struct PrintableTests {
         #expect(Printable.bytes(Array("a\u{1B}]0;x\u{07}".utf8)[...]) == "0x611b5d303b7807")
     }
 
+    @Test("joined: the pieces in order, whatever their lengths and scripts")
+    func joined() {
+        #expect(Printable.joined() == "")
+        #expect(Printable.joined("", "a", "") == "a")
+        let long = String(repeating: "x", count: 100)
+        #expect(Printable.joined("project ", "'é'", " (id ", long, ")") == "project 'é' (id " + long + ")")
+    }
+
     @Test("display: the text in full, hex with a marker, or (empty)")
     func display() {
         #expect(Printable.display([]) == "(empty)")

@@ -31,6 +31,41 @@ struct JSONParserTests {
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse([0x22, 0xC3, 0x28, 0x22][...], maxDepth: 4) }
     }
 
+    @Test("strings are scanned eight bytes at a time: every byte position of a special byte is found")
+    func stringScanPositions() throws {
+        for length in [1, 7, 8, 9, 16, 17, 24] {
+            for offset in 0..<length {
+                func string(with special: [UInt8]) -> [UInt8] {
+                    var body = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    body.replaceSubrange(offset..<(offset + 1), with: special)
+                    return [UInt8(ascii: "\"")] + body + [UInt8(ascii: "\"")]
+                }
+                let plain = String(repeating: "a", count: offset)
+                let rest = String(repeating: "a", count: length - offset - 1)
+                #expect(try JSONParser.parse(string(with: Array(#"\n"#.utf8))[...], maxDepth: 1) == .string(plain + "\n" + rest))
+                #expect(try JSONParser.parse(string(with: [0x7F])[...], maxDepth: 1) == .string(plain + "\u{7F}" + rest))
+                #expect(try JSONParser.parse(string(with: Array("é".utf8))[...], maxDepth: 1) == .string(plain + "é" + rest))
+                for bad: [UInt8] in [[0x1F], [0x00], [0xC3, 0x28], [0xFF], [UInt8(ascii: "\"")]] {
+                    #expect(throws: JSONSyntaxError.self, "\(bad) at \(offset) of \(length)") {
+                        try JSONParser.parse(string(with: bad)[...], maxDepth: 1)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("integers of up to 19 digits, and the overflow checks after the eighteenth")
+    func longIntegers() throws {
+        for digits in 1...18 {
+            let text = String(repeating: "9", count: digits)
+            #expect(try Self.parse(text) == .integer(Int64(text)!))
+            #expect(try Self.parse("-" + text) == .integer(Int64("-" + text)!))
+        }
+        #expect(try Self.parse("1000000000000000000") == .integer(1_000_000_000_000_000_000))
+        #expect(try Self.parse("9999999999999999999") == .number("9999999999999999999"))
+        #expect(try Self.parse("-10000000000000000000000") == .number("-10000000000000000000000"))
+    }
+
     @Test("objects: duplicate keys and depth")
     func objects() throws {
         #expect(try Self.parse(#"{"b":1,"a":[]}"#) == .object(JSONObject([("b", .integer(1)), ("a", .array([]))])))

@@ -123,6 +123,15 @@ struct FormatTests {
                     .signature().bytes, code: .tooManyCaveats, limits: MacaroonLimits(maxCaveats: 1)),
         BadInput(name: "field too long", bytes: V2Builder().field(2, Array(repeating: 1, count: 5)).bytes, code: .fieldTooLong,
                  limits: MacaroonLimits(maxFieldLength: 4)),
+        // A negative length limit admits only empty fields, on the one-byte path and the general one.
+        BadInput(name: "field of one byte with a negative length limit", bytes: V2Builder().field(2, [1]).bytes, code: .fieldTooLong,
+                 limits: MacaroonLimits(maxFieldLength: -1)),
+        BadInput(name: "field of 128 bytes with a negative length limit", bytes: V2Builder().raw([2, 0x80, 0x01]).bytes,
+                 code: .fieldTooLong, limits: MacaroonLimits(maxFieldLength: .min)),
+        // Without a length limit, the length is compared with what is left of the input (a sum would overflow).
+        BadInput(name: "field length 2^63 - 1 with no length limit",
+                 bytes: V2Builder().raw([2, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]).bytes, code: .truncated,
+                 limits: MacaroonLimits(maxFieldLength: .max)),
         BadInput(name: "JSON too many caveats",
                  bytes: Array(#"{"i":"a","s64":"\#(Base64.encode([UInt8](repeating: 0, count: 32)))","c":[{"i":"x"},{"i":"y"}]}"#.utf8),
                  code: .tooManyCaveats, limits: MacaroonLimits(maxCaveats: 1)),
@@ -141,6 +150,16 @@ struct FormatTests {
         #expect(error?.description.contains("trailingBytes at byte") == true)
         let base64 = macaroonError { try Macaroon(decoding: "AgE!".utf8) }
         #expect(base64?.offset == 3)
+    }
+
+    @Test("v2 fields with one-, two- and three-byte lengths, and fields that end the input exactly, decode")
+    func v2FieldLengths() throws {
+        for count in [0, 1, 127, 128, 16_383, 16_384] {
+            let macaroon = Self.sample.addingFirstPartyCaveat(Array(repeating: 0x41, count: count))
+            #expect(try Macaroon(decoding: macaroon.encoded(as: .v2Binary)).sameParts(as: macaroon), "caveat of \(count) bytes")
+        }
+        let endsInsideSignature = Array(try Self.sample.encoded(as: .v2Binary).dropLast())
+        #expect(macaroonError { try Macaroon(decoding: endsInsideSignature) }?.code == .truncated)
     }
 
     @Test("a field too long for v1 cannot be encoded as v1")

@@ -266,6 +266,16 @@ struct BundleTests {
             == .dischargeLimitExceeded)
         #expect(try MacaroonBundle(decoding: many.utf8, limits: MacaroonLimits(maxDischarges: 3)).discharges.count == 3)
     }
+
+    @Test("extreme discharge limits: Int.max is no limit, a negative limit admits no discharge; neither traps")
+    func extremeDischargeLimits() throws {
+        let many = MacaroonBundle(root: Self.root, discharges: Array(repeating: Self.discharge, count: 3)).encodedString()
+        #expect(try MacaroonBundle(decoding: many.utf8, limits: MacaroonLimits(maxDischarges: .max)).discharges.count == 3)
+        #expect(macaroonError { try MacaroonBundle(decoding: many.utf8, limits: MacaroonLimits(maxDischarges: -1)) }?.code
+            == .dischargeLimitExceeded)
+        #expect(macaroonError { try MacaroonBundle(decoding: many.utf8, limits: MacaroonLimits(maxDischarges: .min)) }?.code
+            == .dischargeLimitExceeded)
+    }
 }
 
 @Suite("One-pass verification of encoded macaroons")
@@ -321,6 +331,17 @@ struct OnePassVerificationTests {
         let encoded = try VerificationTests.firstPartyOnly.encoded(as: .v2)
         #expect(Self.onePass(located, encoded, key).map(\.reasons.first?.code) == .success(.wrongLocation))
         #expect(Self.onePass(located, encoded, key) == Self.twoStep(located, encoded, key))
+    }
+
+    @Test("a negative caveat limit admits no caveat, as decode-then-verify does, and does not trap")
+    func negativeCaveatLimit() throws {
+        let key = VerificationTests.key
+        let encoded = try VerificationTests.firstPartyOnly.encoded(as: .v2)
+        for maxCaveats in [-1, Int.min] {
+            let verifier = MacaroonVerifier(predicates: [.exact("project = foo")], limits: MacaroonLimits(maxCaveats: maxCaveats))
+            #expect(macaroonError { try Self.onePass(verifier, encoded, key).get() }?.code == .tooManyCaveats)
+            #expect(Self.onePass(verifier, encoded, key) == Self.twoStep(verifier, encoded, key))
+        }
     }
 
     @Test("many caveats: the caveat list moves off the stack and the outcome stays the same")

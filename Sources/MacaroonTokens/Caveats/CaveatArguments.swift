@@ -35,22 +35,8 @@ public struct CaveatArguments: Sendable {
     static func read(_ caveat: ArraySlice<UInt8>, maxDepth: Int) throws(JSONSyntaxError) -> (tag: JSONValue?, arguments: CaveatArguments) {
         try caveat.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) in
             var parser = JSONParser(bytes: buffer, maxDepth: maxDepth)
-            guard parser.consume(UInt8(ascii: "[")) else { throw parser.error("expected an array") }
-            var tag: JSONValue?
-            var count = 0
-            var afterTag = parser.position
-            if !parser.consume(UInt8(ascii: "]")) {
-                tag = try parser.parseValue(depth: 1)
-                afterTag = parser.position
-                while parser.consume(UInt8(ascii: ",")) {
-                    try parser.skipValue(depth: 1)
-                    count += 1
-                }
-                guard parser.consume(UInt8(ascii: "]")) else { throw parser.error("expected ',' or ']'") }
-            }
-            parser.skipWhitespace()
-            guard parser.isAtEnd else { throw parser.error("unexpected content after the JSON value") }
-            return (tag, CaveatArguments(caveat: caveat, afterTag: afterTag, maxDepth: maxDepth, count: count))
+            let head = try parser.readArrayHead()
+            return (head.first, CaveatArguments(caveat: caveat, afterTag: head.afterFirst, maxDepth: maxDepth, count: head.restCount))
         }
     }
 
@@ -90,16 +76,7 @@ public struct CaveatArguments: Sendable {
 
     /// The non-empty array of non-empty strings at `index`.
     public func strings(at index: Int, named name: String) throws(CaveatError) -> [String] {
-        let strings = try read(at: index) { (parser) throws(JSONSyntaxError) -> [String]? in
-            guard parser.consume(UInt8(ascii: "[")), !parser.consume(UInt8(ascii: "]")) else { return nil }
-            var strings: [String] = []
-            repeat {
-                parser.skipWhitespace()
-                guard parser.current == UInt8(ascii: "\"") else { return [] }
-                strings.append(try parser.parseString())
-            } while parser.consume(UInt8(ascii: ","))
-            return strings
-        }
+        let strings = try read(at: index) { (parser) throws(JSONSyntaxError) in try parser.parseStringArray() }
         guard let strings else {
             throw CaveatError(.invalidArguments, "\(name) must be a non-empty array of strings, got \(try describe(index))")
         }
@@ -115,12 +92,7 @@ public struct CaveatArguments: Sendable {
         do {
             return try caveat.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) in
                 var parser = JSONParser(bytes: buffer, maxDepth: maxDepth, position: afterTag)
-                for _ in 0..<index {
-                    _ = parser.consume(UInt8(ascii: ","))
-                    try parser.skipValue(depth: 1)
-                }
-                _ = parser.consume(UInt8(ascii: ","))
-                parser.skipWhitespace()
+                try parser.skipElements(index)
                 return try body(&parser)
             }
         } catch {

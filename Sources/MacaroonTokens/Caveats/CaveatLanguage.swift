@@ -14,7 +14,9 @@ import _MacaroonInternals
 /// let language = CaveatLanguage.pypi.adding(ReleaseVersionCaveat.self)
 /// ```
 public struct CaveatLanguage: Sendable {
-    private var types: [Int: any TaggedUploadCaveat.Type] = [:]
+    /// The registered types in tag order. A language has a handful, so a scan finds
+    /// one faster than hashing the tag would.
+    private var types: [(tag: Int, type: any TaggedUploadCaveat.Type)] = []
     /// Whether the pre-2022 object caveats are understood. `true` for ``pypi``.
     public var acceptsLegacyCaveats: Bool
     /// The nesting limit for caveat JSON.
@@ -35,16 +37,22 @@ public struct CaveatLanguage: Sendable {
         .adding(TrustedPublisherCaveat.self)
 
     /// The tags this language understands.
-    public var tags: [Int] { types.keys.sorted() }
+    public var tags: [Int] { types.map(\.tag) }
 
     /// This language plus a caveat type.
     ///
     /// Registering a tag twice is a programming error and traps.
     public func adding<Caveat: TaggedUploadCaveat>(_ type: Caveat.Type) -> CaveatLanguage {
-        precondition(types[Caveat.tag] == nil, "caveat tag \(Caveat.tag) is already registered")
+        precondition(registeredType(tag: Caveat.tag) == nil, "caveat tag \(Caveat.tag) is already registered")
         var copy = self
-        copy.types[Caveat.tag] = type
+        copy.types.insert((Caveat.tag, type), at: types.firstIndex { $0.tag > Caveat.tag } ?? types.endIndex)
         return copy
+    }
+
+    /// The type registered for `tag`.
+    private func registeredType(tag: Int) -> (any TaggedUploadCaveat.Type)? {
+        for entry in types where entry.tag == tag { return entry.type }
+        return nil
     }
 
     /// Decodes one caveat (the bytes of a first-party caveat identifier).
@@ -60,7 +68,7 @@ public struct CaveatLanguage: Sendable {
             guard case .integer(let tag) = tagValue else {
                 throw CaveatError(.invalidShape, "caveat tag must be an integer, got \(JSONWriter.describe(tagValue))")
             }
-            guard let type = types[Int(truncatingIfNeeded: tag)], Int64(Int(truncatingIfNeeded: tag)) == tag else {
+            guard let type = registeredType(tag: Int(truncatingIfNeeded: tag)), Int64(Int(truncatingIfNeeded: tag)) == tag else {
                 throw CaveatError(.unknownTag, "caveat has unknown tag: \(tag)")
             }
             do {

@@ -27,9 +27,8 @@ public struct ProjectIDsCaveat: TaggedUploadCaveat, Hashable {
     public func evaluate(_ request: UploadRequest) -> CaveatEvaluation {
         guard let project = request.project else { return .notSatisfied("project-scoped token used outside of a project context") }
         guard let id = project.id, ids.contains(where: { UTF8Text.equal($0, id) }) else {
-            // One interpolation: one allocation, where `+` makes one per piece.
             let id = project.id.map { Printable.text($0, quoted: false) } ?? "unknown"
-            return .notSatisfied("project-scoped token is not valid for project: \(Printable.text(project.name)) (id \(id))")
+            return .notSatisfied(Printable.joined("project-scoped token is not valid for project: ", Printable.text(project.name), " (id ", id, ")"))
         }
         return .satisfied
     }

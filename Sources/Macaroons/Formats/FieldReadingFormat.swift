@@ -12,6 +12,6 @@ extension FieldReadingFormat {
     static func decode(_ bytes: [UInt8], limits: MacaroonLimits) throws(MacaroonError) -> Macaroon {
         var assembler = MacaroonAssembler(storage: bytes)
         try bytes.withUnsafeBufferPointer { (buffer) throws(MacaroonError) in try read(buffer, limits: limits, into: &assembler) }
-        return assembler.macaroon
+        return assembler.macaroon()
     }
 }

@@ -2,8 +2,9 @@
 struct MacaroonAssembler: MacaroonFieldVisitor {
     /// The bytes being decoded; the fields' slices share this storage.
     let storage: [UInt8]
-    private var location: ArraySlice<UInt8> = []
-    private var identifier: ArraySlice<UInt8> = []
+    // The header's fields stay ranges until the end: no slice is made and then replaced.
+    private var location = 0..<0
+    private var identifier = 0..<0
     private var caveats: [Caveat] = []
     private var signature = MacaroonSignature(SHA256Digest())
 
@@ -16,8 +17,8 @@ struct MacaroonAssembler: MacaroonFieldVisitor {
     }
 
     mutating func visitHeader(location: Range<Int>, identifier: Range<Int>) {
-        self.location = storage[location]
-        self.identifier = storage[identifier]
+        self.location = location
+        self.identifier = identifier
     }
 
     mutating func visitCaveat(identifier: Range<Int>, thirdParty: (verificationID: Range<Int>, location: Range<Int>)?) {
@@ -33,8 +34,8 @@ struct MacaroonAssembler: MacaroonFieldVisitor {
         self.signature = MacaroonSignature(bytes: storage[signature]) ?? self.signature
     }
 
-    var macaroon: Macaroon {
-        Macaroon(location: location, identifier: identifier, caveats: caveats, signature: signature)
+    /// The macaroon, taking the assembler's caveats rather than copying them.
+    consuming func macaroon() -> Macaroon {
+        Macaroon(location: storage[location], identifier: storage[identifier], caveats: caveats, signature: signature)
     }
-
 }

@@ -34,7 +34,7 @@ public struct MacaroonBundle: Sendable, Hashable {
             guard detected.format == .v2 || detected.format == .v2Binary else {
                 throw MacaroonError(.unknownFormat, detail: "a bundle is v2 binary macaroons, found \(detected.format)")
             }
-            let macaroons = try V2BinaryFormat.decodeSequence(detected.payload, maxCount: limits.maxDischarges + 1, limits: limits)
+            let macaroons = try V2BinaryFormat.decodeSequence(detected.payload, limits: limits)
             guard let root = macaroons.first else {
                 throw MacaroonError(.emptyInput, detail: "the bundle holds no macaroon")
             }

@@ -70,19 +70,20 @@ enum V2BinaryFormat: FieldReadingFormat {
     }
 
     /// Decodes v2 binary macaroons written one after another (go-macaroon's
-    /// `Slice` encoding), at most `maxCount` of them.
-    static func decodeSequence(_ bytes: [UInt8], maxCount: Int, limits: MacaroonLimits) throws(MacaroonError) -> [Macaroon] {
+    /// `Slice` encoding): a root and at most `limits.maxDischarges` discharges.
+    static func decodeSequence(_ bytes: [UInt8], limits: MacaroonLimits) throws(MacaroonError) -> [Macaroon] {
         try bytes.withUnsafeBufferPointer { (buffer) throws(MacaroonError) in
             var reader = Reader(bytes: buffer, limits: limits)
             var macaroons: [Macaroon] = []
             repeat {
-                guard macaroons.count < maxCount else {
+                // The macaroons read so far are the root and `count - 1` discharges (no `+ 1` on the limit: it may be Int.max).
+                guard macaroons.count <= limits.maxDischarges else {
                     throw MacaroonError(.dischargeLimitExceeded, field: .discharge, offset: reader.position,
-                                        detail: "more than \(maxCount) macaroons in one bundle")
+                                        detail: "more than \(limits.maxDischarges) discharges in one bundle")
                 }
                 var assembler = MacaroonAssembler(storage: bytes)
                 try reader.readMacaroon(into: &assembler)
-                macaroons.append(assembler.macaroon)
+                macaroons.append(assembler.macaroon())
             } while reader.position < buffer.count
             return macaroons
         }
@@ -124,6 +125,11 @@ enum V2BinaryFormat: FieldReadingFormat {
                                         detail: "more than \(limits.maxCaveats) caveats")
                 }
                 let sectionStart = position
+                if let identifier = try readFirstPartyCaveat() {
+                    visitor.visitCaveat(identifier: identifier, thirdParty: nil)
+                    caveatCount += 1
+                    continue
+                }
                 let section = try readSection(context: .caveatIdentifier)
                 if let verificationID = section.verificationID {
                     visitor.visitCaveat(
@@ -148,6 +154,24 @@ enum V2BinaryFormat: FieldReadingFormat {
                                     detail: "the signature is \(signature.count) bytes, not 32")
             }
             visitor.visitSignature(signature)
+        }
+
+        /// The identifier of a caveat written `IDENTIFIER EOS` (a first-party caveat, as
+        /// every peer writes one), read directly; `nil`, with nothing read, for any other
+        /// section, which ``readSection(context:)`` then reads from its start.
+        @inline(__always)
+        mutating func readFirstPartyCaveat() throws(MacaroonError) -> Range<Int>? {
+            let sectionStart = position
+            guard position < bytes.count, bytes[position] == UInt8(Tag.identifier.rawValue) else { return nil }
+            position += 1
+            // An error here is the one readSection would report for this field.
+            let identifier = try readLengthAndValue(context: .caveatIdentifier)
+            guard position < bytes.count, bytes[position] == UInt8(Tag.endOfSection.rawValue) else {
+                position = sectionStart
+                return nil
+            }
+            position += 1
+            return identifier
         }
 
         /// The fields of one section: `[LOCATION] IDENTIFIER [VID] EOS`, tags strictly increasing.
@@ -194,7 +218,20 @@ enum V2BinaryFormat: FieldReadingFormat {
             return (tag, try readLengthAndValue(context: context))
         }
 
+        /// A field's tag. Every tag is below 0x80, so a well-formed field's tag is one
+        /// byte; anything else takes the general varint path, which names the problem.
+        @inline(__always)
         mutating func readTag(context: MacaroonError.Field) throws(MacaroonError) -> Tag {
+            if position < bytes.count, let tag = Tag(rawValue: UInt64(bytes[position])) {
+                position += 1
+                return tag
+            }
+            return try readOtherTag(context: context)
+        }
+
+        /// ``readTag(context:)`` for anything but a one-byte known tag: a varint, then the tag or its error.
+        @inline(never)
+        mutating func readOtherTag(context: MacaroonError.Field) throws(MacaroonError) -> Tag {
             let start = position
             let value = try readVarint(context: context)
             guard let tag = Tag(rawValue: value) else {
@@ -203,20 +240,39 @@ enum V2BinaryFormat: FieldReadingFormat {
             return tag
         }
 
+        /// A field's length and the range of its value. The common field (shorter than
+        /// 128 bytes: a one-byte length) is checked against the limit and the input's
+        /// end at once; any other takes the general path.
+        @inline(__always)
         mutating func readLengthAndValue(context: MacaroonError.Field) throws(MacaroonError) -> Range<Int> {
+            if position < bytes.count {
+                let length = Int(bytes[position])
+                if length < 0x80, length <= limits.maxFieldLength, length < bytes.count - position {
+                    let start = position + 1
+                    position = start + length
+                    return start..<position
+                }
+            }
+            return try readOtherLengthAndValue(context: context)
+        }
+
+        /// ``readLengthAndValue(context:)`` for any length: a varint checked against the limit, then against the input.
+        @inline(never)
+        mutating func readOtherLengthAndValue(context: MacaroonError.Field) throws(MacaroonError) -> Range<Int> {
             let start = position
             let length = try readVarint(context: context)
-            guard length <= UInt64(limits.maxFieldLength) else {
+            guard length <= UInt64(max(limits.maxFieldLength, 0)) else {
                 throw MacaroonError(.fieldTooLong, field: context, offset: start,
                                     detail: "a field of \(length) bytes exceeds the limit of \(limits.maxFieldLength)")
             }
-            let end = position + Int(length)
-            guard end <= bytes.count else {
+            // Compared with what is left, so that no sum of attacker numbers can overflow.
+            guard length <= UInt64(bytes.count - position) else {
                 throw MacaroonError(.truncated, field: context, offset: position,
                                     detail: "a field of \(length) bytes runs past the end of the input")
             }
-            defer { position = end }
-            return position..<end
+            let valueStart = position
+            position += Int(length)
+            return valueStart..<position
         }
 
         /// An unsigned LEB128 varint of at most 9 bytes (63 bits), minimally encoded.

@@ -93,8 +93,8 @@ struct OnePassVerification {
         }
         // Every caveat takes at least 3 bytes in v2 and 9 in v1, so valid input never fills
         // this buffer (and filling it fails closed); macaroons of up to a few dozen caveats
-        // keep it on the stack.
-        let capacity = min(limits.maxCaveats, bytes.count / (format == .v1 ? 9 : 3)) + 1
+        // keep it on the stack. A negative caveat limit admits no caveat (the reader says so).
+        let capacity = max(min(limits.maxCaveats, bytes.count / (format == .v1 ? 9 : 3)), 0) + 1
         return try withUnsafeTemporaryAllocation(of: CaveatSpan.self, capacity: capacity) { caveats in
             Result { () throws(MacaroonError) -> Verdict in
                 var fields = ChainComputer(bytes: bytes, key: key, firstPartyCaveats: caveats)

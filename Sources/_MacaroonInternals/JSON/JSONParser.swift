@@ -44,6 +44,7 @@ package struct JSONParser {
     package var isAtEnd: Bool { position == bytes.count }
 
     /// Skips whitespace, then consumes `byte` if it is next.
+    @inline(__always)
     package mutating func consume(_ byte: UInt8) -> Bool {
         skipWhitespace()
         guard current == byte else { return false }
@@ -51,6 +52,7 @@ package struct JSONParser {
         return true
     }
 
+    @inline(__always)
     package mutating func skipWhitespace() {
         while let byte = current, Whitespace.contains(byte) {
             position += 1
@@ -79,6 +81,59 @@ package struct JSONParser {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         default: throw error("unexpected character")
         }
+    }
+
+    // MARK: Arrays read piece by piece (caveats: a tag, then arguments read on demand)
+    // Here rather than in the callers, so that the small steps inline.
+
+    /// Reads an array that fills the input (whitespace around it allowed): parses its
+    /// first element and checks the others without building them.
+    ///
+    /// - Returns: the first element (`nil` for `[]`), the offset just after it, and
+    ///   how many elements follow it.
+    package mutating func readArrayHead() throws(JSONSyntaxError) -> (first: JSONValue?, afterFirst: Int, restCount: Int) {
+        guard consume(UInt8(ascii: "[")) else { throw error("expected an array") }
+        var first: JSONValue?
+        var afterFirst = position
+        var restCount = 0
+        if !consume(UInt8(ascii: "]")) {
+            first = try parseValue(depth: 1)
+            afterFirst = position
+            while consume(UInt8(ascii: ",")) {
+                try skipValue(depth: 1)
+                restCount += 1
+            }
+            guard consume(UInt8(ascii: "]")) else { throw error("expected ',' or ']'") }
+        }
+        skipWhitespace()
+        guard isAtEnd else { throw error("unexpected content after the JSON value") }
+        return (first, afterFirst, restCount)
+    }
+
+    /// From just after an element of a checked array, moves past `count` more
+    /// elements to the start of the next one.
+    package mutating func skipElements(_ count: Int) throws(JSONSyntaxError) {
+        var remaining = count
+        while remaining > 0 {
+            _ = consume(UInt8(ascii: ","))
+            try skipValue(depth: 1)
+            remaining -= 1
+        }
+        _ = consume(UInt8(ascii: ","))
+        skipWhitespace()
+    }
+
+    /// The strings of the array at the current position: `nil` when the value is not
+    /// an array or is empty, `[]` when an element is not a string.
+    package mutating func parseStringArray() throws(JSONSyntaxError) -> [String]? {
+        guard consume(UInt8(ascii: "[")), !consume(UInt8(ascii: "]")) else { return nil }
+        var strings: [String] = []
+        repeat {
+            skipWhitespace()
+            guard current == UInt8(ascii: "\"") else { return [] }
+            strings.append(try parseString())
+        } while consume(UInt8(ascii: ","))
+        return strings
     }
 
     private mutating func parseArray(depth: Int) throws(JSONSyntaxError) -> JSONValue {
@@ -163,16 +218,23 @@ package struct JSONParser {
         guard let first = current, isDigit(first) else { throw error("expected a digit") }
         position += 1
         if first == UInt8(ascii: "0"), let next = current, isDigit(next) { throw error("leading zeros are not allowed", at: start) }
-        // Accumulate the integer part as a negative number, so Int64.min fits.
+        // Accumulate the integer part as a negative number, so Int64.min fits. Eighteen
+        // digits stay below 10^18 < 2^63, so only the digits after those are checked for overflow.
         var negated = -Int64(first - UInt8(ascii: "0"))
         var overflow = false
-        while let digit = current, isDigit(digit) {
-            let (shifted, overflowMultiply) = negated.multipliedReportingOverflow(by: 10)
-            let (next, overflowSubtract) = shifted.subtractingReportingOverflow(Int64(digit - UInt8(ascii: "0")))
-            overflow = overflow || overflowMultiply || overflowSubtract
-            negated = next
-            position += 1
+        var end = position
+        while end < bytes.count, case let digit = bytes[end] &- UInt8(ascii: "0"), digit < 10 {
+            if end - position < 17 {
+                negated = negated &* 10 &- Int64(digit)
+            } else {
+                let (shifted, overflowMultiply) = negated.multipliedReportingOverflow(by: 10)
+                let (next, overflowSubtract) = shifted.subtractingReportingOverflow(Int64(digit))
+                overflow = overflow || overflowMultiply || overflowSubtract
+                negated = next
+            }
+            end += 1
         }
+        position = end
         if current == UInt8(ascii: ".") {
             isInteger = false
             position += 1
@@ -229,13 +291,11 @@ package struct JSONParser {
         let start = position
         guard current == UInt8(ascii: "\"") else { throw error("expected a string") }
         position += 1
-        // Fast path: no escapes, so the string is the bytes between the quotes.
-        var end = position
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
-            end += 1
-        }
+        // Fast path: no escapes, so the string is the bytes between the quotes. The
+        // scan collects their high bits: ASCII needs no further UTF-8 check.
+        let (end, isASCII) = plainRun(from: position)
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-            guard UTF8Text.isValid(UnsafeBufferPointer(rebasing: bytes[position..<end])) else {
+            guard isASCII || UTF8Text.isValid(UnsafeBufferPointer(rebasing: bytes[position..<end])) else {
                 throw error("string is not valid UTF-8", at: start)
             }
             defer { position = end + 1 }
@@ -262,6 +322,34 @@ package struct JSONParser {
                 position += 1
             }
         }
+    }
+
+    /// Where the run of string bytes from `start` that need no attention ends (at a
+    /// quote, a backslash, a control character or the end of the input), and whether
+    /// the run is ASCII. Eight bytes at a time, then byte by byte.
+    private func plainRun(from start: Int) -> (end: Int, isASCII: Bool) {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let raw = UnsafeRawBufferPointer(bytes)
+        var end = start
+        var seen: UInt64 = 0
+        while end + 8 <= raw.count {
+            let word = raw.loadUnaligned(fromByteOffset: end, as: UInt64.self)
+            // The classic SWAR test, exact for "is there such a byte": `(x - n * ones) & ~x & highBits`
+            // is non-zero when a byte of x is below n (n <= 0x80). Here for bytes below 0x20, and for
+            // zero bytes after XOR with repeated quotes and backslashes (which keeps each high bit).
+            let below = (word &- ones &* 0x20) | ((word ^ (ones &* 0x22)) &- ones) | ((word ^ (ones &* 0x5C)) &- ones)
+            if below & ~word & highBits != 0 { break }
+            seen |= word
+            end += 8
+        }
+        while end < raw.count {
+            let byte = raw[end]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            seen |= UInt64(byte)
+            end += 1
+        }
+        return (end, seen & highBits == 0)
     }
 
     private mutating func parseEscape(into output: inout [UInt8]) throws(JSONSyntaxError) {
