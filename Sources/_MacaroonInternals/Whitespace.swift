@@ -1,8 +1,9 @@
 /// Whitespace as JSON (RFC 8259) and HTTP headers define it: space, tab, line
 /// feed and carriage return. The one definition the package uses.
+@usableFromInline
 package enum Whitespace {
     /// Whether `byte` is whitespace.
-    @inline(__always)
+    @inlinable
     package static func contains(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
     }
@@ -13,6 +14,8 @@ extension StringProtocol {
     ///
     /// Looks only at the whitespace at each end (not at every byte: a token in an
     /// `Authorization` header is hundreds of bytes, and this runs on every request).
+    /// Inlinable, so that it is specialized for `String` and `Substring` in the modules using it.
+    @inlinable
     package func trimmingWhitespace() -> SubSequence {
         let bytes = utf8
         var start = bytes.startIndex
