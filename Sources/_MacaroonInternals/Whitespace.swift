@@ -9,7 +9,7 @@ package enum Whitespace {
     }
 }
 
-extension StringProtocol {
+extension StringProtocol where UTF8View: BidirectionalCollection {
     /// The text without leading and trailing ``Whitespace`` (bytes, not Unicode's wider set).
     ///
     /// Looks only at the whitespace at each end (not at every byte: a token in an
@@ -21,8 +21,12 @@ extension StringProtocol {
         var start = bytes.startIndex
         var end = bytes.endIndex
         while start < end, Whitespace.contains(bytes[start]) { bytes.formIndex(after: &start) }
-        // Backwards by characters (`utf8` is not bidirectional here): a trailing character
-        // is dropped when all of its bytes are whitespace ("\r\n" is one character).
+        // Usually the last byte is not whitespace: then neither is the last character, and
+        // there is nothing to trim (no grapheme breaking, which costs more than the rest).
+        if start < end, !Whitespace.contains(bytes[bytes.index(before: end)]) { return self[start..<end] }
+        // Backwards by characters, not bytes: a trailing character is dropped when all of its
+        // bytes are whitespace ("\r\n" is one character), and a range ending inside a character
+        // would be rounded down to its start (U+0600 and a space are one character).
         while start < end {
             let last = index(before: end)
             guard last >= start, self[last].utf8.allSatisfy(Whitespace.contains) else { break }
