@@ -6,24 +6,27 @@ enum JSONText {
     /// control characters U+0000 to U+001F written as `\u00XX`. Other characters are copied
     /// as UTF-8, which JSON allows.
     static func writeString(_ text: String, to buffer: inout ByteBuffer) {
+        var text = text
         buffer.writeInteger(UInt8(ascii: "\""))
         // Bytes, not `Character`s: a quote followed by a combining mark is one `Character`.
-        var start = text.utf8.startIndex
-        for index in text.utf8.indices {
-            let byte = text.utf8[index]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            buffer.writeBytes(text.utf8[start..<index])
-            if byte < 0x20 {
-                buffer.writeStaticString("\\u00")
-                buffer.writeInteger(hexDigits[Int(byte >> 4)])
-                buffer.writeInteger(hexDigits[Int(byte & 0xF)])
-            } else {
-                buffer.writeInteger(UInt8(ascii: "\\"))
-                buffer.writeInteger(byte)
+        text.withUTF8 { bytes in
+            var start = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<index])))
+                if byte < 0x20 {
+                    buffer.writeStaticString("\\u00")
+                    buffer.writeInteger(hexDigits[Int(byte >> 4)])
+                    buffer.writeInteger(hexDigits[Int(byte & 0xF)])
+                } else {
+                    buffer.writeInteger(UInt8(ascii: "\\"))
+                    buffer.writeInteger(byte)
+                }
+                start = index + 1
             }
-            start = text.utf8.index(after: index)
+            buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start...])))
         }
-        buffer.writeBytes(text.utf8[start...])
         buffer.writeInteger(UInt8(ascii: "\""))
     }
 
