@@ -17,7 +17,15 @@ public enum AuthorizationHeader {
     /// The header comes from a stranger: it is searched and compared as bytes
     /// (a scheme is an ASCII token, RFC 9110), never as `Character`s, whose
     /// comparison puts a run of combining marks in canonical order.
+    @inlinable
     public static func token(from header: some StringProtocol) throws(TokenError) -> Substring {
+        // Inlined into the caller, where `Substring(header)` is free for a `String` or a
+        // `Substring`: the work below runs on one concrete type, not through generic witnesses.
+        try token(inHeader: Substring(header))
+    }
+
+    @usableFromInline
+    static func token(inHeader header: Substring) throws(TokenError) -> Substring {
         let trimmed = header.trimmingWhitespace()
         guard let space = trimmed.utf8.firstIndex(of: UInt8(ascii: " ")) else {
             throw TokenError(.invalidAuthorizationHeader, detail: "the Authorization header has no credentials after its scheme")
@@ -28,7 +36,7 @@ public enum AuthorizationHeader {
             throw TokenError(.invalidAuthorizationHeader, detail: "the Authorization header has no credentials after its scheme")
         }
         if isScheme(scheme, "bearer") || isScheme(scheme, "token") {
-            return Substring(credentials)
+            return credentials
         }
         guard isScheme(scheme, "basic") else {
             throw TokenError(.invalidAuthorizationHeader, detail: "unsupported Authorization scheme \(Printable.text(String(trimmed[..<space]), limit: 16))")
@@ -51,11 +59,11 @@ public enum AuthorizationHeader {
             throw TokenError(.invalidAuthorizationHeader,
                              detail: "token authentication needs the username '\(tokenUsername)', got another (\(colon) bytes)")
         }
-        return Substring(password.trimmingWhitespace())
+        return password[...].trimmingWhitespace()
     }
 
     /// Whether `bytes` spell `name` (lowercase ASCII letters) in any ASCII case.
-    private static func isScheme(_ bytes: some Collection<UInt8>, _ name: StaticString) -> Bool {
+    private static func isScheme(_ bytes: Substring.UTF8View, _ name: StaticString) -> Bool {
         let expected = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
         // For a lowercase letter, `byte | 0x20` equals it only for that letter and its capital.
         return bytes.count == expected.count && zip(bytes, expected).allSatisfy { $0 | 0x20 == $1 }

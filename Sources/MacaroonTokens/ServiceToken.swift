@@ -35,7 +35,8 @@ public struct ServiceToken: Sendable, Hashable {
     ///   - limits: the decoding limits of the macaroon inside.
     @inlinable
     public init(parsing text: some StringProtocol, expectedPrefix: String? = nil, limits: MacaroonLimits = .default) throws(TokenError) {
-        var text = String(text)
+        // A `Substring` of a native string is read in place (`String(text)` would copy it).
+        var text = Substring(text)
         self = try text.withUTF8 { ServiceToken.parse($0, expectedPrefix: expectedPrefix, limits: limits) }.get()
     }
 

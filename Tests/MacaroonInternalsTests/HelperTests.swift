@@ -11,6 +11,9 @@ struct WhitespaceTests {
 
     @Test("trimming keeps inner whitespace and leaves Unicode spaces alone", arguments: [
         (" \t token \r\n", "token"), ("a b", "a b"), ("", ""), (" \n ", ""), ("\u{A0}x\u{A0}", "\u{A0}x\u{A0}"), ("\tà\t", "à"),
+        // Nothing to trim at the end (the last byte is not whitespace), and a space inside the last
+        // character (U+0600 is prepended to what follows it) that is kept with it.
+        ("token", "token"), (" e\u{301}", "e\u{301}"), ("\u{600} ", "\u{600} "), ("x\u{600} \n", "x\u{600} "),
     ])
     func trimming(_ input: String, _ expected: String) {
         #expect(String(input.trimmingWhitespace()) == expected)

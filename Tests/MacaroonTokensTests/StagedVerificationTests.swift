@@ -44,6 +44,40 @@ import Testing
         }
     }
 
+    /// A stored caveat is checked once with the token's own when the token carries the same bytes
+    /// at the same place (as issued), and always on its own when it does not.
+    @Test func storedCaveatsTheTokenLacksAreStillEvaluated() async throws {
+        let (store, texts) = try await tokens()
+        let foo = try ProjectNamesCaveat(["foo"]).encoded
+        func record(of text: String, storing caveats: [[UInt8]]) async throws -> TokenRecord {
+            let id = try #require(try verifier.parse(text).identifier)
+            let stored = try #require(try await store.token(id: id))
+            let info = stored.info
+            return TokenRecord(
+                info: TokenInfo(id: info.id, owner: info.owner, name: info.name, created: info.created, caveats: caveats),
+                rootKey: stored.rootKey)
+        }
+        func authorize(_ text: String, _ record: TokenRecord, project: String) throws -> [DenialReason.Code] {
+            guard case .authenticated(let token) = verifier.authenticate(try verifier.parse(text), record: record, ownerStatus: .active()) else {
+                Issue.record("not authenticated")
+                return []
+            }
+            return verifier.authorize(token, request: UploadRequest(project: .init(name: project), now: now)).verdict.reasons.map(\.code)
+        }
+        // The account-wide token carries no caveat: the stored one alone scopes it.
+        let account = try await record(of: texts[0], storing: [foo])
+        #expect(try authorize(texts[0], account, project: "foo") == [])
+        #expect(try authorize(texts[0], account, project: "other") == [.caveatNotSatisfied])
+        // Restricted offline to "bar": its first caveat is not the stored one, so both apply.
+        let restricted = try await record(of: texts[3], storing: [foo])
+        #expect(try authorize(texts[3], restricted, project: "foo") == [.caveatNotSatisfied])
+        #expect(try authorize(texts[3], restricted, project: "bar") == [.caveatNotSatisfied])
+        // The scoped token as issued: one check, one reason.
+        let scoped = try await record(of: texts[1], storing: [foo])
+        #expect(try authorize(texts[1], scoped, project: "foo") == [])
+        #expect(try authorize(texts[1], scoped, project: "other") == [.caveatNotSatisfied])
+    }
+
     @Test func storedTokensAuthenticateOnceAndAuthorizePerRequest() async throws {
         let (store, texts) = try await tokens()
         let usage = TokenUsageRecorder(store: store)

@@ -9,8 +9,12 @@ import Darwin
 /// A value behind a mutex (pthreads), for the few shared mutable states of
 /// this package: in-memory rows, pending usage records, statement caches.
 /// Hold it only for short, non-suspending work.
+///
+/// ``withLock(_:)`` is inlinable, so that the stores of other modules (whose lookup cache
+/// runs on every request) get it specialized for their value, not through generic metadata.
+@usableFromInline
 package final class Locked<Value>: @unchecked Sendable {
-    private var value: Value
+    @usableFromInline var value: Value
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     package init(_ value: Value) {
@@ -27,9 +31,20 @@ package final class Locked<Value>: @unchecked Sendable {
     }
 
     /// Runs `body` with the value, under the lock.
+    @inlinable
     package func withLock<Result, Failure: Error>(_ body: (inout Value) throws(Failure) -> Result) throws(Failure) -> Result {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        lock()
+        defer { unlock() }
         return try body(&value)
+    }
+
+    @usableFromInline
+    func lock() {
+        pthread_mutex_lock(mutex)
+    }
+
+    @usableFromInline
+    func unlock() {
+        pthread_mutex_unlock(mutex)
     }
 }

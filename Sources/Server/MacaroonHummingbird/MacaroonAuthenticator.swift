@@ -41,8 +41,12 @@ public struct MacaroonAuthenticator<Context: AuthRequestContext<AuthenticatedTok
     ///
     /// - Throws: ``TokenRefusalResponse`` (401, 403 or 503).
     public func authenticate(request: Request, context: Context) async throws -> AuthenticatedToken? {
+        // `headers[values:]` hands over the field values as stored; `headers[.authorization]` would build
+        // a new string (a generic join) even for the usual single field.
+        let values = request.headers[values: .authorization]
+        let header = values.count <= 1 ? values.first : values.joined(separator: ", ")
         do {
-            return try await authentication.authenticate(authorizationHeader: request.headers[.authorization])
+            return try await authentication.authenticate(authorizationHeader: header)
         } catch {
             throw TokenRefusalResponse(error)
         }

@@ -37,7 +37,8 @@ public struct MacaroonTokenAuthenticator: AsyncRequestAuthenticator {
     public func authenticate(request: Request) async throws {
         let values = request.headers[.authorization]
         do {
-            let header = values.isEmpty ? nil : values.joined(separator: ", ")
+            // One field as it is (the usual case: no new string); several joined, as HTTP combines them.
+            let header = values.count <= 1 ? values.first : values.joined(separator: ", ")
             if let token = try await authentication.authenticate(authorizationHeader: header) {
                 request.auth.login(token)
             }

@@ -44,7 +44,11 @@ struct AdversarialTests {
         #expect(try await HTTPClient.send("GET", url + "/api/tokens", token: hourLong).status == 403)
         let accountID = try tokenID(named: "account", in: try Programs.admin(["tokens", "list", "--json"] + registry.store))
         #expect(try await HTTPClient.send("DELETE", url + "/api/tokens/\(accountID)", token: hourLong).status == 403)
-        #expect(try await HTTPClient.send("GET", url + "/api/whoami", token: hourLong).status == 200, "it still authenticates")
+        let who = try await HTTPClient.send("GET", url + "/api/whoami", token: hourLong)
+        #expect(who.status == 200, "it still authenticates")
+        struct WhoAmI: Decodable { let user: String }
+        let user = try JSONDecoder().decode(WhoAmI.self, from: Data(who.body.utf8)).user
+        #expect(!user.isEmpty && who.body == #"{"user":"\#(user)"}"#, "\(who.body)")
 
         // A token minted with a ttl creates only tokens that expire no later.
         let short = try await HTTPClient.send("POST", url + "/api/tokens", token: account, json: #"{"name": "short", "ttl": "1h"}"#)

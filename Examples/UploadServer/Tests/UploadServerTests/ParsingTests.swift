@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import Testing
 @testable import UploadRegistry
@@ -46,6 +47,27 @@ struct ParsingTests {
         #expect(throws: UploadFailure.self) { try MultipartForm(contentType: nil, body: ByteBuffer(string: body)) }
         // A truncated body: the unfinished part is never used.
         #expect(try MultipartForm(contentType: "multipart/form-data; boundary=XyZ", body: ByteBuffer(string: "--XyZ\r\ngarbage")).parts.isEmpty)
+    }
+
+    @Test("whoami's JSON is written directly: strings escaped as JSON requires, the two answers exact")
+    func whoAmIJSON() throws {
+        func json(_ text: String) -> String {
+            var buffer = ByteBuffer()
+            JSONText.writeString(text, to: &buffer)
+            return String(buffer: buffer)
+        }
+        #expect(json("0b1e6f5c-7c1d-4a55-9d4c-2f3a1b0c9e8d") == #""0b1e6f5c-7c1d-4a55-9d4c-2f3a1b0c9e8d""#)
+        #expect(json("") == "\"\"")
+        #expect(json(#"a"b\c/d"#) == #""a\"b\\c/d""#)
+        #expect(json("\u{0}\n\u{1F}\u{7F}") == #""\u0000\u000a\u001f"# + "\u{7F}\"")
+        // A quote followed by a combining mark is one `Character`: escaped all the same, nothing repeated.
+        #expect(json("\"\u{301}x") == #""\""# + "\u{301}x\"")
+        for text in ["plain", #"a"b\c"#, "\u{0}\t\r\n\u{1F}", "\"\u{301}", "é😀\u{2028}"] {
+            let decoded = try JSONSerialization.jsonObject(with: Data(json(text).utf8), options: .fragmentsAllowed) as? String
+            #expect(decoded.map { Array($0.utf8) } == Array(text.utf8), "\(text.debugDescription)")
+        }
+        #expect(String(buffer: TokenAPIRoutes.whoAmI(user: nil)) == "{}")
+        #expect(String(buffer: TokenAPIRoutes.whoAmI(user: #"u"1"#)) == #"{"user":"u\"1"}"#)
     }
 
     @Test func names() {

@@ -31,18 +31,13 @@ struct TokenAPIRoutes: RegistryRouteGroup {
         let token: String
     }
 
-    /// What `GET /api/whoami` answers.
-    struct WhoAmI: Codable {
-        let user: String?
-    }
-
     func addRoutes(to router: Router<RegistryRequestContext>) {
         let optional = TokenAuthentication(
             verifier: context.authentication.verifier, store: context.authentication.store, owners: context.authentication.owners,
             usage: context.authentication.usage, credentialsRequired: false, logger: context.logger)
         router.group("api/whoami").add(middleware: MacaroonAuthenticator(optional)).get { _, requestContext in
-            guard requestContext.identity != nil else { return try json(WhoAmI(user: nil), status: .ok) }
-            return try json(WhoAmI(user: try context.authorizedUser(requestContext, project: nil)), status: .ok)
+            let user = requestContext.identity == nil ? nil : try context.authorizedUser(requestContext, project: nil)
+            return Response(status: .ok, headers: Self.jsonHeaders, body: ResponseBody(byteBuffer: Self.whoAmI(user: user)))
         }
         let tokens = router.group("api/tokens").add(middleware: context.authenticator)
         tokens.get { _, requestContext in
@@ -109,6 +104,24 @@ struct TokenAPIRoutes: RegistryRouteGroup {
         }
         return (user, token)
     }
+
+    /// The body `GET /api/whoami` answers: `{"user":"<id>"}`, or `{}` without a token. Written
+    /// directly rather than through `JSONEncoder`, whose set-up costs more than verifying the
+    /// token: the load benchmark compares the two answers of this route.
+    static func whoAmI(user: String?) -> ByteBuffer {
+        // Sized for the usual answer (no escapes), so that it is allocated once.
+        var body = ByteBufferAllocator().buffer(capacity: 12 + (user?.utf8.count ?? 0))
+        if let user {
+            body.writeStaticString("{\"user\":")
+            JSONText.writeString(user, to: &body)
+            body.writeStaticString("}")
+        } else {
+            body.writeStaticString("{}")
+        }
+        return body
+    }
+
+    private static let jsonHeaders: HTTPFields = [.contentType: "application/json"]
 
     private func json(_ value: some Encodable, status: HTTPResponse.Status) throws -> Response {
         let encoder = JSONEncoder()
