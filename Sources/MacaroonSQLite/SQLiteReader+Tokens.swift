@@ -33,24 +33,33 @@ extension SQLiteReader {
     /// The eleven columns of ``SQLiteTokenStore/columns`` on the current row; `id` when the caller
     /// knows it already (saves decoding column 0).
     private static func decode(_ statement: OpaquePointer, id: String?) throws -> StoredTokenRow {
-        func text(_ column: Int32) -> String? {
+        // SQLite stores text without checking it: bytes that are not UTF-8 make the row corrupt,
+        // never a repaired string (`alice` + 0xFF would read as `alice\u{FFFD}`, another owner).
+        func text(_ column: Int32) throws -> String? {
             guard sqlite3_column_type(statement, column) != SQLITE_NULL, let bytes = sqlite3_column_text(statement, column) else { return nil }
-            return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, column))), as: UTF8.self)
+            let raw = UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, column)))
+            let string = String(decoding: raw, as: UTF8.self)
+            guard string.utf8.elementsEqual(raw) else {
+                throw TokenStoreError(.corrupt, detail: "token row \(id ?? "in a listing") has text that is not UTF-8 in column \(column)")
+            }
+            return string
         }
         func integer(_ column: Int32) -> Int64? {
             sqlite3_column_type(statement, column) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, column)
         }
-        let rowID = id ?? text(0)
+        let rowID = try id ?? text(0)
         func required<T>(_ value: T?) throws -> T {
             guard let value else { throw TokenStoreError(.corrupt, detail: "token row \(rowID ?? "without an id") has a NULL in a required column") }
             return value
         }
         let id = try required(rowID)
+        // The pointer first, then its length (SQLite's documented order).
+        let blob = sqlite3_column_blob(statement, 10)
         let count = Int(sqlite3_column_bytes(statement, 10))
-        let key = sqlite3_column_blob(statement, 10).map { [UInt8](UnsafeRawBufferPointer(start: $0, count: count)) } ?? []
+        let key = blob.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: count)) } ?? []
         return StoredTokenRow(
-            id: id, userID: text(1), publisherID: text(2), name: try required(text(3)), created: try required(integer(4)),
-            lastUsed: integer(5), expires: integer(6), caveats: try required(text(7)), additional: text(8), keyID: text(9),
+            id: id, userID: try text(1), publisherID: try text(2), name: try required(text(3)), created: try required(integer(4)),
+            lastUsed: integer(5), expires: integer(6), caveats: try required(text(7)), additional: try text(8), keyID: try text(9),
             rootKey: key)
     }
 }

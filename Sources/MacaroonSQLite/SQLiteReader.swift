@@ -65,8 +65,11 @@ package final class SQLiteReader: @unchecked Sendable {
         }
         connection = handle
         sqlite3_extended_result_codes(handle, 1)
-        let milliseconds = busyTimeout.components.seconds.multipliedReportingOverflow(by: 1000)
-        sqlite3_busy_timeout(handle, milliseconds.overflow ? .max : Int32(clamping: milliseconds.partialValue))
+        // Whole milliseconds, the fraction of a second included (900 ms is not 0), at most Int32.max.
+        let (seconds, attoseconds) = busyTimeout.components
+        let milliseconds = seconds.multipliedReportingOverflow(by: 1000)
+        let total = milliseconds.partialValue.addingReportingOverflow(attoseconds / 1_000_000_000_000_000)
+        sqlite3_busy_timeout(handle, milliseconds.overflow || total.overflow ? .max : Int32(clamping: total.partialValue))
         let pragma = sqlite3_exec(handle, "PRAGMA query_only = ON", nil, nil, nil)
         guard pragma == SQLITE_OK else { throw Self.error(pragma, handle) }
     }
@@ -91,7 +94,9 @@ package final class SQLiteReader: @unchecked Sendable {
                 sqlite3_clear_bindings(statement)
             }
             let pointer = bytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
-            var code = sqlite3_bind_text(statement, 1, pointer, Int32(bytes.count), nil)
+            // No text SQLite holds is 2 GiB long or more: such a value matches no row (and must not trap).
+            guard let length = Int32(exactly: bytes.count) else { return }
+            var code = sqlite3_bind_text(statement, 1, pointer, length, nil)
             guard code == SQLITE_OK else { throw Self.error(code, connection) }
             while true {
                 code = sqlite3_step(statement)
