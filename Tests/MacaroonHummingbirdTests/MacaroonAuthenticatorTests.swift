@@ -53,6 +53,30 @@ struct MacaroonAuthenticatorTests {
     @Test("the checks every adapter passes", arguments: AdapterCheck.all)
     func shared(_ check: AdapterCheck) async throws { try await AdapterSuite<HummingbirdHarness>.run(check) }
 
+    @Test("two Authorization fields are refused as a malformed token (403, as one), whichever holds a valid token: never one of them picked")
+    func twoAuthorizationFields() async throws {
+        let fixture = try await Fixture()
+        let authentication = fixture.authentication(logger: LogCapture().logger(), metrics: TestMetrics())
+        let valid = "Bearer \(fixture.accountToken)"
+        let pairs: [[String]] = [
+            [valid, valid], [valid, ""], ["", valid], [valid, "Bearer pypi-x"], ["Bearer pypi-x", valid],
+            ["Basic \(Fixture.basicCredentials(fixture.accountToken))", valid], [valid, "Basic \(Fixture.basicCredentials(fixture.accountToken))"],
+        ]
+        try await Application(router: HummingbirdHarness.router(authentication), logger: LogCapture().logger()).test(.router) { client in
+            for values in pairs {
+                var headers: HTTPFields = [:]
+                for value in values { headers.append(HTTPField(name: .authorization, value: value)) }
+                #expect(headers[values: .authorization].count == 2)
+                let upload = try await client.execute(uri: "/upload/\(Fixture.project.name)", method: .post, headers: headers)
+                #expect(upload.status == .forbidden, "\(values.map { $0.prefix(12) })")
+                let whoami = try await client.execute(uri: "/whoami", method: .get, headers: headers)
+                #expect(whoami.status == .forbidden, "\(values.map { $0.prefix(12) })")
+            }
+            // One field of the same token is allowed (the pairs' refusal is the pairing's).
+            let one = try await client.execute(uri: "/whoami", method: .get, headers: [.authorization: valid])
+            #expect(one.status == .ok)
+        }
+    }
     @Test("on the wire, with ReasonPhrases installed, the status line carries the reasons (what twine prints)")
     func statusLineOnTheWire() async throws {
         let fixture = try await Fixture()
