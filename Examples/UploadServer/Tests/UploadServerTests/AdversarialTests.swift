@@ -129,6 +129,20 @@ struct AdversarialTests {
         }
     }
 
+    @Test("a file name of the longest valid length (255 bytes) is stored and served: its stored name fits the file system's limit")
+    func longestFileNameIsStored() async throws {
+        let registry = try Registry(users: ["alice"])
+        let alice = try #require(registry.tokens["alice"])
+        let url = try registry.start()
+        let head = "zeta-1.0-py3-none-", tail = ".whl"
+        let filename = head + String(repeating: "a", count: 255 - head.utf8.count - tail.utf8.count) + tail
+        #expect(filename.utf8.count == 255)
+        let answer = try await HTTPClient.upload(url, token: alice, name: "zeta", version: "1.0", filename: filename)
+        #expect(answer.status == 200, "\(answer)")
+        let page = try await HTTPClient.send("GET", url + "/simple/zeta/")
+        #expect(page.body.contains("/\(filename)#sha256="), "\(page)")
+    }
+
     @Test("a first upload that is refused leaves no project: the name stays free for another user")
     func refusedFirstUploadsCreateNoProject() async throws {
         let registry = try Registry(users: ["alice", "bob"])

@@ -33,7 +33,7 @@ struct FileStorage: Sendable {
     /// Writes `content` for `filename` and returns its stored name.
     func store(_ content: ByteBuffer, project normalizedName: String, filename: String) throws -> String {
         try FileManager.default.createDirectory(atPath: "\(filesDirectory)/\(normalizedName)", withIntermediateDirectories: true)
-        let storedName = UUID().uuidString.lowercased() + "-" + filename
+        let storedName = Self.storedName(for: filename)
         let temporary = "\(temporaryDirectory)/\(storedName).part"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw POSIXFailure("cannot create a temporary file", errno) }
@@ -59,6 +59,14 @@ struct FileStorage: Sendable {
             throw error
         }
         return storedName
+    }
+
+    /// A new name unique to one upload of `filename`: a UUID, then as much of the (ASCII, already
+    /// validated) file name as fits the file system's 255-byte limit on a name, `.part` included.
+    static func storedName(for filename: String) -> String {
+        let unique = UUID().uuidString.lowercased() + "-"
+        let room = 255 - ".part".utf8.count - unique.utf8.count
+        return unique + String(decoding: filename.utf8.prefix(room), as: UTF8.self)
     }
 
     /// Removes a stored file (an upload whose record could not be written).

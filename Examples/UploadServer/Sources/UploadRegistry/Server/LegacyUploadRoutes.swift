@@ -80,8 +80,9 @@ struct LegacyUploadRoutes: RegistryRouteGroup {
 
         let storage = context.storage
         let bytes = content.body
-        let storedName = try await NIOThreadPool.singleton.runIfActive {
-            try storage.store(bytes, project: normalizedName, filename: filename)
+        // A file that cannot be written (a full disk, say) is an outage of this server (503), not a verdict.
+        let storedName = try await context.operational {
+            try await NIOThreadPool.singleton.runIfActive { try storage.store(bytes, project: normalizedName, filename: filename) }
         }
         let uploaded = Clock.now()
         let project: RegistryProject
