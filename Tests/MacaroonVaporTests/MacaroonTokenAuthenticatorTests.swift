@@ -50,6 +50,30 @@ struct MacaroonTokenAuthenticatorTests {
     @Test("the checks every adapter passes", arguments: AdapterCheck.all)
     func shared(_ check: AdapterCheck) async throws { try await AdapterSuite<VaporHarness>.run(check) }
 
+    @Test("two Authorization fields are refused as a malformed token (403, as one), whichever holds a valid token: never one of them picked")
+    func twoAuthorizationFields() async throws {
+        let fixture = try await Fixture()
+        let authentication = fixture.authentication(logger: LogCapture().logger(), metrics: TestMetrics())
+        let valid = "Bearer \(fixture.accountToken)"
+        let basic = "Basic \(Fixture.basicCredentials(fixture.accountToken))"
+        let pairs: [[String]] = [[valid, valid], [valid, ""], ["", valid], [valid, "Bearer pypi-x"], ["Bearer pypi-x", valid], [basic, valid], [valid, basic]]
+        try await withApp { app in
+            VaporHarness.configure(app, authentication, logger: LogCapture().logger())
+            for values in pairs {
+                var headers = HTTPHeaders()
+                for value in values { headers.add(name: .authorization, value: value) }
+                for (method, path) in [(HTTPMethod.POST, "/upload/\(Fixture.project.name)"), (.GET, "/whoami")] {
+                    try await app.testing().test(method, path, headers: headers) { response in
+                        #expect(response.status.code == 403, "\(path) \(values.map { $0.prefix(12) })")
+                    }
+                }
+            }
+            try await app.testing().test(.GET, "/whoami", headers: ["Authorization": valid]) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
     @Test("on the wire, the status line carries the reasons (what twine prints)")
     func statusLineOnTheWire() async throws {
         let fixture = try await Fixture()
