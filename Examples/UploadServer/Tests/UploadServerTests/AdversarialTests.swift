@@ -211,6 +211,63 @@ struct AdversarialTests {
         #expect(versions.filter { page.body.contains("/\(project)-\($0).tar.gz#") }.count == 1, "\(page)")
     }
 
+    @Test("two users racing to claim one new name on SQLite: one owns it, every upload of the other is refused (403) and leaves no file")
+    func racingClaimsOnSQLite() async throws {
+        let work = try TemporaryDirectory()
+        try await Self.raceClaims(store: ["--store", "sqlite:\(work.path)/data/registry.sqlite", "--data", work.path + "/data"], work: work)
+    }
+
+    @Test(
+        "two users racing to claim one new name on PostgreSQL: one owns it, every upload of the other is refused (403) and leaves no file",
+        .enabled(if: databaseURL != nil || Programs.inCI, "NOT RUN: MACAROONS_POSTGRES_URL is not set (run under scripts/with-postgres)"))
+    func racingClaimsOnPostgres() async throws {
+        let work = try TemporaryDirectory()
+        try await Self.raceClaims(store: ["--store", try #require(Self.databaseURL), "--data", work.path + "/data"], work: work)
+    }
+
+    /// Two users, four first uploads each (wheels of one new project, each its own file name), at once.
+    static func raceClaims(store: [String], work: TemporaryDirectory) async throws {
+        let suffix = randomHex(bytes: 4), project = "claim\(suffix)"
+        let users = ["ann-\(suffix)", "ben-\(suffix)"]
+        var tokens: [String: String] = [:]
+        for user in users {
+            try Programs.admin(["users", "add", user] + store)
+            tokens[user] = try Programs.admin(["tokens", "create", "--user", user, "--description", "account"] + store)
+        }
+        let server = try ServerProcess(store, logPath: work.path + "/server.log")
+        defer { server.stop() }
+        let uploads = users.flatMap { user in (1...4).map { (user: user, filename: "\(project)-1.0-py3-none-\(user)_\($0).whl") } }
+        let answers = try await withThrowingTaskGroup(of: (user: String, filename: String, answer: HTTPClient.Answer).self) { group in
+            for upload in uploads {
+                let token = try #require(tokens[upload.user])
+                group.addTask {
+                    (upload.user, upload.filename,
+                     try await HTTPClient.upload(server.url, token: token, name: project, version: "1.0", filename: upload.filename))
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let winners = Set(answers.filter { $0.answer.status == 200 }.map(\.user))
+        #expect(winners.count == 1, "\(answers.map { ($0.user, $0.answer) })")
+        let winner = try #require(winners.first)
+        for (user, filename, answer) in answers {
+            if user == winner {
+                #expect(answer.status == 200, "\(filename): \(answer)")
+            } else {
+                #expect(answer.status == 403 && answer.body.contains("isn't allowed to upload to project"), "\(filename): \(answer)")
+            }
+        }
+        let page = try await HTTPClient.send("GET", server.url + "/simple/\(project)/")
+        for (user, filename, _) in answers {
+            #expect(page.body.contains("/\(filename)#") == (user == winner), "\(filename): \(page)")
+        }
+        // No bytes of a refused upload are left behind.
+        let folder = work.path + "/data/files/\(project)"
+        let stored = try FileManager.default.contentsOfDirectory(atPath: folder)
+        #expect(stored.count == 4, "\(stored)")
+        #expect(stored.allSatisfy { $0.contains(winner) }, "\(stored)")
+    }
+
     @Test("tokens revoke works without the key-encryption key (or with another one)")
     func revokeWithoutTheKey() async throws {
         let work = try TemporaryDirectory()
