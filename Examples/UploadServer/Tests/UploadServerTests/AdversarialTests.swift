@@ -143,6 +143,21 @@ struct AdversarialTests {
         #expect(page.body.contains("/\(filename)#sha256="), "\(page)")
     }
 
+    @Test("a release file that cannot be written is a 503 (an outage, not a verdict) and leaves no project; once it can, the upload succeeds")
+    func unwritableFileIsAnOutage() async throws {
+        let registry = try Registry(users: ["alice"])
+        let alice = try #require(registry.tokens["alice"])
+        let url = try registry.start()
+        // A plain file where the project's folder goes: the folder cannot be created.
+        let folder = registry.work.path + "/data/files/eta"
+        #expect(FileManager.default.createFile(atPath: folder, contents: Data("x".utf8)))
+        let failed = try await HTTPClient.upload(url, token: alice, name: "eta", version: "1.0", filename: "eta-1.0.tar.gz")
+        #expect(failed.status == 503 && failed.body.contains("the release file cannot be stored"), "\(failed)")
+        #expect(try await HTTPClient.send("GET", url + "/simple/eta/").status == 404)
+        try FileManager.default.removeItem(atPath: folder)
+        #expect(try await HTTPClient.upload(url, token: alice, name: "eta", version: "1.0", filename: "eta-1.0.tar.gz").status == 200)
+    }
+
     @Test("a first upload that is refused leaves no project: the name stays free for another user")
     func refusedFirstUploadsCreateNoProject() async throws {
         let registry = try Registry(users: ["alice", "bob"])

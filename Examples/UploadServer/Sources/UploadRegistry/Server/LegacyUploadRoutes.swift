@@ -81,8 +81,12 @@ struct LegacyUploadRoutes: RegistryRouteGroup {
         let storage = context.storage
         let bytes = content.body
         // A file that cannot be written (a full disk, say) is an outage of this server (503), not a verdict.
-        let storedName = try await context.operational {
-            try await NIOThreadPool.singleton.runIfActive { try storage.store(bytes, project: normalizedName, filename: filename) }
+        let storedName: String
+        do {
+            storedName = try await NIOThreadPool.singleton.runIfActive { try storage.store(bytes, project: normalizedName, filename: filename) }
+        } catch {
+            context.logger.error("release file not stored", metadata: ["project": "\(normalizedName)", "error": "\(error)"])
+            throw UploadFailure(.serviceUnavailable, "Service Unavailable: the release file cannot be stored; retry later.")
         }
         let uploaded = Clock.now()
         let project: RegistryProject
