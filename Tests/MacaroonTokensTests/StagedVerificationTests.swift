@@ -76,6 +76,20 @@ import Testing
         let scoped = try await record(of: texts[1], storing: [foo])
         #expect(try authorize(texts[1], scoped, project: "foo") == [])
         #expect(try authorize(texts[1], scoped, project: "other") == [.caveatNotSatisfied])
+        // The token's caveat stored at another place: the stored caveat before it still applies.
+        let bar = try ProjectNamesCaveat(["bar"]).encoded
+        let shifted = try await record(of: texts[1], storing: [bar, foo])
+        #expect(try authorize(texts[1], shifted, project: "foo") == [.caveatNotSatisfied])
+        #expect(try authorize(texts[1], shifted, project: "bar") == [.caveatNotSatisfied])
+        // A stored caveat of the same meaning but other bytes (a trailing space; a longer list
+        // starting with the token's bytes) is evaluated on its own.
+        let spaced = try await record(of: texts[1], storing: [foo + Array(" ".utf8)])
+        #expect(try authorize(texts[1], spaced, project: "foo") == [])
+        #expect(try ProjectNamesCaveat(["foo", "bar"]).encoded.starts(with: foo.dropLast(2)))
+        let longer = try await record(of: texts[1], storing: [try ProjectNamesCaveat(["foo", "bar"]).encoded])
+        #expect(try authorize(texts[1], longer, project: "foo") == [])
+        let stricter = try await record(of: texts[1], storing: [try ProjectNamesCaveat(["baz"]).encoded])
+        #expect(try authorize(texts[1], stricter, project: "foo") == [.caveatNotSatisfied])
     }
 
     @Test func storedTokensAuthenticateOnceAndAuthorizePerRequest() async throws {
