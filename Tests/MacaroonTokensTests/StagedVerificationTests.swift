@@ -135,4 +135,44 @@ import Testing
             #expect(shown.contains(record.id))
         }
     }
+
+    /// Stored tokens hold their caveats decoded once (at authentication) and evaluate those for each
+    /// request: the verdict must be the one the caveats' bytes give, reason by reason (code, message,
+    /// caveat index), for caveats that hold, fail, or cannot be decoded at all.
+    @Test func caveatsDecodedOnceAnswerAsTheirBytes() async throws {
+        let store = InMemoryTokenStore()
+        let minted = try await store.mint(NewToken(owner: .user(id: "alice"), name: "account", location: "pypi.org"), now: now)
+        let record = try #require(try await store.token(id: minted.info.id))
+        let account = try verifier.parse(minted.token).macaroon
+        let appended: [[String]] = [
+            [],
+            ["[1,[\"foo\"]]"],
+            ["[1,[\"foo\"]]", "[0,1800000100,1799999000]", "[2,[\"1\"]]"],
+            ["not json", "[99,\"unknown tag\"]", "[1,[\"foo\",\"bar\"]]", "{\"version\":1,\"permissions\":\"user\"}"],
+            ["[1,[]]", "[3,\"bob\"]", "[0,1799999000,1799998000]", "[]"],
+        ]
+        let requests = [
+            UploadRequest(project: .init(name: "foo", id: "1"), now: now),
+            UploadRequest(project: .init(name: "Bar", id: "2"), now: now),
+            UploadRequest(project: nil, now: now + 1_000),
+        ]
+        for caveats in appended {
+            var macaroon = account
+            for caveat in caveats { macaroon = macaroon.addingFirstPartyCaveat(caveat.utf8) }
+            let token = try ServiceToken(prefix: "pypi", macaroon: macaroon)
+            guard case .authenticated(let stored) = verifier.authenticate(token, record: record, ownerStatus: .active()),
+                  case .authenticated(let bare) = verifier.authenticate(token, key: record.rootKey) else {
+                Issue.record("a valid token was not authenticated: \(caveats)")
+                continue
+            }
+            for request in requests {
+                var asUser = request
+                asUser.identity = .user(id: "alice")
+                let fromBytes = verifier.evaluate(bare, request: asUser)
+                let fromDecoded = verifier.authorize(stored, request: request).verdict
+                #expect(fromDecoded == fromBytes, "\(caveats) \(request)")
+                #expect(fromDecoded.reasons.map(\.caveatIndex) == fromBytes.reasons.map(\.caveatIndex))
+            }
+        }
+    }
 }

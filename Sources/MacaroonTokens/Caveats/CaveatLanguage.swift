@@ -130,12 +130,6 @@ extension CaveatLanguage: CaveatPolicy {
     /// Decodes `caveat` and evaluates it against `request`. A caveat that
     /// cannot be decoded fails with `DenialReason.Code.invalidCaveat`.
     public func evaluate(_ caveat: ArraySlice<UInt8>, in request: UploadRequest) -> CaveatEvaluation {
-        let decoded: any UploadCaveat
-        do {
-            decoded = try decode(caveat)
-        } catch {
-            return .failed(DenialReason(.invalidCaveat, "invalid caveat \(Printable.bytes(caveat)): \(error.detail)", underlying: error.underlying))
-        }
-        return decoded.evaluate(request)
+        prepare(caveat).evaluate(request)
     }
 }

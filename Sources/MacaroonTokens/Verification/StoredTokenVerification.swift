@@ -44,13 +44,51 @@ public struct AuthenticatedStoredToken: Sendable, CustomStringConvertible, Custo
     public var info: TokenInfo { record.info }
     /// Its owner's status, as the ``TokenOwnerPolicy`` gave it.
     public let ownerStatus: TokenOwnerStatus
-    let macaroon: AuthenticatedMacaroon
     let record: TokenRecord
+    /// The macaroon and its prepared caveats: what depends on the token's bytes alone, shared
+    /// by copies and by ``revalidated(with:ownerStatus:)`` tokens (one reference to retain).
+    private let verified: Verified
 
-    init(macaroon: AuthenticatedMacaroon, record: TokenRecord, ownerStatus: TokenOwnerStatus) {
-        self.macaroon = macaroon
+    /// The macaroon, its signature verified.
+    var macaroon: AuthenticatedMacaroon { verified.macaroon }
+    /// The first-party caveats of the macaroon and its discharges, in order, decoded once
+    /// here rather than for every request: what ``UploadTokenVerifier/authorize(_:request:usage:)``
+    /// evaluates (decoding is most of the cost of a caveat).
+    var caveats: [PreparedCaveat] { verified.caveats }
+
+    private final class Verified: Sendable {
+        let macaroon: AuthenticatedMacaroon
+        let caveats: [PreparedCaveat]
+
+        init(_ macaroon: AuthenticatedMacaroon, language: CaveatLanguage) {
+            self.macaroon = macaroon
+            var caveats: [PreparedCaveat] = []
+            caveats.reserveCapacity(macaroon.verified.root.caveats.count)
+            for caveat in macaroon.verified.firstPartyCaveats { caveats.append(language.prepare(caveat)) }
+            self.caveats = caveats
+        }
+    }
+
+    init(macaroon: AuthenticatedMacaroon, record: TokenRecord, ownerStatus: TokenOwnerStatus, language: CaveatLanguage) {
+        verified = Verified(macaroon, language: language)
         self.record = record
         self.ownerStatus = ownerStatus
+    }
+
+    private init(_ token: AuthenticatedStoredToken, record: TokenRecord, ownerStatus: TokenOwnerStatus) {
+        verified = token.verified
+        self.record = record
+        self.ownerStatus = ownerStatus
+    }
+
+    /// This token with its record and owner status as read again for another request, without
+    /// verifying its signature again: `nil` unless `record` is stored under the same identifier
+    /// with the same root key (compared in constant time), the key the signature verified under.
+    /// For caches of authenticated tokens, which must look the record up for every request so
+    /// that a revoked or re-keyed token is refused as soon as the store says so.
+    package func revalidated(with record: TokenRecord, ownerStatus: TokenOwnerStatus) -> AuthenticatedStoredToken? {
+        guard record.rootKey.hasSameSigningKey(as: self.record.rootKey), UTF8Text.equal(record.id, self.record.id) else { return nil }
+        return AuthenticatedStoredToken(self, record: record, ownerStatus: ownerStatus)
     }
 
     /// Whether the token presented carries caveats beyond the ones the server issued and
@@ -143,7 +181,7 @@ extension UploadTokenVerifier {
     ) -> StoredTokenAuthentication {
         switch authenticate(token, key: record.rootKey, discharges: discharges) {
         case .authenticated(let macaroon):
-            return .authenticated(AuthenticatedStoredToken(macaroon: macaroon, record: record, ownerStatus: status))
+            return .authenticated(AuthenticatedStoredToken(macaroon: macaroon, record: record, ownerStatus: status, language: language))
         case .denied(let reasons):
             // The token's record is shown only once its signature verified.
             let verified = !reasons.contains { $0.code == .invalidSignature || $0.code == .wrongLocation || $0.code == .malformedToken }
@@ -158,8 +196,11 @@ extension UploadTokenVerifier {
     public func authorize(_ token: AuthenticatedStoredToken, request: UploadRequest, usage: TokenUsageRecorder? = nil) -> StoredTokenVerdict {
         let record = token.record
         var request = request
-        request.identity = Self.identity(of: record.owner, status: token.ownerStatus)
-        var reasons = evaluate(token.macaroon, request: request).reasons
+        request.identity = Self.identity(of: record.info.owner, status: token.ownerStatus)
+        var reasons: [DenialReason] = []
+        for (index, caveat) in token.caveats.enumerated() {
+            VerificationOrder.note(caveat.evaluate(request), caveatIndex: index, in: &reasons)
+        }
         func deny(_ reason: DenialReason) {
             // Messages echo token bytes: compared as bytes, never as `String` (no Unicode normalization).
             if !reasons.contains(where: { $0.message.utf8.elementsEqual(reason.message.utf8) }) { reasons.append(reason) }

@@ -10,7 +10,7 @@
 /// Non-generic, so the one-pass path compiles it once; inlinable, so the
 /// two-step path is specialized with it for the caller's policy.
 @usableFromInline
-enum VerificationOrder {
+package enum VerificationOrder {
     /// Runs the order; the two-step path (`MacaroonVerifier.verify(_:key:discharges:in:)`)
     /// and the one-pass path (`OnePassVerification`) supply the steps for their representation.
     ///
@@ -41,8 +41,9 @@ enum VerificationOrder {
     }
 
     /// Appends the reason of a failed evaluation of the caveat at `caveatIndex` to `reasons`.
+    /// (`package`: `MacaroonTokens` notes the reasons of caveats it decoded ahead of a request.)
     @inlinable @inline(__always)
-    static func note(_ evaluation: CaveatEvaluation, caveatIndex: Int, in reasons: inout [DenialReason]) {
+    package static func note(_ evaluation: CaveatEvaluation, caveatIndex: Int, in reasons: inout [DenialReason]) {
         guard case .failed(let reason) = evaluation else { return }
         // One allocation for the usual few reasons, rather than one per growth.
         if reasons.isEmpty { reasons.reserveCapacity(4) }

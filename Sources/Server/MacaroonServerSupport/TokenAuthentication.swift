@@ -49,6 +49,8 @@ public final class TokenAuthentication: Sendable {
     let metrics: TokenAuthenticationMetrics
     /// Whether spans are made: not for the no-op tracer, whose spans would only cost time.
     let tracing: Bool
+    /// Tokens authenticated recently, so that one presented again is not parsed, walked and decoded again.
+    let authenticatedTokens: AuthenticatedTokenCache?
 
     /// Configures token authentication.
     ///
@@ -56,11 +58,17 @@ public final class TokenAuthentication: Sendable {
     ///   - metricsFactory: where metrics are created; defaults to the process's bootstrapped factory.
     ///   - tracer: where spans go; defaults to the process's bootstrapped tracer (a no-op unless bootstrapped).
     ///   - clock: the time caveats and expiries are checked at.
+    ///   - authenticatedTokenCapacity: how many authenticated tokens (of at most 1 KiB of text) are
+    ///     remembered by the SHA-256 of their text, so that a token presented again is not parsed,
+    ///     its signature chain not walked and its caveats not decoded again; 0 remembers none.
+    ///     The store and the owner policy are still asked on every request, and every caveat is
+    ///     still evaluated: only work that depends on the token's bytes alone is saved.
     public init(
         verifier: UploadTokenVerifier, store: any TokenStore, owners: any TokenOwnerPolicy,
         usage: TokenUsageRecorder? = nil, credentialsRequired: Bool = true,
         logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory,
-        tracer: any Tracer = InstrumentationSystem.tracer, clock: @escaping @Sendable () -> Int64 = UploadRequest.currentTime
+        tracer: any Tracer = InstrumentationSystem.tracer, clock: @escaping @Sendable () -> Int64 = UploadRequest.currentTime,
+        authenticatedTokenCapacity: Int = 1024
     ) {
         self.verifier = verifier
         self.store = store
@@ -72,6 +80,7 @@ public final class TokenAuthentication: Sendable {
         self.tracing = !(tracer is NoOpTracer)
         self.clock = clock
         self.metrics = TokenAuthenticationMetrics(factory: metricsFactory)
+        self.authenticatedTokens = authenticatedTokenCapacity > 0 ? AuthenticatedTokenCache(capacity: authenticatedTokenCapacity) : nil
     }
 
     /// Authenticates a request by its `Authorization` header (`nil` when it has none).
@@ -108,42 +117,78 @@ public final class TokenAuthentication: Sendable {
     }
 
     private func authenticate(header: String, scheme: AuthorizationScheme, span: (any Span)?) async -> Result<AuthenticatedToken, TokenRefusal> {
-        let token: ServiceToken
+        let text: Substring
         do {
-            token = try verifier.parse(AuthorizationHeader.token(from: header))
+            text = try AuthorizationHeader.token(from: header)
         } catch {
-            let reason = DenialReason(.malformedToken, error.code == .invalidAuthorizationHeader ? error.detail : "invalid API token: \(error.detail)")
-            return .failure(deny(.authenticate, [reason], scheme: scheme, record: nil))
+            return .failure(deny(.authenticate, [DenialReason(.malformedToken, error.detail)], scheme: scheme, record: nil))
         }
-        guard let identifier = verifier.storeIdentifier(of: token) else {
-            return .failure(deny(.authenticate, [DenialReason(.unknownIdentifier, "unknown or revoked API token")], scheme: scheme, record: nil))
-        }
-        let record: TokenRecord
-        let status: TokenOwnerStatus
+        let fingerprint = authenticatedTokens?.fingerprint(of: text)
+        let stored: AuthenticatedStoredToken
         do {
-            guard let found = try await lookUp(identifier) else {
-                return .failure(deny(.authenticate, [DenialReason(.unknownIdentifier, "unknown or revoked API token")], scheme: scheme, record: nil))
+            if let fingerprint, let remembered = try await remembered(fingerprint, scheme: scheme) {
+                stored = remembered
+            } else {
+                stored = try await verify(text, fingerprint: fingerprint, scheme: scheme).get()
             }
-            record = found
-            status = try await owners.status(of: found.owner)
+        } catch let refusal as TokenRefusal {
+            return .failure(refusal)
         } catch {
             span?.recordError(error)
             return .failure(unavailable(.authenticate, error))
         }
-        let stored: AuthenticatedStoredToken
-        switch verifier.authenticate(token, record: record, ownerStatus: status) {
-        case .authenticated(let token): stored = token
-        case .denied(let verdict): return .failure(deny(.authenticate, verdict.verdict.reasons, scheme: scheme, record: record.info))
-        }
         if let reason = stored.ownerDenial {
-            return .failure(deny(.authenticate, [reason], scheme: scheme, record: record.info))
+            return .failure(deny(.authenticate, [reason], scheme: scheme, record: stored.info))
         }
         metrics.record(.authenticate, .allowed)
         logger.debug("macaroon: token authenticated", metadata: [
-            "macaroon.token.id": "\(record.id)", "macaroon.owner": "\(record.owner)", "macaroon.auth.scheme": "\(scheme.rawValue)",
+            "macaroon.token.id": "\(stored.info.id)", "macaroon.owner": "\(stored.info.owner)", "macaroon.auth.scheme": "\(scheme.rawValue)",
         ])
         return .success(AuthenticatedToken(token: stored, scheme: scheme, authentication: self))
     }
+
+    /// Parses `text`, looks it up, asks the owner policy and verifies its signature chain;
+    /// remembers it under `fingerprint` once authenticated. Throws the store's and the policy's errors.
+    private func verify(
+        _ text: Substring, fingerprint: SecretFingerprint?, scheme: AuthorizationScheme
+    ) async throws -> Result<AuthenticatedStoredToken, TokenRefusal> {
+        let token: ServiceToken
+        do {
+            token = try verifier.parse(text)
+        } catch {
+            return .failure(deny(.authenticate, [DenialReason(.malformedToken, "invalid API token: \(error.detail)")], scheme: scheme, record: nil))
+        }
+        guard let identifier = verifier.storeIdentifier(of: token), let record = try await lookUp(identifier) else {
+            return .failure(deny(.authenticate, [Self.unknownToken], scheme: scheme, record: nil))
+        }
+        let status = try await owners.status(of: record.owner)
+        switch verifier.authenticate(token, record: record, ownerStatus: status) {
+        case .authenticated(let stored):
+            if let fingerprint { authenticatedTokens?.insert(.init(identifier: identifier, token: stored), for: fingerprint) }
+            return .success(stored)
+        case .denied(let verdict):
+            return .failure(deny(.authenticate, verdict.verdict.reasons, scheme: scheme, record: record.info))
+        }
+    }
+
+    /// The token remembered under `fingerprint` with its record and owner status read again,
+    /// or `nil` (verify it) when none is remembered or its record changed. Throws a refusal
+    /// when its record is gone, and the store's and the policy's errors.
+    private func remembered(_ fingerprint: SecretFingerprint, scheme: AuthorizationScheme) async throws -> AuthenticatedStoredToken? {
+        guard let entry = authenticatedTokens?.entry(for: fingerprint) else { return nil }
+        guard let record = try await lookUp(entry.identifier) else {
+            authenticatedTokens?.remove(fingerprint)
+            throw deny(.authenticate, [Self.unknownToken], scheme: scheme, record: nil)
+        }
+        let status = try await owners.status(of: record.owner)
+        guard let token = entry.token.revalidated(with: record, ownerStatus: status) else {
+            authenticatedTokens?.remove(fingerprint)
+            return nil
+        }
+        return token
+    }
+
+    private static let unknownToken = DenialReason(.unknownIdentifier, "unknown or revoked API token")
 
     /// The record of `identifier`, timed and traced.
     private func lookUp(_ identifier: String) async throws -> TokenRecord? {

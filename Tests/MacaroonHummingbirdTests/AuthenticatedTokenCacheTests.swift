@@ -1,0 +1,190 @@
+#if Hummingbird
+import Logging
+import Macaroons
+import MacaroonServerTestSupport
+@testable import MacaroonServerSupport
+import MacaroonTokens
+import MetricsTestKit
+import Testing
+
+/// `TokenAuthentication` remembers authenticated tokens by the fingerprint of their text: a token
+/// presented again is not parsed, walked or decoded again, but everything that can change between
+/// requests (the stored record, its key, the owner, the time, the project) counts as without it.
+@Suite("Authenticated-token cache")
+struct AuthenticatedTokenCacheTests {
+    /// A store whose records can be swapped for another key (a row re-keyed under the same id) and counts lookups.
+    final class SwitchingStore: TokenStore {
+        let base: any TokenStore
+        let rekeyed = Locked(false)
+        let lookups = Locked(0)
+        init(_ base: any TokenStore) { self.base = base }
+        func token(id: String) async throws(TokenStoreError) -> TokenRecord? {
+            lookups.withLock { $0 += 1 }
+            guard let record = try await base.token(id: id) else { return nil }
+            guard rekeyed.withLock({ $0 }) else { return record }
+            return TokenRecord(info: record.info, rootKey: MacaroonKey(derivingFrom: MacaroonKey.generateSecret()))
+        }
+        func mint(_ token: NewToken, now: Int64) async throws(TokenStoreError) -> MintedStoredToken { try await base.mint(token, now: now) }
+        func tokens(ownedBy owner: TokenOwner) async throws(TokenStoreError) -> [TokenInfo] { try await base.tokens(ownedBy: owner) }
+        func delete(id: String, ownedBy owner: TokenOwner) async throws(TokenStoreError) { try await base.delete(id: id, ownedBy: owner) }
+        func deleteAll(ownedBy owner: TokenOwner) async throws(TokenStoreError) -> Int { try await base.deleteAll(ownedBy: owner) }
+        func purgeExpired(now: Int64) async throws(TokenStoreError) -> Int { try await base.purgeExpired(now: now) }
+        func recordUse(_ lastUsed: [String: Int64]) async throws(TokenStoreError) { try await base.recordUse(lastUsed) }
+        func rewrap() async throws(TokenStoreError) -> Int { try await base.rewrap() }
+    }
+
+    /// Owners that can be disabled between requests.
+    final class SwitchingOwners: TokenOwnerPolicy {
+        let disabled = Locked(false)
+        func status(of owner: TokenOwner) async throws -> TokenOwnerStatus {
+            disabled.withLock { $0 } ? .disabled(reason: "frozen") : .active()
+        }
+    }
+
+    final class Clock: Sendable {
+        let now = Locked<Int64>(UploadRequest.currentTime())
+    }
+
+    struct Setup {
+        let fixture: Fixture
+        let store: SwitchingStore
+        let owners = SwitchingOwners()
+        let clock = Clock()
+        let authentication: TokenAuthentication
+
+        init(capacity: Int = 1024) async throws {
+            fixture = try await Fixture()
+            store = SwitchingStore(fixture.store)
+            let clock = self.clock
+            authentication = TokenAuthentication(
+                verifier: fixture.verifier, store: store, owners: owners, logger: Logger(label: "test"),
+                metricsFactory: TestMetrics(), clock: { clock.now.withLock { $0 } }, authenticatedTokenCapacity: capacity)
+        }
+
+        func authenticate(_ token: String) async throws(TokenRefusal) -> AuthenticatedToken? {
+            try await authentication.authenticate(authorizationHeader: "Bearer \(token)")
+        }
+
+        var remembered: Int { authentication.authenticatedTokens?.count ?? 0 }
+    }
+
+    @Test("a token presented again is served from the cache, looked up in the store each time")
+    func rememberedAndLookedUpAgain() async throws {
+        let setup = try await Setup()
+        _ = try #require(try await setup.authenticate(setup.fixture.accountToken))
+        #expect(setup.remembered == 1)
+        let again = try #require(try await setup.authenticate(setup.fixture.accountToken))
+        #expect(setup.remembered == 1)
+        #expect(setup.store.lookups.withLock { $0 } == 2, "every presentation asks the store")
+        #expect(try again.authorize(project: Fixture.project).isAllowed)
+        // The same token through Basic credentials is the same text: one entry.
+        _ = try #require(try await setup.authentication.authenticate(
+            authorizationHeader: "Basic \(Fixture.basicCredentials(setup.fixture.accountToken))"))
+        #expect(setup.remembered == 1)
+    }
+
+    @Test("refused tokens are never remembered: forged, foreign, unknown caveat at authorization, revoked")
+    func refusedTokensAreNotRemembered() async throws {
+        let setup = try await Setup()
+        _ = try #require(try await setup.authenticate(setup.fixture.accountToken))
+        for token in [setup.fixture.forgedToken, setup.fixture.foreignToken, setup.fixture.revokedToken, setup.fixture.thirdPartyToken] {
+            await #expect(throws: TokenRefusal.self) { try await setup.authenticate(token) }
+            await #expect(throws: TokenRefusal.self, "twice: \(token.prefix(12))") { try await setup.authenticate(token) }
+        }
+        #expect(setup.remembered == 1, "only the account token")
+    }
+
+    @Test("a remembered token is refused once revoked, and forgotten")
+    func revokedAfterRemembered() async throws {
+        let setup = try await Setup()
+        let token = try #require(try await setup.authenticate(setup.fixture.accountToken))
+        try await setup.fixture.store.delete(id: token.id, ownedBy: token.owner)
+        await #expect(throws: TokenRefusal.self) { try await setup.authenticate(setup.fixture.accountToken) }
+        #expect(setup.remembered == 0)
+    }
+
+    @Test("a remembered token is refused once its owner is disabled")
+    func ownerDisabledAfterRemembered() async throws {
+        let setup = try await Setup()
+        _ = try #require(try await setup.authenticate(setup.fixture.accountToken))
+        setup.owners.disabled.withLock { $0 = true }
+        do {
+            _ = try await setup.authenticate(setup.fixture.accountToken)
+            Issue.record("a disabled owner's remembered token was accepted")
+        } catch {
+            #expect(error.reasons.map(\.code) == [.ownerDisabled])
+        }
+        setup.owners.disabled.withLock { $0 = false }
+        _ = try #require(try await setup.authenticate(setup.fixture.accountToken))
+    }
+
+    @Test("a record stored under the same id with another root key: the remembered token is not used, and the token is refused")
+    func rekeyedRecord() async throws {
+        let setup = try await Setup()
+        _ = try #require(try await setup.authenticate(setup.fixture.accountToken))
+        setup.store.rekeyed.withLock { $0 = true }
+        do {
+            _ = try await setup.authenticate(setup.fixture.accountToken)
+            Issue.record("a token was accepted under a key it was not signed with")
+        } catch {
+            #expect(error.reasons.map(\.code) == [.invalidSignature])
+        }
+        #expect(setup.remembered == 0)
+    }
+
+    @Test("caveats of a remembered token are evaluated for every request: project and time")
+    func caveatsEvaluatedPerRequest() async throws {
+        let setup = try await Setup()
+        let scoped = try ServiceToken(parsing: setup.fixture.accountToken).restricted(
+            by: ProjectNamesCaveat([Fixture.project.name]),
+            ExpirationCaveat(expiresAt: setup.clock.now.withLock { $0 } + 60, notBefore: setup.clock.now.withLock { $0 } - 60))
+        for _ in 0..<2 {
+            let token = try #require(try await setup.authenticate(scoped.string))
+            #expect(try token.authorize(project: Fixture.project).isAllowed)
+            #expect(throws: TokenRefusal.self) { try token.authorize(project: Fixture.otherProject) }
+        }
+        #expect(setup.remembered == 1)
+        setup.clock.now.withLock { $0 += 120 }
+        let later = try #require(try await setup.authenticate(scoped.string))
+        do {
+            try later.authorize(project: Fixture.project)
+            Issue.record("an expired remembered token was authorized")
+        } catch {
+            #expect(error.reasons.map(\.code) == [.caveatNotSatisfied])
+        }
+    }
+
+    @Test("bounded: at most `capacity` tokens, none longer than 1 KiB; capacity 0 remembers nothing")
+    func bounded() async throws {
+        let setup = try await Setup(capacity: 3)
+        let account = try ServiceToken(parsing: setup.fixture.accountToken)
+        for index in 0..<10 {
+            let token = account.restricted(by: try ProjectNamesCaveat(["project-\(index)"]))
+            _ = try #require(try await setup.authenticate(token.string))
+            #expect(setup.remembered <= 3)
+        }
+        let long = account.restricted(by: try ProjectNamesCaveat((0..<80).map { "long-project-name-\($0)" }))
+        #expect(long.string.utf8.count > 1024)
+        let before = setup.remembered
+        _ = try #require(try await setup.authenticate(long.string))
+        #expect(setup.remembered == before, "a token longer than 1 KiB is not remembered")
+
+        let none = try await Setup(capacity: 0)
+        _ = try #require(try await none.authenticate(none.fixture.accountToken))
+        #expect(none.authentication.authenticatedTokens == nil)
+    }
+
+    @Test("the fingerprint prints redacted")
+    func fingerprintRedacted() {
+        let fingerprint = SecretFingerprint(of: Substring("pypi-secret"))
+        var dumped = ""
+        dump(fingerprint, to: &dumped)
+        for shown in [String(describing: fingerprint), String(reflecting: fingerprint), dumped] {
+            #expect(shown.contains("redacted") || !shown.contains("digest"), "\(shown)")
+            #expect(!shown.contains("words"), "\(shown)")
+        }
+        #expect(fingerprint == SecretFingerprint(of: Substring("pypi-secret")))
+        #expect(fingerprint != SecretFingerprint(of: Substring("pypi-secreT")))
+    }
+}
+#endif
