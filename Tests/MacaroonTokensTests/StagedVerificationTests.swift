@@ -136,9 +136,9 @@ import Testing
         }
     }
 
-    /// Stored tokens hold their caveats decoded once (at authentication) and evaluate those for each
-    /// request: the verdict must be the one the caveats' bytes give, reason by reason (code, message,
-    /// caveat index), for caveats that hold, fail, or cannot be decoded at all.
+    /// Stored tokens kept for many requests hold their caveats decoded once (`preparingCaveats(of:)`)
+    /// and evaluate those for each request: the verdict must be the one the caveats' bytes give, reason
+    /// by reason (code, message, caveat index), for caveats that hold, fail, or cannot be decoded at all.
     @Test func caveatsDecodedOnceAnswerAsTheirBytes() async throws {
         let store = InMemoryTokenStore()
         let minted = try await store.mint(NewToken(owner: .user(id: "alice"), name: "account", location: "pypi.org"), now: now)
@@ -169,8 +169,10 @@ import Testing
                 var asUser = request
                 asUser.identity = .user(id: "alice")
                 let fromBytes = verifier.evaluate(bare, request: asUser)
-                let fromDecoded = verifier.authorize(stored, request: request).verdict
+                let fromDecoded = verifier.authorize(verifier.preparingCaveats(of: stored), request: request).verdict
+                let unprepared = verifier.authorize(stored, request: request).verdict
                 #expect(fromDecoded == fromBytes, "\(caveats) \(request)")
+                #expect(unprepared == fromBytes, "\(caveats) \(request)")
                 #expect(fromDecoded.reasons.map(\.caveatIndex) == fromBytes.reasons.map(\.caveatIndex))
             }
         }

@@ -6,7 +6,8 @@ import _MacaroonInternals
 ///
 /// ``CaveatLanguage/evaluate(_:in:)`` is ``CaveatLanguage/prepare(_:)`` followed by
 /// ``evaluate(_:)``, so a caveat prepared once and evaluated later answers exactly as
-/// evaluating its bytes would. An ``AuthenticatedStoredToken`` holds its caveats prepared.
+/// evaluating its bytes would. An ``AuthenticatedStoredToken`` kept to authorize many requests
+/// holds its caveats prepared (`UploadTokenVerifier.preparingCaveats(of:)`).
 package enum PreparedCaveat: Sendable {
     /// Decoded.
     case caveat(any UploadCaveat)

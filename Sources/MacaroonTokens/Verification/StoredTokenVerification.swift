@@ -44,41 +44,18 @@ public struct AuthenticatedStoredToken: Sendable, CustomStringConvertible, Custo
     public var info: TokenInfo { record.info }
     /// Its owner's status, as the ``TokenOwnerPolicy`` gave it.
     public let ownerStatus: TokenOwnerStatus
+    let macaroon: AuthenticatedMacaroon
     let record: TokenRecord
-    /// The macaroon and its prepared caveats: what depends on the token's bytes alone, shared
-    /// by copies and by ``revalidated(with:ownerStatus:)`` tokens (one reference to retain).
-    private let verified: Verified
+    /// The first-party caveats of the macaroon and its discharges, in order, decoded once ahead
+    /// of the requests (``UploadTokenVerifier/preparingCaveats(of:)``), for a token that is kept
+    /// to authorize many; `nil`: ``UploadTokenVerifier/authorize(_:request:usage:)`` decodes them.
+    let preparedCaveats: [PreparedCaveat]?
 
-    /// The macaroon, its signature verified.
-    var macaroon: AuthenticatedMacaroon { verified.macaroon }
-    /// The first-party caveats of the macaroon and its discharges, in order, decoded once
-    /// here rather than for every request: what ``UploadTokenVerifier/authorize(_:request:usage:)``
-    /// evaluates (decoding is most of the cost of a caveat).
-    var caveats: [PreparedCaveat] { verified.caveats }
-
-    private final class Verified: Sendable {
-        let macaroon: AuthenticatedMacaroon
-        let caveats: [PreparedCaveat]
-
-        init(_ macaroon: AuthenticatedMacaroon, language: CaveatLanguage) {
-            self.macaroon = macaroon
-            var caveats: [PreparedCaveat] = []
-            caveats.reserveCapacity(macaroon.verified.root.caveats.count)
-            for caveat in macaroon.verified.firstPartyCaveats { caveats.append(language.prepare(caveat)) }
-            self.caveats = caveats
-        }
-    }
-
-    init(macaroon: AuthenticatedMacaroon, record: TokenRecord, ownerStatus: TokenOwnerStatus, language: CaveatLanguage) {
-        verified = Verified(macaroon, language: language)
+    init(macaroon: AuthenticatedMacaroon, record: TokenRecord, ownerStatus: TokenOwnerStatus, preparedCaveats: [PreparedCaveat]? = nil) {
+        self.macaroon = macaroon
         self.record = record
         self.ownerStatus = ownerStatus
-    }
-
-    private init(_ token: AuthenticatedStoredToken, record: TokenRecord, ownerStatus: TokenOwnerStatus) {
-        verified = token.verified
-        self.record = record
-        self.ownerStatus = ownerStatus
+        self.preparedCaveats = preparedCaveats
     }
 
     /// This token with its record and owner status as read again for another request, without
@@ -88,7 +65,7 @@ public struct AuthenticatedStoredToken: Sendable, CustomStringConvertible, Custo
     /// that a revoked or re-keyed token is refused as soon as the store says so.
     package func revalidated(with record: TokenRecord, ownerStatus: TokenOwnerStatus) -> AuthenticatedStoredToken? {
         guard record.rootKey.hasSameSigningKey(as: self.record.rootKey), UTF8Text.equal(record.id, self.record.id) else { return nil }
-        return AuthenticatedStoredToken(self, record: record, ownerStatus: ownerStatus)
+        return AuthenticatedStoredToken(macaroon: macaroon, record: record, ownerStatus: ownerStatus, preparedCaveats: preparedCaveats)
     }
 
     /// Whether the token presented carries caveats beyond the ones the server issued and
@@ -181,12 +158,24 @@ extension UploadTokenVerifier {
     ) -> StoredTokenAuthentication {
         switch authenticate(token, key: record.rootKey, discharges: discharges) {
         case .authenticated(let macaroon):
-            return .authenticated(AuthenticatedStoredToken(macaroon: macaroon, record: record, ownerStatus: status, language: language))
+            return .authenticated(AuthenticatedStoredToken(macaroon: macaroon, record: record, ownerStatus: status))
         case .denied(let reasons):
             // The token's record is shown only once its signature verified.
             let verified = !reasons.contains { $0.code == .invalidSignature || $0.code == .wrongLocation || $0.code == .malformedToken }
             return .denied(StoredTokenVerdict(.denied(reasons), token: verified ? record.info : nil))
         }
+    }
+
+    /// `token` with its caveats decoded once, for a server that keeps it to authorize many
+    /// requests (`TokenAuthentication`'s cache of authenticated tokens): ``authorize(_:request:usage:)``
+    /// then evaluates the decoded caveats, with the same verdicts, reasons and caveat indexes as
+    /// from their bytes; a caveat that cannot be decoded fails every request with `invalidCaveat`.
+    package func preparingCaveats(of token: AuthenticatedStoredToken) -> AuthenticatedStoredToken {
+        guard token.preparedCaveats == nil else { return token }
+        var caveats: [PreparedCaveat] = []
+        caveats.reserveCapacity(token.macaroon.verified.root.caveats.count)
+        for caveat in token.macaroon.verified.firstPartyCaveats { caveats.append(language.prepare(caveat)) }
+        return AuthenticatedStoredToken(macaroon: token.macaroon, record: token.record, ownerStatus: token.ownerStatus, preparedCaveats: caveats)
     }
 
     /// Checks an authenticated token against `request`: every caveat of the token, every
@@ -197,9 +186,15 @@ extension UploadTokenVerifier {
         let record = token.record
         var request = request
         request.identity = Self.identity(of: record.info.owner, status: token.ownerStatus)
-        var reasons: [DenialReason] = []
-        for (index, caveat) in token.caveats.enumerated() {
-            VerificationOrder.note(caveat.evaluate(request), caveatIndex: index, in: &reasons)
+        var reasons: [DenialReason]
+        if let prepared = token.preparedCaveats {
+            // The same evaluation as from the bytes (`CaveatLanguage.evaluate` is `prepare` then `evaluate`).
+            reasons = []
+            for (index, caveat) in prepared.enumerated() {
+                VerificationOrder.note(caveat.evaluate(request), caveatIndex: index, in: &reasons)
+            }
+        } else {
+            reasons = evaluate(token.macaroon, request: request).reasons
         }
         func deny(_ reason: DenialReason) {
             // Messages echo token bytes: compared as bytes, never as `String` (no Unicode normalization).

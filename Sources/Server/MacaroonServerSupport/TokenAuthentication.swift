@@ -164,8 +164,10 @@ public final class TokenAuthentication: Sendable {
         let status = try await owners.status(of: record.owner)
         switch verifier.authenticate(token, record: record, ownerStatus: status) {
         case .authenticated(let stored):
-            if let fingerprint { authenticatedTokens?.insert(.init(identifier: identifier, token: stored), for: fingerprint) }
-            return .success(stored)
+            guard let fingerprint, let authenticatedTokens else { return .success(stored) }
+            let prepared = verifier.preparingCaveats(of: stored)
+            authenticatedTokens.insert(.init(identifier: identifier, token: prepared), for: fingerprint)
+            return .success(prepared)
         case .denied(let verdict):
             return .failure(deny(.authenticate, verdict.verdict.reasons, scheme: scheme, record: record.info))
         }
