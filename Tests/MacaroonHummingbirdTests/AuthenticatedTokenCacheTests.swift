@@ -174,9 +174,31 @@ struct AuthenticatedTokenCacheTests {
         #expect(none.authentication.authenticatedTokens == nil)
     }
 
+    @Test("a token with a caveat that cannot be decoded, or with many caveats, is authenticated but not remembered")
+    func costlyTokensNotRemembered() async throws {
+        let setup = try await Setup()
+        let account = try ServiceToken(parsing: setup.fixture.accountToken).macaroon
+        // 200 empty caveats fit in 1 KiB of text and held about 90 KB decoded.
+        var garbage = account
+        for _ in 0..<200 { garbage = garbage.addingFirstPartyCaveat("".utf8) }
+        var many = account
+        for index in account.caveats.count...AuthenticatedTokenCache.maximumCaveatCount { many = many.addingFirstPartyCaveat("[3,\"\(index)\"]".utf8) }
+        for macaroon in [garbage, account.addingFirstPartyCaveat("not json".utf8), many] {
+            let text = try ServiceToken(prefix: "pypi", macaroon: macaroon).string
+            #expect(text.utf8.count <= AuthenticatedTokenCache.maximumTokenLength)
+            let token = try #require(try await setup.authenticate(text))
+            #expect(throws: TokenRefusal.self) { try token.authorize(project: Fixture.project) }
+            #expect(setup.remembered == 0)
+        }
+        var sixteen = account
+        for _ in account.caveats.count..<AuthenticatedTokenCache.maximumCaveatCount { sixteen = sixteen.addingFirstPartyCaveat("[3,\"alice\"]".utf8) }
+        _ = try #require(try await setup.authenticate(try ServiceToken(prefix: "pypi", macaroon: sixteen).string))
+        #expect(setup.remembered == 1, "up to the bound, tokens are remembered")
+    }
+
     @Test("the fingerprint prints redacted")
-    func fingerprintRedacted() {
-        let fingerprint = SecretFingerprint(of: Substring("pypi-secret"))
+    func fingerprintRedacted() throws {
+        let fingerprint = try #require(SecretFingerprint(of: Substring("pypi-secret")))
         var dumped = ""
         dump(fingerprint, to: &dumped)
         for shown in [String(describing: fingerprint), String(reflecting: fingerprint), dumped] {

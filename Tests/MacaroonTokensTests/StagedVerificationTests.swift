@@ -169,12 +169,108 @@ import Testing
                 var asUser = request
                 asUser.identity = .user(id: "alice")
                 let fromBytes = verifier.evaluate(bare, request: asUser)
-                let fromDecoded = verifier.authorize(verifier.preparingCaveats(of: stored), request: request).verdict
                 let unprepared = verifier.authorize(stored, request: request).verdict
-                #expect(fromDecoded == fromBytes, "\(caveats) \(request)")
                 #expect(unprepared == fromBytes, "\(caveats) \(request)")
+                // Tokens with a caveat that cannot be decoded are not prepared (they fail every request).
+                guard let prepared = verifier.preparingCaveats(of: stored, upTo: 16) else {
+                    #expect(fromBytes.reasons.contains { $0.code == .invalidCaveat }, "\(caveats)")
+                    continue
+                }
+                let fromDecoded = verifier.authorize(prepared, request: request).verdict
+                #expect(fromDecoded == fromBytes, "\(caveats) \(request)")
                 #expect(fromDecoded.reasons.map(\.caveatIndex) == fromBytes.reasons.map(\.caveatIndex))
             }
+        }
+    }
+
+    /// `authorize` is public and takes any authenticated token: caveats prepared by another verifier's
+    /// language are used only when this verifier's language decodes alike; otherwise its own language
+    /// decides, from the bytes (a stricter verifier must not accept what it cannot decode).
+    @Test func authorizeDecidesWithItsOwnLanguage() async throws {
+        let store = InMemoryTokenStore()
+        let minted = try await store.mint(NewToken(owner: .user(id: "alice"), name: "account", location: "pypi.org"), now: now)
+        let record = try #require(try await store.token(id: minted.info.id))
+        let lenient = UploadTokenVerifier(location: "pypi.org", language: CaveatLanguage.pypi.adding(ReleaseVersionCaveat.self))
+        var strictLanguage = CaveatLanguage.pypi
+        strictLanguage.acceptsLegacyCaveats = false
+        let strict = UploadTokenVerifier(location: "pypi.org", language: strictLanguage)
+        let request = UploadRequest(project: .init(name: "foo", id: "1"), now: now, attributes: ["version": "1.0"])
+        for caveat in [#"[100,"1.0"]"#, #"{"version":1,"permissions":"user"}"#] {
+            let token = try ServiceToken(prefix: "pypi", macaroon: try lenient.parse(minted.token).macaroon.addingFirstPartyCaveat(caveat.utf8))
+            guard case .authenticated(let stored) = lenient.authenticate(token, record: record, ownerStatus: .active()),
+                  let prepared = lenient.preparingCaveats(of: stored, upTo: 16) else {
+                Issue.record("not authenticated and prepared: \(caveat)")
+                continue
+            }
+            #expect(lenient.authorize(prepared, request: request).isAllowed, "the lenient verifier understands \(caveat)")
+            let own = strict.verify(token, record: record, ownerStatus: .active(), request: request)
+            #expect(!own.isAllowed)
+            #expect(strict.authorize(prepared, request: request).verdict == own.verdict, "\(caveat)")
+        }
+    }
+
+    /// Random tokens of hostile caveats: staged verification (unprepared and prepared) answers as the
+    /// caveats' bytes decoded for each request, verdict, messages and caveat indexes alike.
+    @Test func preparedCaveatsDifferential() async throws {
+        let store = InMemoryTokenStore()
+        let minted = try await store.mint(NewToken(owner: .user(id: "alice"), name: "account", location: "pypi.org"), now: now)
+        let record = try #require(try await store.token(id: minted.info.id))
+        let pool = [
+            "", " ", "[", "[]", "[0]", "[0,1800000100,1799999000]", "[0,1799999000,1800000100]", "[0,1,2,3]", "[0,\"1\",2]",
+            "[1,[\"foo\"]]", "[1,[\"Foo\"]]", "[1,[]]", "[1,[\"foo\",1]]", "[1,\"foo\"]", "[2,[\"1\"]]", "[2,[\"2\",\"1\"]]", "[2,[]]",
+            "[3,\"alice\"]", "[3,\"bob\"]", "[3,\"alice\",1]", "[4,\"pub\"]", "[4,\"pub\",\"x\"]", "[99]", "[-1,2]", "[1e0,[\"foo\"]]",
+            "[9223372036854775807]", "[18446744073709551616]", "{\"version\":1,\"permissions\":\"user\"}",
+            "{\"version\":1,\"permissions\":{\"projects\":[\"foo\"]}}", "{\"exp\":1800000100,\"nbf\":1}", "{\"project_ids\":[\"1\"]}",
+            "{\"version\":2,\"permissions\":\"user\"}", "{}", "null", "\u{FEFF}[1,[\"foo\"]]", "[1,[\"fo\\u006f\"]]", "[[[[[[[[[[]]]]]]]]]]",
+            String(repeating: "[", count: 80), "[1,[\"e\u{301}\"]]", "\u{0}", "[1,[\"foo\"]] ", "[1,[\"foo\"]]x",
+        ]
+        let requests = [
+            UploadRequest(project: .init(name: "foo", id: "1"), now: now),
+            UploadRequest(project: .init(name: "Foo", id: "2"), now: now),
+            UploadRequest(project: nil, now: now),
+            UploadRequest(project: .init(name: "foo", id: "1"), now: now + 1_000),
+            UploadRequest(project: .init(name: "e\u{301}", id: "1"), now: 2),
+        ]
+        var generator = SplitMix(state: 0x5EED)
+        let account = try verifier.parse(minted.token).macaroon
+        var prepared = 0
+        for _ in 0..<1_000 {
+            var macaroon = account
+            for _ in 0..<Int.random(in: 0...6, using: &generator) {
+                macaroon = macaroon.addingFirstPartyCaveat(pool.randomElement(using: &generator)!.utf8)
+            }
+            let token = try ServiceToken(prefix: "pypi", macaroon: macaroon)
+            guard case .authenticated(let stored) = verifier.authenticate(token, record: record, ownerStatus: .active()),
+                  case .authenticated(let bare) = verifier.authenticate(token, key: record.rootKey) else {
+                Issue.record("a valid token was not authenticated")
+                continue
+            }
+            let kept = verifier.preparingCaveats(of: stored, upTo: 16)
+            if kept != nil { prepared += 1 }
+            for request in requests {
+                var asUser = request
+                asUser.identity = .user(id: "alice")
+                let fromBytes = verifier.evaluate(bare, request: asUser)
+                for staged in [stored, kept].compactMap({ $0 }) {
+                    let verdict = verifier.authorize(staged, request: request).verdict
+                    #expect(verdict == fromBytes)
+                    #expect(verdict.reasons.map(\.caveatIndex) == fromBytes.reasons.map(\.caveatIndex))
+                    #expect(verdict.reasons.map(\.message) == fromBytes.reasons.map(\.message))
+                }
+            }
+        }
+        #expect(prepared > 100, "the pool must give decodable tokens too (\(prepared))")
+    }
+
+    /// A seeded generator, so a failure repeats.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
         }
     }
 }

@@ -126,6 +126,17 @@ public struct CaveatLanguage: Sendable {
     }
 }
 
+extension CaveatLanguage {
+    /// Whether `other` decodes every caveat as this language does: the same tags registered to
+    /// the same types, the same legacy setting and the same nesting limit. (Caveats prepared by
+    /// one language are evaluated for another only when it decodes alike.)
+    package func decodesAlike(_ other: CaveatLanguage) -> Bool {
+        guard acceptsLegacyCaveats == other.acceptsLegacyCaveats, maxJSONDepth == other.maxJSONDepth,
+              types.count == other.types.count else { return false }
+        return zip(types, other.types).allSatisfy { $0.tag == $1.tag && ObjectIdentifier($0.type) == ObjectIdentifier($1.type) }
+    }
+}
+
 extension CaveatLanguage: CaveatPolicy {
     /// Decodes `caveat` and evaluates it against `request`. A caveat that
     /// cannot be decoded fails with `DenialReason.Code.invalidCaveat`.

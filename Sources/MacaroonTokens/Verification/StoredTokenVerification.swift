@@ -47,15 +47,21 @@ public struct AuthenticatedStoredToken: Sendable, CustomStringConvertible, Custo
     let macaroon: AuthenticatedMacaroon
     let record: TokenRecord
     /// The first-party caveats of the macaroon and its discharges, in order, decoded once ahead
-    /// of the requests (``UploadTokenVerifier/preparingCaveats(of:)``), for a token that is kept
+    /// of the requests (``UploadTokenVerifier/preparingCaveats(of:upTo:)``), for a token that is kept
     /// to authorize many; `nil`: ``UploadTokenVerifier/authorize(_:request:usage:)`` decodes them.
-    let preparedCaveats: [PreparedCaveat]?
+    let prepared: PreparedCaveats?
 
-    init(macaroon: AuthenticatedMacaroon, record: TokenRecord, ownerStatus: TokenOwnerStatus, preparedCaveats: [PreparedCaveat]? = nil) {
+    /// Caveats decoded by a language, which a verifier uses only when its own language decodes alike.
+    struct PreparedCaveats: Sendable {
+        let language: CaveatLanguage
+        let caveats: [PreparedCaveat]
+    }
+
+    init(macaroon: AuthenticatedMacaroon, record: TokenRecord, ownerStatus: TokenOwnerStatus, prepared: PreparedCaveats? = nil) {
         self.macaroon = macaroon
         self.record = record
         self.ownerStatus = ownerStatus
-        self.preparedCaveats = preparedCaveats
+        self.prepared = prepared
     }
 
     /// This token with its record and owner status as read again for another request, without
@@ -65,7 +71,7 @@ public struct AuthenticatedStoredToken: Sendable, CustomStringConvertible, Custo
     /// that a revoked or re-keyed token is refused as soon as the store says so.
     package func revalidated(with record: TokenRecord, ownerStatus: TokenOwnerStatus) -> AuthenticatedStoredToken? {
         guard record.rootKey.hasSameSigningKey(as: self.record.rootKey), UTF8Text.equal(record.id, self.record.id) else { return nil }
-        return AuthenticatedStoredToken(macaroon: macaroon, record: record, ownerStatus: ownerStatus, preparedCaveats: preparedCaveats)
+        return AuthenticatedStoredToken(macaroon: macaroon, record: record, ownerStatus: ownerStatus, prepared: prepared)
     }
 
     /// Whether the token presented carries caveats beyond the ones the server issued and
@@ -168,14 +174,23 @@ extension UploadTokenVerifier {
 
     /// `token` with its caveats decoded once, for a server that keeps it to authorize many
     /// requests (`TokenAuthentication`'s cache of authenticated tokens): ``authorize(_:request:usage:)``
-    /// then evaluates the decoded caveats, with the same verdicts, reasons and caveat indexes as
-    /// from their bytes; a caveat that cannot be decoded fails every request with `invalidCaveat`.
-    package func preparingCaveats(of token: AuthenticatedStoredToken) -> AuthenticatedStoredToken {
-        guard token.preparedCaveats == nil else { return token }
+    /// of a verifier whose language decodes alike then evaluates the decoded caveats, with the same
+    /// verdicts, reasons and caveat indexes as from their bytes.
+    ///
+    /// `nil` (not worth keeping) when the token carries more than `maximumCount` first-party caveats
+    /// (decoded caveats take far more memory than their bytes, and a holder can append caveats at
+    /// will) or one that cannot be decoded (it fails every request).
+    package func preparingCaveats(of token: AuthenticatedStoredToken, upTo maximumCount: Int) -> AuthenticatedStoredToken? {
         var caveats: [PreparedCaveat] = []
-        caveats.reserveCapacity(token.macaroon.verified.root.caveats.count)
-        for caveat in token.macaroon.verified.firstPartyCaveats { caveats.append(language.prepare(caveat)) }
-        return AuthenticatedStoredToken(macaroon: token.macaroon, record: token.record, ownerStatus: token.ownerStatus, preparedCaveats: caveats)
+        for caveat in token.macaroon.verified.firstPartyCaveats {
+            guard caveats.count < maximumCount else { return nil }
+            let prepared = language.prepare(caveat)
+            if case .invalid = prepared { return nil }
+            caveats.append(prepared)
+        }
+        return AuthenticatedStoredToken(
+            macaroon: token.macaroon, record: token.record, ownerStatus: token.ownerStatus,
+            prepared: .init(language: language, caveats: caveats))
     }
 
     /// Checks an authenticated token against `request`: every caveat of the token, every
@@ -187,10 +202,12 @@ extension UploadTokenVerifier {
         var request = request
         request.identity = Self.identity(of: record.info.owner, status: token.ownerStatus)
         var reasons: [DenialReason]
-        if let prepared = token.preparedCaveats {
-            // The same evaluation as from the bytes (`CaveatLanguage.evaluate` is `prepare` then `evaluate`).
+        if let prepared = token.prepared, prepared.language.decodesAlike(language) {
+            // The same evaluation as from the bytes (`CaveatLanguage.evaluate` is `prepare` then `evaluate`),
+            // by a language that decodes as this verifier's does (a token authenticated by one verifier
+            // may be authorized by another: then this verifier's language decides, from the bytes).
             reasons = []
-            for (index, caveat) in prepared.enumerated() {
+            for (index, caveat) in prepared.caveats.enumerated() {
                 VerificationOrder.note(caveat.evaluate(request), caveatIndex: index, in: &reasons)
             }
         } else {

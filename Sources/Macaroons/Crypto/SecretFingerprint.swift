@@ -1,5 +1,3 @@
-import COpenSSL
-
 /// The SHA-256 digest of a secret (a token's text), under which an in-process cache
 /// remembers what it learnt about the secret without holding the secret itself.
 ///
@@ -7,22 +5,20 @@ import COpenSSL
 /// constant time, and hashed by its words, so a table keyed by fingerprints never
 /// compares the secrets' bytes. Printed as `SecretFingerprint(<redacted>)`.
 package struct SecretFingerprint: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    private var digest = SHA256Digest()
+    private let digest: SHA256Digest
 
-    /// The fingerprint of `secret`'s bytes.
-    package init(of secret: UnsafeRawBufferPointer) {
-        // The low-level calls, as `HMACSHA256` uses: OpenSSL 3's one-shot `SHA256()` fetches the
-        // algorithm and allocates a context on every call (about 1 µs more per request, measured).
-        var context = SHA256_CTX()
-        _ = SHA256_Init(&context)
-        _ = SHA256_Update(&context, secret.baseAddress, secret.count)
-        digest.withUnsafeMutableBytes { _ = SHA256_Final($0.baseAddress?.assumingMemoryBound(to: UInt8.self), &context) }
+    /// The fingerprint of `secret`'s bytes; `nil` if libcrypto fails (then nothing is remembered
+    /// under it: a failed digest must not make every secret share one fingerprint).
+    package init?(of secret: UnsafeRawBufferPointer) {
+        guard let digest = OpenSSLBackend.sha256(secret) else { return nil }
+        self.digest = digest
     }
 
-    /// The fingerprint of a string's UTF-8 bytes.
-    package init(of secret: Substring) {
+    /// The fingerprint of a string's UTF-8 bytes; `nil` if libcrypto fails.
+    package init?(of secret: Substring) {
         var secret = secret
-        self = secret.withUTF8 { SecretFingerprint(of: UnsafeRawBufferPointer($0)) }
+        guard let fingerprint = secret.withUTF8({ SecretFingerprint(of: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = fingerprint
     }
 
     /// Constant time (`CRYPTO_memcmp`).

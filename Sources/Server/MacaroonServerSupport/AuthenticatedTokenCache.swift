@@ -12,10 +12,13 @@ import MacaroonTokens
 /// revocation, a changed owner and the stored caveats count exactly as without the cache.
 /// Every caveat is still evaluated against each request.
 ///
-/// Bounded: at most ``capacity`` tokens of at most ``maximumTokenLength`` bytes each (a
-/// holder can append caveats to a token without limit, so longer tokens are not kept);
-/// when full, it is emptied. The token text itself is not kept; entries hold no more
-/// than an authenticated token does.
+/// Bounded: at most ``capacity`` tokens of at most ``maximumTokenLength`` bytes and
+/// ``maximumCaveatCount`` caveats each, none with a caveat that cannot be decoded (a holder
+/// can append caveats to a token without limit, and decoded caveats take far more memory than
+/// their bytes: a 1 KiB token of 200 empty caveats held about 90 KB decoded); when full, it is
+/// emptied. An entry holds what an authenticated token holds (the parsed macaroon, its
+/// signature included, and the record with its root key), as the stores' lookup caches hold
+/// records: secrets of the process's memory, never printed.
 final class AuthenticatedTokenCache: Sendable {
     /// A remembered token and the identifier it was looked up by.
     struct Entry: Sendable {
@@ -27,6 +30,8 @@ final class AuthenticatedTokenCache: Sendable {
     let capacity: Int
     /// The longest token text kept, in bytes.
     static let maximumTokenLength = 1024
+    /// The most first-party caveats a kept token may carry (issued tokens carry a handful).
+    static let maximumCaveatCount = 16
     private let entries = Locked<[SecretFingerprint: Entry]>([:])
 
     /// A cache of at most `capacity` tokens.

@@ -164,8 +164,10 @@ public final class TokenAuthentication: Sendable {
         let status = try await owners.status(of: record.owner)
         switch verifier.authenticate(token, record: record, ownerStatus: status) {
         case .authenticated(let stored):
-            guard let fingerprint, let authenticatedTokens else { return .success(stored) }
-            let prepared = verifier.preparingCaveats(of: stored)
+            guard let fingerprint, let authenticatedTokens,
+                  let prepared = verifier.preparingCaveats(of: stored, upTo: AuthenticatedTokenCache.maximumCaveatCount) else {
+                return .success(stored)
+            }
             authenticatedTokens.insert(.init(identifier: identifier, token: prepared), for: fingerprint)
             return .success(prepared)
         case .denied(let verdict):
