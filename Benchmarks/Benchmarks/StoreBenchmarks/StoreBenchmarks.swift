@@ -71,7 +71,12 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     for name in StoreFixture.backendNames {
-        Benchmark("Store-verify-\(name)") { benchmark async throws in
+        // An uncached PostgreSQL lookup allocates as the server's answer arrives (one read or
+        // several): 109 to 119 mallocs on unchanged code in one half hour. Its allocation guard
+        // allows that spread; every other scenario's allocations may not grow at all.
+        var configuration = Benchmark.defaultConfiguration
+        if name == "PostgreSQL-uncached" { configuration.thresholds?[.mallocCountTotal] = .init(absolute: [.p90: 12]) }
+        Benchmark("Store-verify-\(name)", configuration: configuration) { benchmark async throws in
             let (store, token) = fixture.backends[name]!
             for _ in benchmark.scaledIterations {
                 let result = try await StoreFixture.verifier.verify(token: token, request: StoreFixture.request, store: store, owners: ActiveOwners())
@@ -79,7 +84,7 @@ let benchmarks: @Sendable () -> Void = {
                 blackHole(result)
             }
         }
-        Benchmark("Store-lookup-\(name)") { benchmark async throws in
+        Benchmark("Store-lookup-\(name)", configuration: configuration) { benchmark async throws in
             let (store, token) = fixture.backends[name]!
             let id = try StoreFixture.verifier.parse(token).identifier!
             for _ in benchmark.scaledIterations { blackHole(try await store.token(id: id)) }
