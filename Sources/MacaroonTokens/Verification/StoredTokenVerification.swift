@@ -121,7 +121,7 @@ extension UploadTokenVerifier {
             return StoredTokenVerdict(.denied([DenialReason(.malformedToken, "invalid API token: \(error.detail)")]))
         }
         guard let identifier = storeIdentifier(of: token), let record = try await store.token(id: identifier) else {
-            return StoredTokenVerdict(.denied([DenialReason(.unknownIdentifier, "unknown or revoked API token")]))
+            return StoredTokenVerdict(.denied([Self.unknownToken]))
         }
         let status = try await owners.status(of: record.owner)
         return verify(token, record: record, ownerStatus: status, request: request, usage: usage, discharges: discharges)

@@ -149,5 +149,6 @@ public struct UploadTokenVerifier: Sendable {
         verifier.evaluate(token, in: request)
     }
 
-    private static let unknownToken = DenialReason(.unknownIdentifier, "unknown or revoked API token")
+    /// The one reason for a token whose identifier no store holds (never looked up, not found, or revoked).
+    package static let unknownToken = DenialReason(.unknownIdentifier, "unknown or revoked API token")
 }

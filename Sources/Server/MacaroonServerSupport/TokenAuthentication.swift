@@ -129,7 +129,7 @@ public final class TokenAuthentication: Sendable {
             if let fingerprint, let remembered = try await remembered(fingerprint, scheme: scheme) {
                 stored = remembered
             } else {
-                stored = try await verify(text, fingerprint: fingerprint, scheme: scheme).get()
+                stored = try await verify(text, fingerprint: fingerprint, scheme: scheme)
             }
         } catch let refusal as TokenRefusal {
             return .failure(refusal)
@@ -148,30 +148,29 @@ public final class TokenAuthentication: Sendable {
     }
 
     /// Parses `text`, looks it up, asks the owner policy and verifies its signature chain;
-    /// remembers it under `fingerprint` once authenticated. Throws the store's and the policy's errors.
-    private func verify(
-        _ text: Substring, fingerprint: SecretFingerprint?, scheme: AuthorizationScheme
-    ) async throws -> Result<AuthenticatedStoredToken, TokenRefusal> {
+    /// remembers it under `fingerprint` once authenticated. Throws a ``TokenRefusal`` for a
+    /// refused token, and the store's and the policy's errors.
+    private func verify(_ text: Substring, fingerprint: SecretFingerprint?, scheme: AuthorizationScheme) async throws -> AuthenticatedStoredToken {
         let token: ServiceToken
         do {
             token = try verifier.parse(text)
         } catch {
-            return .failure(deny(.authenticate, [DenialReason(.malformedToken, "invalid API token: \(error.detail)")], scheme: scheme, record: nil))
+            throw deny(.authenticate, [DenialReason(.malformedToken, "invalid API token: \(error.detail)")], scheme: scheme, record: nil)
         }
         guard let identifier = verifier.storeIdentifier(of: token), let record = try await lookUp(identifier) else {
-            return .failure(deny(.authenticate, [Self.unknownToken], scheme: scheme, record: nil))
+            throw deny(.authenticate, [UploadTokenVerifier.unknownToken], scheme: scheme, record: nil)
         }
         let status = try await owners.status(of: record.owner)
         switch verifier.authenticate(token, record: record, ownerStatus: status) {
         case .authenticated(let stored):
             guard let fingerprint, let authenticatedTokens,
                   let prepared = verifier.preparingCaveats(of: stored, upTo: AuthenticatedTokenCache.maximumCaveatCount) else {
-                return .success(stored)
+                return stored
             }
             authenticatedTokens.insert(.init(identifier: identifier, token: prepared), for: fingerprint)
-            return .success(prepared)
+            return prepared
         case .denied(let verdict):
-            return .failure(deny(.authenticate, verdict.verdict.reasons, scheme: scheme, record: record.info))
+            throw deny(.authenticate, verdict.verdict.reasons, scheme: scheme, record: record.info)
         }
     }
 
@@ -182,7 +181,7 @@ public final class TokenAuthentication: Sendable {
         guard let entry = authenticatedTokens?.entry(for: fingerprint) else { return nil }
         guard let record = try await lookUp(entry.identifier) else {
             authenticatedTokens?.remove(fingerprint)
-            throw deny(.authenticate, [Self.unknownToken], scheme: scheme, record: nil)
+            throw deny(.authenticate, [UploadTokenVerifier.unknownToken], scheme: scheme, record: nil)
         }
         let status = try await owners.status(of: record.owner)
         guard let token = entry.token.revalidated(with: record, ownerStatus: status) else {
@@ -191,8 +190,6 @@ public final class TokenAuthentication: Sendable {
         }
         return token
     }
-
-    private static let unknownToken = DenialReason(.unknownIdentifier, "unknown or revoked API token")
 
     /// The record of `identifier`, timed and traced.
     private func lookUp(_ identifier: String) async throws -> TokenRecord? {
