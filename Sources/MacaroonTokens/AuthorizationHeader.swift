@@ -26,20 +26,21 @@ public enum AuthorizationHeader {
 
     @usableFromInline
     static func token(inHeader header: Substring) throws(TokenError) -> Substring {
-        let trimmed = header.trimmingWhitespace()
-        guard let space = trimmed.utf8.firstIndex(of: UInt8(ascii: " ")) else {
+        var header = header
+        // One pass over the contiguous bytes (this runs on every request): the scheme is an ASCII
+        // token (RFC 9110), and every boundary found is next to ASCII whitespace, so each is also a
+        // boundary of Unicode scalars where `header` is cut.
+        let parts = header.withUTF8 { bytes in Parts(bytes) }
+        guard let parts else {
             throw TokenError(.invalidAuthorizationHeader, detail: "the Authorization header has no credentials after its scheme")
         }
-        let scheme = trimmed.utf8[..<space]
-        let credentials = trimmed[space...].trimmingWhitespace()
-        guard !credentials.isEmpty else {
-            throw TokenError(.invalidAuthorizationHeader, detail: "the Authorization header has no credentials after its scheme")
-        }
-        if isScheme(scheme, "bearer") || isScheme(scheme, "token") {
+        let credentials = header.utf8Slice(parts.credentials)
+        if parts.scheme == .bearer || parts.scheme == .token {
             return credentials
         }
-        guard isScheme(scheme, "basic") else {
-            throw TokenError(.invalidAuthorizationHeader, detail: "unsupported Authorization scheme \(Printable.text(String(trimmed[..<space]), limit: 16))")
+        guard parts.scheme == .basic else {
+            throw TokenError(.invalidAuthorizationHeader,
+                             detail: "unsupported Authorization scheme \(Printable.text(String(header.utf8Slice(parts.schemeBytes)), limit: 16))")
         }
         let decoded: [UInt8]
         do {
@@ -62,10 +63,56 @@ public enum AuthorizationHeader {
         return password[...].trimmingWhitespace()
     }
 
-    /// Whether `bytes` spell `name` (lowercase ASCII letters) in any ASCII case.
-    private static func isScheme(_ bytes: Substring.UTF8View, _ name: StaticString) -> Bool {
-        let expected = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-        // For a lowercase letter, `byte | 0x20` equals it only for that letter and its capital.
-        return bytes.count == expected.count && zip(bytes, expected).allSatisfy { $0 | 0x20 == $1 }
+    /// Where a header's scheme and credentials are, by byte offsets into its UTF-8.
+    struct Parts {
+        /// The schemes PyPI accepts.
+        enum Scheme { case basic, bearer, token, other }
+
+        let scheme: Scheme
+        let schemeBytes: Range<Int>
+        let credentials: Range<Int>
+
+        /// `nil` when there are no credentials after the scheme. Whitespace around the header,
+        /// and between the scheme and the credentials, is skipped.
+        init?(_ bytes: UnsafeBufferPointer<UInt8>) {
+            var start = 0
+            var end = bytes.count
+            while start < end, Whitespace.contains(bytes[start]) { start += 1 }
+            while end > start, Whitespace.contains(bytes[end - 1]) { end -= 1 }
+            var space = start
+            while space < end, bytes[space] != UInt8(ascii: " ") { space += 1 }
+            var credentials = space
+            while credentials < end, Whitespace.contains(bytes[credentials]) { credentials += 1 }
+            guard credentials < end else { return nil }
+            let scheme = UnsafeBufferPointer(rebasing: bytes[start..<space])
+            if Self.isScheme(scheme, "bearer") {
+                self.scheme = .bearer
+            } else if Self.isScheme(scheme, "token") {
+                self.scheme = .token
+            } else if Self.isScheme(scheme, "basic") {
+                self.scheme = .basic
+            } else {
+                self.scheme = .other
+            }
+            schemeBytes = start..<space
+            self.credentials = credentials..<end
+        }
+
+        /// Whether `bytes` spell `name` (lowercase ASCII letters) in any ASCII case.
+        private static func isScheme(_ bytes: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
+            let expected = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+            guard bytes.count == expected.count else { return false }
+            // For a lowercase letter, `byte | 0x20` equals it only for that letter and its capital.
+            for index in 0..<bytes.count where bytes[index] | 0x20 != expected[index] { return false }
+            return true
+        }
+    }
+}
+
+extension Substring {
+    /// The part of this text at `offsets` into its UTF-8, which must be boundaries of Unicode scalars.
+    fileprivate func utf8Slice(_ offsets: Range<Int>) -> Substring {
+        let lower = utf8.index(utf8.startIndex, offsetBy: offsets.lowerBound)
+        return self[lower..<utf8.index(lower, offsetBy: offsets.count)]
     }
 }

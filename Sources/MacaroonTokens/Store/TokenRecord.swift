@@ -2,40 +2,95 @@ public import Macaroons
 import _MacaroonInternals
 
 /// What a store keeps about a token, without its root key: what listings show.
-public struct TokenInfo: Sendable, Hashable {
+///
+/// A value with one reference inside: verifications, verdicts and caches pass it around
+/// many times per request, and a copy costs one retain rather than one per field.
+public struct TokenInfo: Sendable, Hashable, CustomReflectable {
     /// The macaroon identifier: a random UUID in lowercase text.
-    public let id: String
+    public var id: String { storage.id }
     /// Who the token belongs to: the identity it establishes.
-    public let owner: TokenOwner
+    public var owner: TokenOwner { storage.owner }
     /// The token's name (Warehouse's `description`), unique per owner.
-    public let name: String
+    public var name: String { storage.name }
     /// When it was minted, Unix seconds.
-    public let created: Int64
+    public var created: Int64 { storage.created }
     /// When it was last used, Unix seconds (recorded in batches; may lag or miss a use).
-    public let lastUsed: Int64?
+    public var lastUsed: Int64? { storage.lastUsed }
     /// When it stops verifying, Unix seconds; `nil` for never. Expired rows are removed by ``TokenStore/purgeExpired(now:)``.
-    public let expires: Int64?
+    public var expires: Int64? { storage.expires }
     /// The caveats the server issued, as encoded (compact JSON `[tag,...]`), applied again at every verification.
-    public let caveats: [[UInt8]]
+    public var caveats: [[UInt8]] { storage.caveats }
     /// JSON text the server keeps with the token (e.g. OIDC claims), a JSON object.
-    public let additional: String?
+    public var additional: String? { storage.additional }
     /// The id of the key-encryption key its root key is sealed under; `nil` when stored unsealed.
-    public let keyID: String?
+    public var keyID: String? { storage.keyID }
+
+    private final class Storage: Sendable {
+        let id: String
+        let owner: TokenOwner
+        let name: String
+        let created: Int64
+        let lastUsed: Int64?
+        let expires: Int64?
+        let caveats: [[UInt8]]
+        let additional: String?
+        let keyID: String?
+
+        init(
+            id: String, owner: TokenOwner, name: String, created: Int64, lastUsed: Int64?, expires: Int64?,
+            caveats: [[UInt8]], additional: String?, keyID: String?
+        ) {
+            self.id = id
+            self.owner = owner
+            self.name = name
+            self.created = created
+            self.lastUsed = lastUsed
+            self.expires = expires
+            self.caveats = caveats
+            self.additional = additional
+            self.keyID = keyID
+        }
+    }
+
+    private let storage: Storage
 
     /// Creates the information of a token (stores do; servers read it).
     public init(
         id: String, owner: TokenOwner, name: String, created: Int64, lastUsed: Int64? = nil, expires: Int64? = nil,
         caveats: [[UInt8]] = [], additional: String? = nil, keyID: String? = nil
     ) {
-        self.id = id
-        self.owner = owner
-        self.name = name
-        self.created = created
-        self.lastUsed = lastUsed
-        self.expires = expires
-        self.caveats = caveats
-        self.additional = additional
-        self.keyID = keyID
+        storage = Storage(
+            id: id, owner: owner, name: name, created: created, lastUsed: lastUsed, expires: expires,
+            caveats: caveats, additional: additional, keyID: keyID)
+    }
+
+    /// Field by field (the text fields compared as Swift strings, as a synthesized `==` would).
+    public static func == (lhs: TokenInfo, rhs: TokenInfo) -> Bool {
+        lhs.storage === rhs.storage || (
+            lhs.id == rhs.id && lhs.owner == rhs.owner && lhs.name == rhs.name && lhs.created == rhs.created
+                && lhs.lastUsed == rhs.lastUsed && lhs.expires == rhs.expires && lhs.caveats == rhs.caveats
+                && lhs.additional == rhs.additional && lhs.keyID == rhs.keyID)
+    }
+
+    /// Every field, as ``==`` compares them.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(owner)
+        hasher.combine(name)
+        hasher.combine(created)
+        hasher.combine(lastUsed)
+        hasher.combine(expires)
+        hasher.combine(caveats)
+        hasher.combine(additional)
+        hasher.combine(keyID)
+    }
+
+    /// The fields, as a memberwise struct would show them.
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "id": id, "owner": owner, "name": name, "created": created, "lastUsed": lastUsed as Any, "expires": expires as Any,
+            "caveats": caveats, "additional": additional as Any, "keyID": keyID as Any,
+        ], displayStyle: .struct)
     }
 }
 

@@ -44,12 +44,27 @@ public struct AuthenticatedStoredToken: Sendable, CustomStringConvertible, Custo
     public var info: TokenInfo { record.info }
     /// Its owner's status, as the ``TokenOwnerPolicy`` gave it.
     public let ownerStatus: TokenOwnerStatus
-    let macaroon: AuthenticatedMacaroon
     let record: TokenRecord
+    /// What depends on the token's bytes alone, behind one reference: a server passes the
+    /// token around many times per request, and a cache reuses it for many requests.
+    private let signed: Signed
+
+    /// The verified macaroon, with its caveats decoded once when the token is kept.
+    private final class Signed: Sendable {
+        let macaroon: AuthenticatedMacaroon
+        let prepared: PreparedCaveats?
+
+        init(macaroon: AuthenticatedMacaroon, prepared: PreparedCaveats?) {
+            self.macaroon = macaroon
+            self.prepared = prepared
+        }
+    }
+
+    var macaroon: AuthenticatedMacaroon { signed.macaroon }
     /// The first-party caveats of the macaroon and its discharges, in order, decoded once ahead
     /// of the requests (``UploadTokenVerifier/preparingCaveats(of:upTo:)``), for a token that is kept
     /// to authorize many; `nil`: ``UploadTokenVerifier/authorize(_:request:usage:)`` decodes them.
-    let prepared: PreparedCaveats?
+    var prepared: PreparedCaveats? { signed.prepared }
 
     /// Caveats decoded by a language, which a verifier uses only when its own language decodes alike.
     struct PreparedCaveats: Sendable {
@@ -58,10 +73,13 @@ public struct AuthenticatedStoredToken: Sendable, CustomStringConvertible, Custo
     }
 
     init(macaroon: AuthenticatedMacaroon, record: TokenRecord, ownerStatus: TokenOwnerStatus, prepared: PreparedCaveats? = nil) {
-        self.macaroon = macaroon
+        self.init(signed: Signed(macaroon: macaroon, prepared: prepared), record: record, ownerStatus: ownerStatus)
+    }
+
+    private init(signed: Signed, record: TokenRecord, ownerStatus: TokenOwnerStatus) {
+        self.signed = signed
         self.record = record
         self.ownerStatus = ownerStatus
-        self.prepared = prepared
     }
 
     /// This token with its record and owner status as read again for another request, without
@@ -71,7 +89,7 @@ public struct AuthenticatedStoredToken: Sendable, CustomStringConvertible, Custo
     /// that a revoked or re-keyed token is refused as soon as the store says so.
     package func revalidated(with record: TokenRecord, ownerStatus: TokenOwnerStatus) -> AuthenticatedStoredToken? {
         guard record.rootKey.hasSameSigningKey(as: self.record.rootKey), UTF8Text.equal(record.id, self.record.id) else { return nil }
-        return AuthenticatedStoredToken(macaroon: macaroon, record: record, ownerStatus: ownerStatus, prepared: prepared)
+        return AuthenticatedStoredToken(signed: signed, record: record, ownerStatus: ownerStatus)
     }
 
     /// Whether the token presented carries caveats beyond the ones the server issued and

@@ -18,7 +18,12 @@ public enum AuthorizationScheme: String, Sendable, Hashable, CaseIterable {
             self = .none
             return
         }
-        var word = header.utf8.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        // On the contiguous bytes of a native string (this runs on every request); a copy otherwise.
+        self = header.utf8.withContiguousStorageIfAvailable(Self.init(firstWordOf:)) ?? Self(firstWordOf: Array(header.utf8))
+    }
+
+    private init(firstWordOf bytes: some Collection<UInt8>) {
+        var word = bytes.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
         if let end = word.firstIndex(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
             word = word[..<end]
         }

@@ -49,6 +49,8 @@ public final class TokenAuthentication: Sendable {
     let metrics: TokenAuthenticationMetrics
     /// Whether spans are made: not for the no-op tracer, whose spans would only cost time.
     let tracing: Bool
+    /// Whether store lookups are timed: not for the no-op metrics factory, whose timer records nothing.
+    let timingLookups: Bool
     /// Tokens authenticated recently, so that one presented again is not parsed, walked and decoded again.
     let authenticatedTokens: AuthenticatedTokenCache?
 
@@ -80,6 +82,7 @@ public final class TokenAuthentication: Sendable {
         self.tracing = !(tracer is NoOpTracer)
         self.clock = clock
         self.metrics = TokenAuthenticationMetrics(factory: metricsFactory)
+        self.timingLookups = !(metricsFactory is NOOPMetricsHandler)
         self.authenticatedTokens = authenticatedTokenCapacity > 0 ? AuthenticatedTokenCache(capacity: authenticatedTokenCapacity) : nil
     }
 
@@ -177,6 +180,7 @@ public final class TokenAuthentication: Sendable {
     /// The token remembered under `fingerprint` with its record and owner status read again,
     /// or `nil` (verify it) when none is remembered or its record changed. Throws a refusal
     /// when its record is gone, and the store's and the policy's errors.
+    @inline(__always)
     private func remembered(_ fingerprint: SecretFingerprint, scheme: AuthorizationScheme) async throws -> AuthenticatedStoredToken? {
         guard let entry = authenticatedTokens?.entry(for: fingerprint) else { return nil }
         guard let record = try await lookUp(entry.identifier) else {
@@ -192,7 +196,9 @@ public final class TokenAuthentication: Sendable {
     }
 
     /// The record of `identifier`, timed and traced.
+    @inline(__always)
     private func lookUp(_ identifier: String) async throws -> TokenRecord? {
+        guard timingLookups || tracing else { return try await store.token(id: identifier) }
         let start = ContinuousClock.now
         defer { metrics.lookupDuration.record(duration: ContinuousClock.now - start) }
         guard tracing else { return try await store.token(id: identifier) }

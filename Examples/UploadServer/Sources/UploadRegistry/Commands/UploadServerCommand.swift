@@ -5,7 +5,7 @@ public struct UploadServerCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "upload-server",
         abstract: "A minimal PyPI-compatible package registry whose upload tokens are swift-macaroons tokens.",
-        subcommands: [Serve.self, Tokens.self, Users.self, Publishers.self, Keys.self]
+        subcommands: [Serve.self, Tokens.self, Users.self, Publishers.self, Keys.self, MeasureAuthentication.self]
     )
 
     public init() {}
