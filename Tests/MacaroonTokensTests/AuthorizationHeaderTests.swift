@@ -40,6 +40,27 @@ struct AuthorizationHeaderTests {
         #expect(tokenError { try AuthorizationHeader.token(from: "to\u{212A}en " + token) }?.code == .invalidAuthorizationHeader)
         #expect(try AuthorizationHeader.token(from: "ToKeN " + token) == token[...])
     }
+
+    /// The header is split on its bytes: the boundaries are ASCII whitespace, so every cut is
+    /// between Unicode scalars, whatever surrounds it.
+    @Test("whitespace around and inside the header, and text that is not ASCII, are cut at whitespace bytes")
+    func splitOnBytes() throws {
+        let token = ServiceTokenTests.canonical
+        for header in ["\r\n\t Bearer \t\r\n\(token) \r\n", "bearer  \(token)", "Bearer \(token)\t"] {
+            #expect(try AuthorizationHeader.token(from: header) == token[...], "\(header)")
+        }
+        // Only a space ends the scheme, as before.
+        #expect(tokenError { try AuthorizationHeader.token(from: "Bearer\t\(token)") }?.code == .invalidAuthorizationHeader)
+        // Text that is not ASCII is handed on as it is, cut before trailing whitespace (the parser refuses it then).
+        #expect(try AuthorizationHeader.token(from: "Bearer t\u{f6}k\u{600} \r\n") == "t\u{f6}k\u{600}")
+        #expect(try AuthorizationHeader.token(from: "Bearer \u{301}\u{301}x") == "\u{301}\u{301}x")
+        // A slice of a larger string: offsets are the slice's own.
+        let padded = "xx Bearer \(token) yy"
+        let slice = padded[padded.index(padded.startIndex, offsetBy: 3)..<padded.index(padded.endIndex, offsetBy: -3)]
+        #expect(try AuthorizationHeader.token(from: slice) == token[...])
+        let error = tokenError { try AuthorizationHeader.token(from: "D\u{e9}j\u{e0} \(token)") }
+        #expect(error?.code == .invalidAuthorizationHeader && error?.detail.contains("D\u{e9}j\u{e0}") == true, "\(String(describing: error))")
+    }
 }
 
 @Suite("Verifying from the Authorization header")

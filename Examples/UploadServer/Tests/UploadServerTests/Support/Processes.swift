@@ -36,8 +36,10 @@ enum Programs {
     /// Whether the tests run in CI, where nothing may be skipped.
     static let inCI = ProcessInfo.processInfo.environment["CI"] == "true"
 
-    /// Runs `executable` with `arguments` to completion.
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws -> CommandResult {
+    /// Runs `executable` with `arguments` to completion, with `input` on its standard input (none by default).
+    static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:], directory: String? = nil, input: String? = nil
+    ) throws -> CommandResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -53,7 +55,13 @@ enum Programs {
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
+        if let input {
+            let path = scratch.appendingPathComponent("in")
+            try input.write(to: path, atomically: true, encoding: .utf8)
+            process.standardInput = try FileHandle(forReadingFrom: path)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         try process.run()
         process.waitUntilExit()
         return CommandResult(
