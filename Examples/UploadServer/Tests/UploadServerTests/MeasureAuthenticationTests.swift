@@ -22,8 +22,10 @@ struct MeasureAuthenticationTests {
         // A token the store does not know is a refusal, reported as a failure, not timed.
         let forged = try Programs.run(Programs.uploadServer, arguments, input: "pypi-AgEIcHlwaS5vcmc\n")
         #expect(forged.status != 0 && !forged.stdout.contains("fastest"), "\(forged)")
-        let empty = try Programs.run(Programs.uploadServer, arguments)
-        #expect(empty.status != 0 && empty.stderr.contains("standard input"), "\(empty)")
+        for input in [nil, " \t\n"] {
+            let empty = try Programs.run(Programs.uploadServer, arguments, input: input)
+            #expect(empty.status != 0 && empty.stderr.contains("standard input"), "\(empty)")
+        }
         #expect(try !Programs.run(Programs.uploadServer, ["--help"]).stdout.contains("measure-authentication"), "not listed in the help")
     }
 }

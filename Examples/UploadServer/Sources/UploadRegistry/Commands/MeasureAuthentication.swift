@@ -4,7 +4,8 @@ import MacaroonTokens
 
 /// `upload-server measure-authentication < TOKEN`: the library's own cost of authenticating
 /// a request, measured in this process on the registry's store, owner policy and caches, with
-/// no HTTP around it. Benchmarks/load/run prints it beside the load figure, which also counts
+/// no HTTP around it. The token must be account-wide: it is authorized with no project, as
+/// `GET /api/whoami` does. Benchmarks/load/run prints it beside the load figure, which also counts
 /// the framework's handling of the header and varies more from run to run. Not listed in the help.
 struct MeasureAuthentication: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,7 +21,7 @@ struct MeasureAuthentication: AsyncParsableCommand {
 
     func run() async throws {
         // From standard input, so that the token never appears in a process listing.
-        guard let token = readLine(), !token.isEmpty else { throw ValidationError("pass a token on standard input") }
+        guard let token = readLine(), !token.allSatisfy(\.isWhitespace) else { throw ValidationError("pass a token on standard input") }
         let (count, repetitions) = (max(1, count), max(1, repetitions))
         let logger = storeOptions.logger()
         let (authenticate, authorize) = try await storeOptions.withStore(cacheLookups: true, logger: logger) { store in
