@@ -7,25 +7,26 @@ import _MacaroonInternals
 /// many times per request, and a copy costs one retain rather than one per field.
 public struct TokenInfo: Sendable, Hashable, CustomReflectable {
     /// The macaroon identifier: a random UUID in lowercase text.
-    public var id: String { storage.id }
+    public var id: String { storage.fields.id }
     /// Who the token belongs to: the identity it establishes.
-    public var owner: TokenOwner { storage.owner }
+    public var owner: TokenOwner { storage.fields.owner }
     /// The token's name (Warehouse's `description`), unique per owner.
-    public var name: String { storage.name }
+    public var name: String { storage.fields.name }
     /// When it was minted, Unix seconds.
-    public var created: Int64 { storage.created }
+    public var created: Int64 { storage.fields.created }
     /// When it was last used, Unix seconds (recorded in batches; may lag or miss a use).
-    public var lastUsed: Int64? { storage.lastUsed }
+    public var lastUsed: Int64? { storage.fields.lastUsed }
     /// When it stops verifying, Unix seconds; `nil` for never. Expired rows are removed by ``TokenStore/purgeExpired(now:)``.
-    public var expires: Int64? { storage.expires }
+    public var expires: Int64? { storage.fields.expires }
     /// The caveats the server issued, as encoded (compact JSON `[tag,...]`), applied again at every verification.
-    public var caveats: [[UInt8]] { storage.caveats }
+    public var caveats: [[UInt8]] { storage.fields.caveats }
     /// JSON text the server keeps with the token (e.g. OIDC claims), a JSON object.
-    public var additional: String? { storage.additional }
+    public var additional: String? { storage.fields.additional }
     /// The id of the key-encryption key its root key is sealed under; `nil` when stored unsealed.
-    public var keyID: String? { storage.keyID }
+    public var keyID: String? { storage.fields.keyID }
 
-    private final class Storage: Sendable {
+    /// The fields, compared and hashed as synthesized (the text fields as Swift strings).
+    private struct Fields: Sendable, Hashable {
         let id: String
         let owner: TokenOwner
         let name: String
@@ -35,20 +36,13 @@ public struct TokenInfo: Sendable, Hashable, CustomReflectable {
         let caveats: [[UInt8]]
         let additional: String?
         let keyID: String?
+    }
 
-        init(
-            id: String, owner: TokenOwner, name: String, created: Int64, lastUsed: Int64?, expires: Int64?,
-            caveats: [[UInt8]], additional: String?, keyID: String?
-        ) {
-            self.id = id
-            self.owner = owner
-            self.name = name
-            self.created = created
-            self.lastUsed = lastUsed
-            self.expires = expires
-            self.caveats = caveats
-            self.additional = additional
-            self.keyID = keyID
+    private final class Storage: Sendable {
+        let fields: Fields
+
+        init(_ fields: Fields) {
+            self.fields = fields
         }
     }
 
@@ -59,38 +53,24 @@ public struct TokenInfo: Sendable, Hashable, CustomReflectable {
         id: String, owner: TokenOwner, name: String, created: Int64, lastUsed: Int64? = nil, expires: Int64? = nil,
         caveats: [[UInt8]] = [], additional: String? = nil, keyID: String? = nil
     ) {
-        storage = Storage(
+        storage = Storage(Fields(
             id: id, owner: owner, name: name, created: created, lastUsed: lastUsed, expires: expires,
-            caveats: caveats, additional: additional, keyID: keyID)
+            caveats: caveats, additional: additional, keyID: keyID))
     }
 
-    /// Field by field (the text fields compared as Swift strings, as a synthesized `==` would).
+    /// Field by field.
     public static func == (lhs: TokenInfo, rhs: TokenInfo) -> Bool {
-        lhs.storage === rhs.storage || (
-            lhs.id == rhs.id && lhs.owner == rhs.owner && lhs.name == rhs.name && lhs.created == rhs.created
-                && lhs.lastUsed == rhs.lastUsed && lhs.expires == rhs.expires && lhs.caveats == rhs.caveats
-                && lhs.additional == rhs.additional && lhs.keyID == rhs.keyID)
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
     }
 
     /// Every field, as ``==`` compares them.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(id)
-        hasher.combine(owner)
-        hasher.combine(name)
-        hasher.combine(created)
-        hasher.combine(lastUsed)
-        hasher.combine(expires)
-        hasher.combine(caveats)
-        hasher.combine(additional)
-        hasher.combine(keyID)
+        hasher.combine(storage.fields)
     }
 
     /// The fields, as a memberwise struct would show them.
     public var customMirror: Mirror {
-        Mirror(self, children: [
-            "id": id, "owner": owner, "name": name, "created": created, "lastUsed": lastUsed as Any, "expires": expires as Any,
-            "caveats": caveats, "additional": additional as Any, "keyID": keyID as Any,
-        ], displayStyle: .struct)
+        Mirror(self, children: Mirror(reflecting: storage.fields).children, displayStyle: .struct)
     }
 }
 
