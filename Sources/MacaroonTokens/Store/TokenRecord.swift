@@ -63,7 +63,7 @@ public struct TokenInfo: Sendable, Hashable, CustomReflectable {
         lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
     }
 
-    /// Every field, as ``==`` compares them.
+    /// Every field, as `==` compares them.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(storage.fields)
     }
