@@ -60,6 +60,7 @@ public struct AuthenticatedStoredToken: Sendable, CustomStringConvertible, Custo
         }
     }
 
+    /// The macaroon whose signature chain verified under the record's root key.
     var macaroon: AuthenticatedMacaroon { signed.macaroon }
     /// The first-party caveats of the macaroon and its discharges, in order, decoded once ahead
     /// of the requests (``UploadTokenVerifier/preparingCaveats(of:upTo:)``), for a token that is kept

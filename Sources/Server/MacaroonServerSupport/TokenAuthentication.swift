@@ -195,7 +195,7 @@ public final class TokenAuthentication: Sendable {
         return token
     }
 
-    /// The record of `identifier`, timed and traced.
+    /// The record of `identifier`, traced, and timed unless metrics go to the no-op factory.
     @inline(__always)
     private func lookUp(_ identifier: String) async throws -> TokenRecord? {
         guard timingLookups || tracing else { return try await store.token(id: identifier) }
