@@ -82,6 +82,13 @@ public final class PostgresTokenStore: TokenStore, Service {
         return minted
     }
 
+    /// The record of `id` from the lookup cache, when it is serving a fresh entry (its
+    /// `LISTEN` connection up); otherwise `nil`: ask ``token(id:)``.
+    public func cachedToken(id: String) -> TokenRecord? {
+        guard let cache, case .hit(let record) = cache.lookup(id) else { return nil }
+        return record
+    }
+
     public func token(id: String) async throws(TokenStoreError) -> TokenRecord? {
         guard let cache else { return try await lookUp(id) }
         switch cache.lookup(id) {

@@ -111,6 +111,13 @@ public final class SQLiteTokenStore: TokenStore {
         return minted
     }
 
+    /// The record of `id` from the lookup cache, when it is serving a fresh entry and
+    /// confirmed by a recent change check; otherwise `nil`: ask ``token(id:)``.
+    public func cachedToken(id: String) -> TokenRecord? {
+        guard let cache, case .hit(let record) = cache.lookup(id) else { return nil }
+        return record
+    }
+
     public func token(id: String) throws(TokenStoreError) -> TokenRecord? {
         guard let cache, let changeCheck else { return try lookUp(id) }
         var checked = false

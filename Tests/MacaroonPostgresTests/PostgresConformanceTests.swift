@@ -14,6 +14,8 @@ struct PostgresFixture: TokenStoreFixture {
         try await database.openStore(keyRing: keyRing, cache: cache)
     }
 
+    var cachesLookups: Bool { cache != nil }
+
     /// A dump of the table: every column of every row, `root_key` as its bytes.
     /// (Not the server's files: see Specs/token-store.md on file copies and rewrap.)
     func rawStorage() async throws -> [UInt8] {

@@ -12,6 +12,7 @@ struct SQLiteFixture: TokenStoreFixture {
     let path: String
     /// The lookup cache of the stores it opens.
     let cache: SQLiteTokenStore.CacheConfiguration?
+    var cachesLookups: Bool { cache != nil }
 
     init(cache: SQLiteTokenStore.CacheConfiguration? = nil) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("token-store-\(UUID().uuidString)")

@@ -20,10 +20,17 @@ extension ConformanceCheck {
         #expect(record.caveats.map { String(decoding: $0, as: UTF8.self) }
             == [#"[3,"alice"]"#, #"[1,["sampleproject"]]"#, "[0,\(Check.now + 3600),\(Check.now)]"])
         #expect(!"\(record)".contains("rootKey: MacaroonKey") && "\(record)".contains("<redacted>"))
+        // The answer from memory, when there is one, is the store's own answer.
+        let cached = store.cachedToken(id: minted.info.id)
+        #expect(cached != nil || !fixture.cachesLookups, "a token just looked up is in the lookup cache")
+        if let cached {
+            #expect(cached.info == record.info && cached.rootKey.hasSameSigningKey(as: record.rootKey))
+        }
         #expect(try await store.tokens(ownedBy: alice) == [minted.info])
         #expect(try await Check.verify(minted.token, store).isAllowed)
 
         try await store.delete(id: minted.info.id, ownedBy: alice)
+        #expect(store.cachedToken(id: minted.info.id) == nil, "never answered from memory once its delete has returned")
         #expect(try await store.token(id: minted.info.id) == nil)
         #expect(try await store.tokens(ownedBy: alice).isEmpty)
         #expect(try await Check.verify(minted.token, store).verdict.reasons.map(\.code) == [.unknownIdentifier])

@@ -19,6 +19,15 @@ public protocol TokenStoreFixture: Sendable {
     /// Every stored byte, as someone holding a copy of the database would see it
     /// (the database file and its journal, or a dump of the table).
     func rawStorage() async throws -> [UInt8]
+
+    /// Whether the stores it opens keep a lookup cache, so that a token looked up is then
+    /// answered from memory (``TokenStore/cachedToken(id:)``).
+    var cachesLookups: Bool { get }
+}
+
+extension TokenStoreFixture {
+    /// No lookup cache.
+    public var cachesLookups: Bool { false }
 }
 
 /// The in-memory store as a fixture.

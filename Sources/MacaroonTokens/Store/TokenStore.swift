@@ -21,6 +21,13 @@ public protocol TokenStore: Sendable {
     /// Expired tokens are still returned until purged: the verifier denies them.
     func token(id: String) async throws(TokenStoreError) -> TokenRecord?
 
+    /// What ``token(id:)`` would answer now, when the store holds it in memory (a lookup cache
+    /// serving a fresh entry); `nil` when only ``token(id:)`` can say, by waiting. Never staler
+    /// than ``token(id:)``: a token whose delete has returned is never answered. Servers call it
+    /// first on every request, so that a cached token costs no asynchronous call. The default
+    /// answers `nil`.
+    func cachedToken(id: String) -> TokenRecord?
+
     /// The owner's tokens, without keys, oldest first.
     func tokens(ownedBy owner: TokenOwner) async throws(TokenStoreError) -> [TokenInfo]
 
@@ -46,6 +53,9 @@ public protocol TokenStore: Sendable {
 }
 
 extension TokenStore {
+    /// `nil`: ask ``token(id:)``.
+    public func cachedToken(id: String) -> TokenRecord? { nil }
+
     /// Mints a token now.
     public func mint(_ token: NewToken) async throws(TokenStoreError) -> MintedStoredToken {
         try await mint(token, now: UploadRequest.currentTime())

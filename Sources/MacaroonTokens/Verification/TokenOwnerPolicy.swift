@@ -6,6 +6,16 @@
 public protocol TokenOwnerPolicy: Sendable {
     /// Whether `owner` may use its tokens now.
     func status(of owner: TokenOwner) async throws -> TokenOwnerStatus
+
+    /// What ``status(of:)`` would answer now, when the policy holds it in memory; `nil` when only
+    /// ``status(of:)`` can say, by waiting. Servers call it first on every request, so that a
+    /// cached answer costs no asynchronous call. The default answers `nil`.
+    func cachedStatus(of owner: TokenOwner) -> TokenOwnerStatus?
+}
+
+extension TokenOwnerPolicy {
+    /// `nil`: ask ``status(of:)``.
+    public func cachedStatus(of owner: TokenOwner) -> TokenOwnerStatus? { nil }
 }
 
 /// What a ``TokenOwnerPolicy`` answers.

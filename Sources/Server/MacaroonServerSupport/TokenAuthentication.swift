@@ -49,8 +49,6 @@ public final class TokenAuthentication: Sendable {
     let metrics: TokenAuthenticationMetrics
     /// Whether spans are made: not for the no-op tracer, whose spans would only cost time.
     let tracing: Bool
-    /// Whether store lookups are timed: not for the no-op metrics factory, whose timer records nothing.
-    let timingLookups: Bool
     /// Tokens authenticated recently, so that one presented again is not parsed, walked and decoded again.
     let authenticatedTokens: AuthenticatedTokenCache?
 
@@ -82,7 +80,6 @@ public final class TokenAuthentication: Sendable {
         self.tracing = !(tracer is NoOpTracer)
         self.clock = clock
         self.metrics = TokenAuthenticationMetrics(factory: metricsFactory)
-        self.timingLookups = !(metricsFactory is NOOPMetricsHandler)
         self.authenticatedTokens = authenticatedTokenCapacity > 0 ? AuthenticatedTokenCache(capacity: authenticatedTokenCapacity) : nil
     }
 
@@ -163,7 +160,7 @@ public final class TokenAuthentication: Sendable {
         guard let identifier = verifier.storeIdentifier(of: token), let record = try await lookUp(identifier) else {
             throw deny(.authenticate, [UploadTokenVerifier.unknownToken], scheme: scheme, record: nil)
         }
-        let status = try await owners.status(of: record.owner)
+        let status = try await status(of: record.owner)
         switch verifier.authenticate(token, record: record, ownerStatus: status) {
         case .authenticated(let stored):
             guard let fingerprint, let authenticatedTokens,
@@ -187,7 +184,7 @@ public final class TokenAuthentication: Sendable {
             authenticatedTokens?.remove(fingerprint)
             throw deny(.authenticate, [UploadTokenVerifier.unknownToken], scheme: scheme, record: nil)
         }
-        let status = try await owners.status(of: record.owner)
+        let status = try await status(of: record.owner)
         guard let token = entry.token.revalidated(with: record, ownerStatus: status) else {
             authenticatedTokens?.remove(fingerprint)
             return nil
@@ -196,9 +193,14 @@ public final class TokenAuthentication: Sendable {
     }
 
     /// The record of `identifier`, traced, and timed unless metrics go to the no-op factory.
+    /// Untraced and untimed, the store's answer from memory is taken first, without an
+    /// asynchronous call (the same answer: see ``TokenStore/cachedToken(id:)``).
     @inline(__always)
     private func lookUp(_ identifier: String) async throws -> TokenRecord? {
-        guard timingLookups || tracing else { return try await store.token(id: identifier) }
+        guard metrics.isRecording || tracing else {
+            if let record = store.cachedToken(id: identifier) { return record }
+            return try await store.token(id: identifier)
+        }
         let start = ContinuousClock.now
         defer { metrics.lookupDuration.record(duration: ContinuousClock.now - start) }
         guard tracing else { return try await store.token(id: identifier) }
@@ -207,6 +209,14 @@ public final class TokenAuthentication: Sendable {
             span.attributes["macaroon.token.found"] = record != nil
             return record
         }
+    }
+
+    /// The owner policy's word on `owner`: its answer from memory when it has one, without an
+    /// asynchronous call (see ``TokenOwnerPolicy/cachedStatus(of:)``), otherwise its answer.
+    @inline(__always)
+    private func status(of owner: TokenOwner) async throws -> TokenOwnerStatus {
+        if let status = owners.cachedStatus(of: owner) { return status }
+        return try await owners.status(of: owner)
     }
 
     /// See ``AuthenticatedToken/authorize(project:attributes:)``.

@@ -21,11 +21,17 @@ final class RegistryOwnerPolicy: TokenOwnerPolicy {
         self.capacity = capacity
     }
 
+    /// `.active()` for a user found less than ``timeToLive`` ago; otherwise `nil`.
+    func cachedStatus(of owner: TokenOwner) -> TokenOwnerStatus? {
+        guard case .user(let id) = owner, let until = known.withLock({ $0[id] }), ContinuousClock.now < until else { return nil }
+        return .active()
+    }
+
     func status(of owner: TokenOwner) async throws -> TokenOwnerStatus {
         switch owner {
         case .user(let id):
+            if let status = cachedStatus(of: owner) { return status }
             let now = ContinuousClock.now
-            if let until = known.withLock({ $0[id] }), now < until { return .active() }
             guard try await registry.user(id: id) != nil else { return .disabled(reason: "the token's user no longer exists") }
             known.withLock { known in
                 if known.count >= capacity { known.removeAll(keepingCapacity: true) }
