@@ -12,12 +12,20 @@ import Testing
 /// requests (the stored record, its key, the owner, the time, the project) counts as without it.
 @Suite("Authenticated-token cache")
 struct AuthenticatedTokenCacheTests {
-    /// A store whose records can be swapped for another key (a row re-keyed under the same id) and counts lookups.
+    /// A store whose records can be swapped for another key (a row re-keyed under the same id), whose answer
+    /// from memory the test sets, and that counts lookups.
     final class SwitchingStore: TokenStore {
         let base: any TokenStore
         let rekeyed = Locked(false)
         let lookups = Locked(0)
+        /// What ``cachedToken(id:)`` answers (`nil`, by default: ask ``token(id:)``), and how often it was asked.
+        let inMemory = Locked<TokenRecord?>(nil)
+        let askedInMemory = Locked(0)
         init(_ base: any TokenStore) { self.base = base }
+        func cachedToken(id: String) -> TokenRecord? {
+            askedInMemory.withLock { $0 += 1 }
+            return inMemory.withLock { $0 }
+        }
         func token(id: String) async throws(TokenStoreError) -> TokenRecord? {
             lookups.withLock { $0 += 1 }
             guard let record = try await base.token(id: id) else { return nil }

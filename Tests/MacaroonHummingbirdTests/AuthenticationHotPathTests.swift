@@ -49,30 +49,6 @@ struct AuthenticationHotPathTests {
         #expect(first.token.ownerStatus == second.token.ownerStatus)
         #expect(try second.authorize(project: Fixture.project).isAllowed)
     }
-    /// A store whose answer from memory is set by the test; counts what it is asked.
-    final class MemoryStore: TokenStore {
-        let base: any TokenStore
-        /// What ``cachedToken(id:)`` answers.
-        let inMemory = Locked<TokenRecord?>(nil)
-        let asked = Locked(0), askedInMemory = Locked(0)
-        init(_ base: any TokenStore) { self.base = base }
-        func cachedToken(id: String) -> TokenRecord? {
-            askedInMemory.withLock { $0 += 1 }
-            return inMemory.withLock { $0 }
-        }
-        func token(id: String) async throws(TokenStoreError) -> TokenRecord? {
-            asked.withLock { $0 += 1 }
-            return try await base.token(id: id)
-        }
-        func mint(_ token: NewToken, now: Int64) async throws(TokenStoreError) -> MintedStoredToken { try await base.mint(token, now: now) }
-        func tokens(ownedBy owner: TokenOwner) async throws(TokenStoreError) -> [TokenInfo] { try await base.tokens(ownedBy: owner) }
-        func delete(id: String, ownedBy owner: TokenOwner) async throws(TokenStoreError) { try await base.delete(id: id, ownedBy: owner) }
-        func deleteAll(ownedBy owner: TokenOwner) async throws(TokenStoreError) -> Int { try await base.deleteAll(ownedBy: owner) }
-        func purgeExpired(now: Int64) async throws(TokenStoreError) -> Int { try await base.purgeExpired(now: now) }
-        func recordUse(_ lastUsed: [String: Int64]) async throws(TokenStoreError) { try await base.recordUse(lastUsed) }
-        func rewrap() async throws(TokenStoreError) -> Int { try await base.rewrap() }
-    }
-
     /// An owner policy whose answer from memory is set by the test; its asynchronous answer is active.
     final class MemoryOwners: TokenOwnerPolicy {
         let inMemory = Locked<TokenOwnerStatus?>(nil)
@@ -94,16 +70,16 @@ struct AuthenticationHotPathTests {
     @Test("the store's answer from memory is taken without asking the store, and checked like its answer")
     func storeAnswerFromMemory() async throws {
         let fixture = try await Fixture()
-        let store = MemoryStore(fixture.store)
+        let store = AuthenticatedTokenCacheTests.SwitchingStore(fixture.store)
         let authentication = Self.untimed(fixture, store: store, owners: MemoryOwners())
         let header = "Bearer \(fixture.accountToken)"
         let token = try #require(try await authentication.authenticate(authorizationHeader: header))
-        #expect(store.asked.withLock { $0 } == 1, "nothing in memory: the store is asked")
+        #expect(store.lookups.withLock { $0 } == 1, "nothing in memory: the store is asked")
         let record = try #require(try await fixture.store.token(id: token.id))
 
         store.inMemory.withLock { $0 = record }
         for _ in 0..<3 { _ = try #require(try await authentication.authenticate(authorizationHeader: header)) }
-        #expect(store.asked.withLock { $0 } == 1 && store.askedInMemory.withLock { $0 } >= 4, "answered from memory")
+        #expect(store.lookups.withLock { $0 } == 1 && store.askedInMemory.withLock { $0 } >= 4, "answered from memory")
 
         // A record in memory under another key is checked as the store's answer would be: refused.
         store.inMemory.withLock { $0 = TokenRecord(info: record.info, rootKey: MacaroonKey(derivingFrom: MacaroonKey.generateSecret())) }
