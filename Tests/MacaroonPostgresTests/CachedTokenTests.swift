@@ -29,38 +29,5 @@ struct CachedTokenTests {
             #expect(b.cachedToken(id: second.info.id) == nil, "answered from memory after its delete returned")
         }
     }
-
-    /// The listener's connection killed by the server (an administrator, a failover): nothing is
-    /// answered from memory until it is back, and a token deleted meanwhile (its notification
-    /// lost) is not answered from memory afterwards.
-    @Test func nothingFromMemoryWhileTheListenerIsDownNorAfterward() async throws {
-        try await withTestDatabase { database in
-            let a = try await database.openStore(cache: Self.cache)
-            let minted = try await a.mint(TestTokens.new("listener"))
-            let kept = try await a.mint(TestTokens.new("kept"))
-            #expect(try await a.token(id: minted.info.id) != nil)
-            #expect(try await a.token(id: kept.info.id) != nil)
-            #expect(a.cachedToken(id: minted.info.id) != nil)
-
-            let killed = try await database.client.query(
-                """
-                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-                WHERE datname = current_database() AND query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()
-                """)
-            var count = 0
-            for try await _ in killed { count += 1 }
-            try #require(count >= 1, "the listener's backend was found")
-            try await waitUntil("the cache stops serving", timeout: .seconds(5)) { !a.isCacheServing }
-            #expect(a.cachedToken(id: minted.info.id) == nil && a.cachedToken(id: kept.info.id) == nil)
-
-            // Deleted while nobody listens: no notification reaches this instance.
-            try await database.client.query("DELETE FROM macaroon_tokens WHERE id = \(minted.info.id)::uuid")
-            try await waitUntil("the cache serves again", timeout: .seconds(10)) { a.isCacheServing }
-            #expect(a.cachedToken(id: minted.info.id) == nil, "a token deleted while the listener was down answered from memory")
-            #expect(try await a.token(id: minted.info.id) == nil)
-            #expect(try await a.token(id: kept.info.id) != nil)
-            #expect(a.cachedToken(id: kept.info.id) != nil, "cached again once serving")
-        }
-    }
 }
 #endif
