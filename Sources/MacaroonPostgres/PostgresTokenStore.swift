@@ -85,8 +85,7 @@ public final class PostgresTokenStore: TokenStore, Service {
     /// The record of `id` from the lookup cache, when it is serving a fresh entry (its
     /// `LISTEN` connection up); otherwise `nil`: ask ``token(id:)``.
     public func cachedToken(id: String) -> TokenRecord? {
-        guard let cache, case .hit(let record) = cache.lookup(id) else { return nil }
-        return record
+        cache?.hit(id)
     }
 
     public func token(id: String) async throws(TokenStoreError) -> TokenRecord? {

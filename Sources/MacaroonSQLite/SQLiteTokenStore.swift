@@ -114,8 +114,7 @@ public final class SQLiteTokenStore: TokenStore {
     /// The record of `id` from the lookup cache, when it is serving a fresh entry and
     /// confirmed by a recent change check; otherwise `nil`: ask ``token(id:)``.
     public func cachedToken(id: String) -> TokenRecord? {
-        guard let cache, case .hit(let record) = cache.lookup(id) else { return nil }
-        return record
+        cache?.hit(id)
     }
 
     public func token(id: String) throws(TokenStoreError) -> TokenRecord? {

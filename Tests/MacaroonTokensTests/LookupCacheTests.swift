@@ -11,8 +11,7 @@ import Testing
     }
 
     static func cached(_ cache: LookupCache, _ id: String) -> Bool {
-        if case .hit = cache.lookup(id) { return true }
-        return false
+        cache.hit(id) != nil
     }
 
     /// Fills `id` as a lookup would, returning whether the record was cached.

@@ -56,6 +56,13 @@ package final class LookupCache: Sendable {
         self.confirmationInterval = confirmationInterval
     }
 
+    /// The record ``lookup(_:)`` would find cached for `id`, or `nil` (a miss, or a check due):
+    /// what the stores' `cachedToken(id:)` answer.
+    package func hit(_ id: String) -> TokenRecord? {
+        guard case .hit(let record) = lookup(id) else { return nil }
+        return record
+    }
+
     /// The cached record for `id`, a ticket for caching what the database answers, or a request to check first.
     package func lookup(_ id: String) -> Lookup {
         let now = ContinuousClock.now
