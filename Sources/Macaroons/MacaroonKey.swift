@@ -61,3 +61,10 @@ public struct MacaroonKey: Sendable {
     package var signingKeyBytes: [UInt8] { signingKey.bytes }
 
 }
+
+extension MacaroonKey {
+    /// Whether `other` signs with the same key, compared in constant time.
+    package func hasSameSigningKey(as other: MacaroonKey) -> Bool {
+        OpenSSLBackend.constantTimeEqual(signingKey, other.signingKey)
+    }
+}

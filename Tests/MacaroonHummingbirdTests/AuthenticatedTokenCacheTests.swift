@@ -7,8 +7,8 @@ import MacaroonTokens
 import MetricsTestKit
 import Testing
 
-/// `TokenAuthentication` remembers authenticated tokens by the fingerprint of their text: a token
-/// presented again is not parsed, walked or decoded again, but everything that can change between
+/// `TokenAuthentication` remembers authenticated tokens by the `Authorization` header they came in:
+/// a header presented again is not parsed, nor its token walked or decoded again, but everything that can change between
 /// requests (the stored record, its key, the owner, the time, the project) counts as without it.
 @Suite("Authenticated-token cache")
 struct AuthenticatedTokenCacheTests {
@@ -85,10 +85,42 @@ struct AuthenticatedTokenCacheTests {
         #expect(setup.remembered == 1)
         #expect(setup.store.lookups.withLock { $0 } == 2, "every presentation asks the store")
         #expect(try again.authorize(project: Fixture.project).isAllowed)
-        // The same token through Basic credentials is the same text: one entry.
-        _ = try #require(try await setup.authentication.authenticate(
-            authorizationHeader: "Basic \(Fixture.basicCredentials(setup.fixture.accountToken))"))
-        #expect(setup.remembered == 1)
+        // The same token through Basic credentials is another header: its own entry, answered from it.
+        let basic = "Basic \(Fixture.basicCredentials(setup.fixture.accountToken))"
+        _ = try #require(try await setup.authentication.authenticate(authorizationHeader: basic))
+        #expect(setup.remembered == 2)
+        let fromBasic = try #require(try await setup.authentication.authenticate(authorizationHeader: basic))
+        #expect(fromBasic.scheme == .basic && setup.store.lookups.withLock { $0 } == 4)
+    }
+
+    @Test("a header is answered from the cache only when it is the same, byte for byte")
+    func sameHeaderOnly() async throws {
+        let setup = try await Setup()
+        let token = setup.fixture.accountToken
+        let header = "Bearer \(token)"
+        _ = try #require(try await setup.authentication.authenticate(authorizationHeader: header))
+        let cache = try #require(setup.authentication.authenticatedTokens)
+        #expect(cache.entry(for: header) != nil)
+        // Every byte changed in turn: the same length, and from the 33rd byte from the end on, the same ending.
+        let bytes = Array(header.utf8)
+        for position in bytes.indices {
+            var changed = bytes
+            changed[position] = changed[position] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+            #expect(cache.entry(for: String(decoding: changed, as: UTF8.self)) == nil, "byte \(position)")
+        }
+        #expect(cache.entry(for: " " + header) == nil && cache.entry(for: String(header.dropLast())) == nil)
+        // Another spelling with the same ending is verified from its text, and takes the entry's place.
+        let lowercase = "bearer \(token)"
+        let again = try #require(try await setup.authentication.authenticate(authorizationHeader: lowercase))
+        #expect(again.id == (try ServiceToken(parsing: token)).identifier)
+        #expect(setup.remembered == 1 && cache.entry(for: lowercase) != nil && cache.entry(for: header) == nil)
+        // A tampered token whose header ends as the remembered one's is refused, and leaves the entry alone.
+        var tampered = Array(lowercase.utf8)
+        tampered[tampered.count / 2] = tampered[tampered.count / 2] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        await #expect(throws: TokenRefusal.self) {
+            try await setup.authentication.authenticate(authorizationHeader: String(decoding: tampered, as: UTF8.self))
+        }
+        #expect(setup.remembered == 1 && cache.entry(for: lowercase) != nil)
     }
 
     @Test("refused tokens are never remembered: forged, foreign, unknown caveat at authorization, revoked")
@@ -204,17 +236,21 @@ struct AuthenticatedTokenCacheTests {
         #expect(setup.remembered == 1, "up to the bound, tokens are remembered")
     }
 
-    @Test("the fingerprint prints redacted")
-    func fingerprintRedacted() throws {
-        let fingerprint = try #require(SecretFingerprint(of: Substring("pypi-secret")))
-        var dumped = ""
-        dump(fingerprint, to: &dumped)
-        for shown in [String(describing: fingerprint), String(reflecting: fingerprint), dumped] {
-            #expect(shown.contains("redacted") || !shown.contains("digest"), "\(shown)")
-            #expect(!shown.contains("words"), "\(shown)")
+    @Test("the cache and its entries never print a header or a token")
+    func printsRedacted() async throws {
+        let setup = try await Setup()
+        let token = setup.fixture.accountToken
+        _ = try #require(try await setup.authenticate(token))
+        let cache = try #require(setup.authentication.authenticatedTokens)
+        let entry = try #require(cache.entry(for: "Bearer \(token)"))
+        for value in [cache, entry] as [Any] {
+            var dumped = ""
+            dump(value, to: &dumped)
+            for shown in [String(describing: value), String(reflecting: value), dumped] {
+                #expect(!shown.contains(token) && !shown.contains(String(token.suffix(16))), "\(shown)")
+                #expect(!shown.contains("rootKey") && !shown.contains("macaroon"), "\(shown)")
+            }
         }
-        #expect(fingerprint == SecretFingerprint(of: Substring("pypi-secret")))
-        #expect(fingerprint != SecretFingerprint(of: Substring("pypi-secreT")))
     }
 }
 #endif

@@ -67,3 +67,23 @@ struct UnixTimeTests {
         #expect(UnixTime.relative(.max, now: .min) == "in 213503982334601 days")
     }
 }
+
+@Suite("Byte comparison in constant time")
+struct ConstantTimeComparisonTests {
+    @Test("equal bytes only: every length around the word size, a difference at every position, different lengths")
+    func sameBytes() {
+        for count in 0...41 {
+            let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            bytes.withUnsafeBytes { left in
+                let copy = bytes
+                copy.withUnsafeBytes { #expect(left.hasSameBytesInConstantTime(as: $0), "length \(count)") }
+                for position in 0..<count {
+                    var changed = bytes
+                    changed[position] ^= 0x80
+                    changed.withUnsafeBytes { #expect(!left.hasSameBytesInConstantTime(as: $0), "length \(count), byte \(position)") }
+                }
+                (bytes + [0]).withUnsafeBytes { #expect(!left.hasSameBytesInConstantTime(as: $0), "length \(count) against one more") }
+            }
+        }
+    }
+}

@@ -41,10 +41,16 @@ public struct MacaroonAuthenticator<Context: AuthRequestContext<AuthenticatedTok
     ///
     /// - Throws: ``TokenRefusalResponse`` (401, 403 or 503).
     public func authenticate(request: Request, context: Context) async throws -> AuthenticatedToken? {
-        // `headers[values:]` hands over the field values as stored; `headers[.authorization]` would build
-        // a new string (a generic join) even for the usual single field.
-        let values = request.headers[values: .authorization]
-        let header = values.count <= 1 ? values.first : values.joined(separator: ", ")
+        // The usual single field's value as stored, found without building an array of values
+        // (`headers[values:]`) or a joined string (`headers[.authorization]`, a generic join).
+        var header: String?
+        for field in request.headers where field.name == .authorization {
+            guard header == nil else {
+                header = request.headers[values: .authorization].joined(separator: ", ")
+                break
+            }
+            header = field.value
+        }
         do {
             return try await authentication.authenticate(authorizationHeader: header)
         } catch {

@@ -51,6 +51,9 @@ public final class TokenAuthentication: Sendable {
     let tracing: Bool
     /// Tokens authenticated recently, so that one presented again is not parsed, walked and decoded again.
     let authenticatedTokens: AuthenticatedTokenCache?
+    /// Whether a header authenticated before may be answered from memory without an asynchronous
+    /// call: when lookups are neither timed nor traced (see ``authenticatedFromMemory(_:)``).
+    let answersFromMemory: Bool
 
     /// Configures token authentication.
     ///
@@ -59,8 +62,9 @@ public final class TokenAuthentication: Sendable {
     ///   - tracer: where spans go; defaults to the process's bootstrapped tracer (a no-op unless bootstrapped).
     ///   - clock: the time caveats and expiries are checked at.
     ///   - authenticatedTokenCapacity: how many authenticated tokens (of at most 1 KiB of text) are
-    ///     remembered by the SHA-256 of their text, so that a token presented again is not parsed,
-    ///     its signature chain not walked and its caveats not decoded again; 0 remembers none.
+    ///     remembered by the `Authorization` header they came in, so that a header presented again
+    ///     is not parsed, its token's signature chain not walked and its caveats not decoded again;
+    ///     0 remembers none.
     ///     The store and the owner policy are still asked on every request, and every caveat is
     ///     still evaluated: only work that depends on the token's bytes alone is saved.
     public init(
@@ -81,6 +85,7 @@ public final class TokenAuthentication: Sendable {
         self.clock = clock
         self.metrics = TokenAuthenticationMetrics(factory: metricsFactory)
         self.authenticatedTokens = authenticatedTokenCapacity > 0 ? AuthenticatedTokenCache(capacity: authenticatedTokenCapacity) : nil
+        self.answersFromMemory = !tracing && !metrics.isRecording
     }
 
     /// Authenticates a request by its `Authorization` header (`nil` when it has none).
@@ -90,6 +95,7 @@ public final class TokenAuthentication: Sendable {
     /// - Throws: a ``TokenRefusal``: 401 without credentials, 403 for a refused token,
     ///   503 when the store or the owner policy fails.
     public func authenticate(authorizationHeader header: String?) async throws(TokenRefusal) -> AuthenticatedToken? {
+        if answersFromMemory, let header, let token = authenticatedFromMemory(header) { return token }
         let scheme = AuthorizationScheme(header: header)
         metrics.record(scheme)
         guard let header else {
@@ -116,20 +122,28 @@ public final class TokenAuthentication: Sendable {
         return try result.get()
     }
 
+    /// A header authenticated before, answered without an asynchronous call: its remembered
+    /// token, with the store's record and the owner's status from memory (``TokenStore/cachedToken(id:)``,
+    /// ``TokenOwnerPolicy/cachedStatus(of:)``), checked as ``remembered(_:scheme:)`` checks them.
+    /// `nil` when any of them is not in memory, or the answer is not an active owner's token:
+    /// then the asynchronous path answers, with the same verdict.
+    private func authenticatedFromMemory(_ header: String) -> AuthenticatedToken? {
+        guard let entry = authenticatedTokens?.entry(for: header),
+              let record = store.cachedToken(id: entry.identifier),
+              let status = owners.cachedStatus(of: record.owner),
+              let stored = entry.token.revalidated(with: record, ownerStatus: status), stored.ownerDenial == nil
+        else { return nil }
+        metrics.record(entry.scheme)
+        return authenticated(stored, scheme: entry.scheme)
+    }
+
     private func authenticate(header: String, scheme: AuthorizationScheme, span: (any Span)?) async -> Result<AuthenticatedToken, TokenRefusal> {
-        let text: Substring
-        do {
-            text = try AuthorizationHeader.token(from: header)
-        } catch {
-            return .failure(deny(.authenticate, [DenialReason(.malformedToken, error.detail)], scheme: scheme, record: nil))
-        }
-        let fingerprint = authenticatedTokens?.fingerprint(of: text)
         let stored: AuthenticatedStoredToken
         do {
-            if let fingerprint, let remembered = try await remembered(fingerprint, scheme: scheme) {
+            if let entry = authenticatedTokens?.entry(for: header), let remembered = try await remembered(entry, scheme: scheme) {
                 stored = remembered
             } else {
-                stored = try await verify(text, fingerprint: fingerprint, scheme: scheme)
+                stored = try await verify(header, scheme: scheme)
             }
         } catch let refusal as TokenRefusal {
             return .failure(refusal)
@@ -140,17 +154,28 @@ public final class TokenAuthentication: Sendable {
         if let reason = stored.ownerDenial {
             return .failure(deny(.authenticate, [reason], scheme: scheme, record: stored.info))
         }
+        return .success(authenticated(stored, scheme: scheme))
+    }
+
+    /// An authenticated active owner's token, counted and logged.
+    private func authenticated(_ stored: AuthenticatedStoredToken, scheme: AuthorizationScheme) -> AuthenticatedToken {
         metrics.record(.authenticate, .allowed)
         logger.debug("macaroon: token authenticated", metadata: [
             "macaroon.token.id": "\(stored.info.id)", "macaroon.owner": "\(stored.info.owner)", "macaroon.auth.scheme": "\(scheme.rawValue)",
         ])
-        return .success(AuthenticatedToken(token: stored, scheme: scheme, authentication: self))
+        return AuthenticatedToken(token: stored, scheme: scheme, authentication: self)
     }
 
-    /// Parses `text`, looks it up, asks the owner policy and verifies its signature chain;
-    /// remembers it under `fingerprint` once authenticated. Throws a ``TokenRefusal`` for a
-    /// refused token, and the store's and the policy's errors.
-    private func verify(_ text: Substring, fingerprint: SecretFingerprint?, scheme: AuthorizationScheme) async throws -> AuthenticatedStoredToken {
+    /// Parses the token in `header`, looks it up, asks the owner policy and verifies its
+    /// signature chain; remembers it for `header` once authenticated. Throws a ``TokenRefusal``
+    /// for a refused token, and the store's and the policy's errors.
+    private func verify(_ header: String, scheme: AuthorizationScheme) async throws -> AuthenticatedStoredToken {
+        let text: Substring
+        do {
+            text = try AuthorizationHeader.token(from: header)
+        } catch {
+            throw deny(.authenticate, [DenialReason(.malformedToken, error.detail)], scheme: scheme, record: nil)
+        }
         let token: ServiceToken
         do {
             token = try verifier.parse(text)
@@ -163,30 +188,30 @@ public final class TokenAuthentication: Sendable {
         let status = try await status(of: record.owner)
         switch verifier.authenticate(token, record: record, ownerStatus: status) {
         case .authenticated(let stored):
-            guard let fingerprint, let authenticatedTokens,
+            guard let authenticatedTokens,
                   let prepared = verifier.preparingCaveats(of: stored, upTo: AuthenticatedTokenCache.maximumCaveatCount) else {
                 return stored
             }
-            authenticatedTokens.insert(.init(identifier: identifier, token: prepared), for: fingerprint)
+            authenticatedTokens.insert(
+                .init(header: header, scheme: scheme, identifier: identifier, token: prepared), tokenLength: text.utf8.count)
             return prepared
         case .denied(let verdict):
             throw deny(.authenticate, verdict.verdict.reasons, scheme: scheme, record: record.info)
         }
     }
 
-    /// The token remembered under `fingerprint` with its record and owner status read again,
-    /// or `nil` (verify it) when none is remembered or its record changed. Throws a refusal
-    /// when its record is gone, and the store's and the policy's errors.
+    /// A remembered token with its record and owner status read again, or `nil` (verify it)
+    /// when its record changed. Throws a refusal when its record is gone, and the store's and
+    /// the policy's errors.
     @inline(__always)
-    private func remembered(_ fingerprint: SecretFingerprint, scheme: AuthorizationScheme) async throws -> AuthenticatedStoredToken? {
-        guard let entry = authenticatedTokens?.entry(for: fingerprint) else { return nil }
+    private func remembered(_ entry: AuthenticatedTokenCache.Entry, scheme: AuthorizationScheme) async throws -> AuthenticatedStoredToken? {
         guard let record = try await lookUp(entry.identifier) else {
-            authenticatedTokens?.remove(fingerprint)
+            authenticatedTokens?.remove(entry.header)
             throw deny(.authenticate, [UploadTokenVerifier.unknownToken], scheme: scheme, record: nil)
         }
         let status = try await status(of: record.owner)
         guard let token = entry.token.revalidated(with: record, ownerStatus: status) else {
-            authenticatedTokens?.remove(fingerprint)
+            authenticatedTokens?.remove(entry.header)
             return nil
         }
         return token
