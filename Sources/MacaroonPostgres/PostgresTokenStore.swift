@@ -95,11 +95,13 @@ public final class PostgresTokenStore: TokenStore, Service {
             return record
         case .miss(let ticket):
             let record = try await lookUp(id)
-            if let record { cache.insert(record, ticket: ticket) }
+            cache.answer(record, for: id, ticket: ticket)
             return record
         case .unconfirmed:
             // Not with this store's cache: the listener confirms it, not checks.
-            return try await lookUp(id)
+            let record = try await lookUp(id)
+            cache.answer(record, for: id, ticket: nil)
+            return record
         }
     }
 

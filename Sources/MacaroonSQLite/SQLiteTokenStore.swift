@@ -126,7 +126,7 @@ public final class SQLiteTokenStore: TokenStore {
                 return record
             case .miss(let ticket):
                 let record = try lookUp(id)
-                if let record { cache.insert(record, ticket: ticket) }
+                cache.answer(record, for: id, ticket: ticket)
                 return record
             case .unconfirmed where !checked:
                 do {
@@ -136,8 +136,11 @@ public final class SQLiteTokenStore: TokenStore {
                 }
                 checked = true
             case .unconfirmed:
-                // The check took longer than its interval: answer from the file, cache nothing.
-                return try lookUp(id)
+                // The check took longer than its interval: answer from the file, cache nothing
+                // (but a token the file says is gone is remembered gone).
+                let record = try lookUp(id)
+                cache.answer(record, for: id, ticket: nil)
+                return record
             }
         }
     }

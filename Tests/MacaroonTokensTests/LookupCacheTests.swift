@@ -50,6 +50,46 @@ import Testing
         #expect(!Self.cached(cache, "b"), "a lookup that started before a restart is not cached")
     }
 
+    @Test("once the database answered a token gone, an earlier lookup of it is not cached; other tokens' are")
+    func anAnswerThatATokenIsGoneDropsEarlierLookupsOfIt() {
+        let cache = LookupCache(timeToLive: .seconds(60), capacity: 10)
+        cache.startServing()
+        guard case .miss(let early) = cache.lookup("a"), case .miss(let other) = cache.lookup("b") else {
+            Issue.record("expected misses")
+            return
+        }
+        // A later lookup read that "a" is gone (deleted by another instance, not yet heard of) ...
+        guard case .miss(let later) = cache.lookup("a") else { Issue.record("expected a miss"); return }
+        cache.answer(nil, for: "a", ticket: later)
+        // ... and the earlier one, which read the row before the deletion, answers after it.
+        cache.answer(Self.record("a"), for: "a", ticket: early)
+        #expect(!Self.cached(cache, "a"), "a token answered gone is never served again from the cache")
+        cache.answer(Self.record("b"), for: "b", ticket: other)
+        #expect(Self.cached(cache, "b"), "lookups of other tokens in flight are still cached")
+        // A lookup that starts after the answer is cached as usual (ids are never reused, but the rule is exact).
+        #expect(Self.fill(cache, "a"))
+        // A cached entry is forgotten when the database answers its token gone.
+        cache.answer(nil, for: "a", ticket: nil)
+        #expect(!Self.cached(cache, "a") && Self.cached(cache, "b"))
+    }
+
+    @Test("the tokens answered gone are bounded: when full they are forgotten and lookups in flight dropped, entries kept")
+    func absencesAreBounded() {
+        let cache = LookupCache(timeToLive: .seconds(60), capacity: 3)
+        cache.startServing()
+        #expect(Self.fill(cache, "a"))
+        guard case .miss(let first) = cache.lookup("y") else { Issue.record("expected a miss"); return }
+        for index in 0..<3 { cache.answer(nil, for: "made-up-\(index)", ticket: nil) }
+        cache.answer(Self.record("y"), for: "y", ticket: first)
+        #expect(Self.cached(cache, "y"), "up to the bound, only the tokens answered gone are refused")
+        guard case .miss(let second) = cache.lookup("z") else { Issue.record("expected a miss"); return }
+        cache.answer(nil, for: "made-up-3", ticket: nil)
+        cache.answer(Self.record("z"), for: "z", ticket: second)
+        #expect(!Self.cached(cache, "z"), "past the bound, every lookup in flight is dropped")
+        #expect(Self.cached(cache, "a") && Self.cached(cache, "y"), "the entries are kept")
+        #expect(Self.fill(cache, "z"))
+    }
+
     @Test func invalidationRemovesOneTokenOrAll() {
         let cache = LookupCache(timeToLive: .seconds(60), capacity: 10)
         cache.startServing()

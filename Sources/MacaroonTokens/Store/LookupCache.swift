@@ -10,16 +10,25 @@
 ///
 /// An insertion carries the ticket its lookup was given before reading the
 /// database, and is dropped if anything was invalidated since: a row read
-/// before its deletion is never cached after the deletion was heard of.
+/// before its deletion is never cached after the deletion was heard of. Nor
+/// after the database itself answered that the token is gone (``answer(_:for:ticket:)``),
+/// before the deletion's notification arrived: once one request was refused,
+/// no later one is allowed from this cache.
 package final class LookupCache: Sendable {
     /// What ``lookup(_:)`` found.
     package enum Lookup {
         /// A record cached and not yet expired.
         case hit(TokenRecord)
-        /// Read the database; pass the ticket to ``insert(_:ticket:)`` (`nil`: do not cache).
-        case miss(ticket: UInt64?)
+        /// Read the database; pass its answer and the ticket to ``answer(_:for:ticket:)`` (`nil`: do not cache).
+        case miss(ticket: Ticket?)
         /// The last check is older than ``confirmationInterval``: check for changes, then look up again.
         case unconfirmed
+    }
+
+    /// What a lookup was given before reading the database: how far invalidations and absences had gone.
+    package struct Ticket: Sendable {
+        fileprivate let generation: UInt64
+        fileprivate let absences: UInt64
     }
 
     private struct Entry {
@@ -31,12 +40,20 @@ package final class LookupCache: Sendable {
         var entries: [String: Entry] = [:]
         /// Increased by every invalidation, flush and change of serving.
         var generation: UInt64 = 0
+        /// Increased by every answer of the database that a token is gone.
+        var absences: UInt64 = 0
+        /// The tokens the database answered gone, with the value of ``absences`` then: a lookup of
+        /// one that started earlier may have read its row before the deletion, and is not cached.
+        /// At most ``capacity`` (made-up tokens are answered gone too); when full, emptied, and the
+        /// generation increased instead, which drops every lookup in flight.
+        var absent: [String: UInt64] = [:]
         var serving = false
         /// The start of the last check that found no change (with ``confirmationInterval`` only).
         var confirmed: ContinuousClock.Instant?
 
         mutating func flush() {
             entries.removeAll()
+            absent.removeAll()
             generation &+= 1
         }
     }
@@ -75,16 +92,38 @@ package final class LookupCache: Sendable {
                 if now < entry.expires { return .hit(entry.record) }
                 state.entries[id] = nil
             }
-            return .miss(ticket: state.generation)
+            return .miss(ticket: Ticket(generation: state.generation, absences: state.absences))
         }
     }
 
-    /// Caches a record the database returned, unless anything was invalidated since the ticket was given.
-    package func insert(_ record: TokenRecord, ticket: UInt64?) {
+    /// What the database answered for `id` after ``lookup(_:)`` gave `ticket` (`nil` when the cache
+    /// was not consulted): a record is inserted (``insert(_:ticket:)``); `nil`, the token is gone, is
+    /// remembered, so that no lookup of `id` that started earlier caches the row it may have read
+    /// before the deletion, and `id` is forgotten.
+    package func answer(_ record: TokenRecord?, for id: String, ticket: Ticket?) {
+        if let record {
+            insert(record, ticket: ticket)
+            return
+        }
+        state.withLock { state in
+            state.entries[id] = nil
+            if state.absent.count >= capacity, state.absent[id] == nil {
+                state.absent.removeAll()
+                state.generation &+= 1
+            }
+            state.absences &+= 1
+            state.absent[id] = state.absences
+        }
+    }
+
+    /// Caches a record the database returned, unless anything was invalidated since the ticket was
+    /// given, or the database answered since that its token is gone.
+    package func insert(_ record: TokenRecord, ticket: Ticket?) {
         guard let ticket else { return }
         let expires = ContinuousClock.now + timeToLive
         state.withLock { state in
-            guard state.serving, state.generation == ticket else { return }
+            guard state.serving, state.generation == ticket.generation else { return }
+            if let absence = state.absent[record.id], absence > ticket.absences { return }
             if state.entries.count >= capacity { state.flush() }
             state.entries[record.id] = Entry(record: record, expires: expires)
         }
