@@ -83,5 +83,44 @@ struct AuthenticatedTokenCacheReviewTests {
         #expect(accented.utf8.count == header.utf8.count && cache.entry(for: accented) == nil)
         await #expect(throws: TokenRefusal.self) { try await authentication.authenticate(authorizationHeader: accented) }
     }
+    /// The fast path's own refusals: with the store's record AND the owner's status in memory (the
+    /// only case where it answers), a disabled owner, a re-keyed record and a revoked token get the
+    /// verdicts and reasons of the asynchronous path. (The hot-path tests give only one of the two
+    /// from memory, so the fast path gave up before its checks: removing `stored.ownerDenial == nil`
+    /// from it went unnoticed.)
+    @Test("the fast path with record and owner in memory refuses a disabled owner, a re-keyed record, a revoked token")
+    func fastPathRefusalsWithEverythingInMemory() async throws {
+        let fixture = try await Fixture()
+        let store = AuthenticatedTokenCacheTests.SwitchingStore(fixture.store)
+        let owners = AuthenticationHotPathTests.MemoryOwners()
+        let authentication = AuthenticationHotPathTests.untimed(fixture, store: store, owners: owners)
+        #expect(authentication.answersFromMemory)
+        let header = "Bearer \(fixture.accountToken)"
+        let first = try #require(try await authentication.authenticate(authorizationHeader: header))
+        let record = try #require(try await fixture.store.token(id: first.id))
+        store.inMemory.withLock { $0 = record }
+        owners.inMemory.withLock { $0 = .active() }
+        _ = try #require(try await authentication.authenticate(authorizationHeader: header))
+        #expect(store.lookups.withLock { $0 } == 1 && owners.asked.withLock { $0 } == 1, "answered from memory")
+
+        func refusal() async -> [DenialReason.Code]? {
+            do {
+                _ = try await authentication.authenticate(authorizationHeader: header)
+                return nil
+            } catch {
+                return error.reasons.map(\.code)
+            }
+        }
+        owners.inMemory.withLock { $0 = .disabled(reason: "frozen") }
+        #expect(await refusal() == [.ownerDisabled], "a disabled owner's token, answered from memory")
+        owners.inMemory.withLock { $0 = .active() }
+        store.inMemory.withLock { $0 = TokenRecord(info: record.info, rootKey: MacaroonKey(derivingFrom: MacaroonKey.generateSecret())) }
+        store.rekeyed.withLock { $0 = true }
+        #expect(await refusal() == [.invalidSignature], "a re-keyed record in memory")
+        store.rekeyed.withLock { $0 = false }
+        store.inMemory.withLock { $0 = nil }
+        try await fixture.store.delete(id: first.id, ownedBy: first.owner)
+        #expect(await refusal() == [.unknownIdentifier], "a revoked token")
+    }
 }
 #endif
