@@ -5,6 +5,7 @@ import MacaroonServerTestSupport
 @testable import MacaroonServerSupport
 import MacaroonTokens
 import Metrics
+import MetricsTestKit
 import Testing
 import Tracing
 
@@ -121,6 +122,27 @@ struct AuthenticatedTokenCacheReviewTests {
         store.inMemory.withLock { $0 = nil }
         try await fixture.store.delete(id: first.id, ownedBy: first.owner)
         #expect(await refusal() == [.unknownIdentifier], "a revoked token")
+    }
+    /// With metrics (or tracing) on, every request's lookup is timed, even when the store and the
+    /// policy could answer from memory: the fast path stays off. (Forcing `answersFromMemory` on
+    /// went unnoticed: the timing test's store and policy answer nothing from memory.)
+    @Test("with a real metrics factory, a remembered header with record and owner in memory is still looked up and timed")
+    func metricsKeepTheFastPathOff() async throws {
+        let fixture = try await Fixture()
+        let store = AuthenticatedTokenCacheTests.SwitchingStore(fixture.store)
+        let owners = AuthenticationHotPathTests.MemoryOwners()
+        let metrics = TestMetrics()
+        let authentication = TokenAuthentication(
+            verifier: fixture.verifier, store: store, owners: owners, logger: Logger(label: "test"),
+            metricsFactory: metrics, tracer: NoOpTracer())
+        let header = "Bearer \(fixture.accountToken)"
+        let first = try #require(try await authentication.authenticate(authorizationHeader: header))
+        let record = try #require(try await fixture.store.token(id: first.id))
+        store.inMemory.withLock { $0 = record }
+        owners.inMemory.withLock { $0 = .active() }
+        for _ in 0..<3 { _ = try #require(try await authentication.authenticate(authorizationHeader: header)) }
+        #expect(store.lookups.withLock { $0 } == 4, "every request asks the store, timed")
+        #expect(try metrics.expectTimer(TokenAuthenticationMetrics.lookupDurationLabel).values.count == 4)
     }
 }
 #endif
