@@ -53,6 +53,20 @@ package enum UTF8Text {
         bytes.withUnsafeBufferPointer { self.bytes($0, equal: text) }
     }
 
+    /// Whether `text` is ASCII. Between ASCII strings, `String`'s `==` and hashing are those of the
+    /// bytes (canonical equivalence changes no ASCII string), so a dictionary keyed by `String`
+    /// compares only ASCII keys exactly: strangers' keys are checked with this first.
+    @inlinable
+    package static func isASCII(_ text: String) -> Bool {
+        // Inlinable, on the contiguous bytes of a native string (a token store asks for every lookup).
+        var text = text
+        return text.withUTF8 { bytes in
+            var bits: UInt8 = 0
+            for byte in bytes { bits |= byte }
+            return bits < 0x80
+        }
+    }
+
     /// Whether two strings have exactly the same UTF-8 bytes: the "exact"
     /// comparison of the specs. `String`'s `==` compares canonical equivalence
     /// instead (the Kelvin sign U+212A equals `K`, NFD equals NFC), in time that

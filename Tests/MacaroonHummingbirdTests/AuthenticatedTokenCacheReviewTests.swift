@@ -33,11 +33,10 @@ struct AuthenticatedTokenCacheReviewTests {
         }
     }
 
-    /// Before, spellings of one token shared the entry of its text; now each header ending differs.
-    /// Whitespace the parser trims (after a Bearer token, or after the password inside Basic
-    /// credentials, where no framework trims it) gives one holder any number of headers for one
-    /// token, each authenticated and remembered: `capacity` of them empty the cache for everyone.
-    /// (A holder could already do this by attenuating their token offline; this needs no tool.)
+    /// Whitespace the parser trims (after a Bearer token, or around the password inside Basic
+    /// credentials, where no framework trims it) would give one holder any number of header
+    /// endings for one token; if each were remembered, `capacity` of them would empty the cache
+    /// for everyone. Such headers are authenticated but not remembered.
     @Test("one holder's whitespace spellings of one token do not evict other tokens' entries")
     func spellingsOfOneTokenDoNotEvictOthers() async throws {
         let setup = try await Setup(capacity: 8)

@@ -236,6 +236,23 @@ struct AuthenticatedTokenCacheTests {
         #expect(setup.remembered == 1, "up to the bound, tokens are remembered")
     }
 
+    @Test("headers with whitespace trimmed after or around their token are authenticated, not remembered; other spellings share an entry")
+    func trimmedHeadersNotRemembered() async throws {
+        let setup = try await Setup()
+        let token = setup.fixture.accountToken
+        for header in ["Bearer \(token) ", "token \(token)\t", "Basic \(Fixture.basicCredentials(" " + token))",
+                       "Basic \(Fixture.basicCredentials(token + " "))", "Basic \(Fixture.basicCredentials(token)) "] {
+            let authenticated = try #require(try await setup.authentication.authenticate(authorizationHeader: header))
+            #expect(try authenticated.authorize(project: Fixture.project).isAllowed)
+            #expect(setup.remembered == 0, "\(header.prefix(6))")
+        }
+        // The scheme's case and the whitespace before the credentials keep the ending: one entry, replaced.
+        for header in ["Bearer \(token)", "bearer  \(token)", " BEARER  \(token)", "token \(token)"] {
+            _ = try #require(try await setup.authentication.authenticate(authorizationHeader: header))
+            #expect(setup.remembered == 1 && setup.authentication.authenticatedTokens?.entry(for: header) != nil)
+        }
+    }
+
     @Test("the cache and its entries never print a header or a token")
     func printsRedacted() async throws {
         let setup = try await Setup()

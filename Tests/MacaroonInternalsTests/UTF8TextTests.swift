@@ -44,3 +44,14 @@ struct UTF8TextTests {
         #expect(UTF8Text.bytes(Array("é".utf8)[...], equal: "é"))
     }
 }
+
+@Suite("UTF8Text.isASCII: the keys String compares as bytes")
+struct ASCIITests {
+    @Test("ASCII only; canonically equivalent spellings of ASCII text are not ASCII")
+    func asciiOnly() {
+        #expect(UTF8Text.isASCII("") && UTF8Text.isASCII("tok-K 0123456789abcdef\u{7F}"))
+        for text in ["tok-\u{212A}", "e\u{301}", "\u{C5}", "\u{80}"] { #expect(!UTF8Text.isASCII(text), "\(text.unicodeScalars.map(\.value))") }
+        // Why it matters: `String` equates the Kelvin sign with `K`.
+        #expect("tok-K" == "tok-\u{212A}")
+    }
+}

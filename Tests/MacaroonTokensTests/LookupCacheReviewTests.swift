@@ -3,7 +3,7 @@ import MacaroonTokens
 import Testing
 
 /// Review 7 of the lookup cache: identifiers come from strangers' tokens, and the databases
-/// compare them as bytes; the cache's dictionaries compare them as `String`s (canonical equivalence).
+/// compare them as bytes; the cache keeps only ASCII ids, which `String` compares as bytes too.
 @Suite struct LookupCacheReviewTests {
     /// "\u{212A}" (KELVIN SIGN) is canonically equivalent to "K": as `String`s the two ids are
     /// equal, as bytes (what SQLite and PostgreSQL compare) they are not. A lookup of the other

@@ -1,3 +1,5 @@
+import _MacaroonInternals
+
 /// A ``TokenStore`` in memory, for tests, examples and small tools.
 ///
 /// It keeps rows exactly as the database backends do (root keys sealed under
@@ -6,6 +8,8 @@
 /// as restarting a server with a new configuration would.
 public final class InMemoryTokenStore: TokenStore, CustomReflectable {
     private struct State {
+        /// By identifier. Only ASCII identifiers are looked up (the store mints UUIDs): `String`'s
+        /// `==` and hashing apply canonical equivalence to other text, where databases compare bytes.
         var rows: [String: StoredTokenRow] = [:]
         /// Owner and name of every row, for the uniqueness of names per owner.
         var names: Set<OwnerName> = []
@@ -56,7 +60,8 @@ public final class InMemoryTokenStore: TokenStore, CustomReflectable {
     }
 
     public func token(id: String) async throws(TokenStoreError) -> TokenRecord? {
-        try state.withLock { $0.rows[id] }?.record(keyRing: keyRing)
+        guard UTF8Text.isASCII(id) else { return nil }
+        return try state.withLock { $0.rows[id] }?.record(keyRing: keyRing)
     }
 
     public func tokens(ownedBy owner: TokenOwner) async throws(TokenStoreError) -> [TokenInfo] {
@@ -72,7 +77,7 @@ public final class InMemoryTokenStore: TokenStore, CustomReflectable {
 
     public func delete(id: String, ownedBy owner: TokenOwner) async throws(TokenStoreError) {
         try state.withLock { (state) throws(TokenStoreError) in
-            guard let row = state.rows[id], row.userID == owner.userID, row.publisherID == owner.publisherID else {
+            guard UTF8Text.isASCII(id), let row = state.rows[id], row.userID == owner.userID, row.publisherID == owner.publisherID else {
                 throw TokenStoreError.notFound(id: id, owner: owner)
             }
             state.rows[id] = nil
@@ -106,7 +111,7 @@ public final class InMemoryTokenStore: TokenStore, CustomReflectable {
     public func recordUse(_ lastUsed: [String: Int64]) async {
         state.withLock { state in
             for (id, time) in lastUsed {
-                guard var row = state.rows[id] else { continue }
+                guard UTF8Text.isASCII(id), var row = state.rows[id] else { continue }
                 row.lastUsed = max(row.lastUsed ?? time, time)
                 state.rows[id] = row
             }

@@ -1,3 +1,5 @@
+import _MacaroonInternals
+
 /// The in-process cache of successful token lookups that the database stores
 /// offer (`PostgresTokenStore`, `SQLiteTokenStore`; see Specs/token-store.md).
 ///
@@ -14,6 +16,11 @@
 /// after the database itself answered that the token is gone (``answer(_:for:ticket:)``),
 /// before the deletion's notification arrived: once one request was refused,
 /// no later one is allowed from this cache.
+///
+/// Only ASCII identifiers are cached (the stores mint UUIDs): the dictionaries are keyed by
+/// `String`, whose `==` and hashing apply canonical equivalence to other text (the Kelvin sign
+/// U+212A equals `K`), where the databases compare bytes. Any other identifier is never served,
+/// cached or remembered gone, and its lookups go to the database.
 package final class LookupCache: Sendable {
     /// What ``lookup(_:)`` found.
     package enum Lookup {
@@ -82,6 +89,7 @@ package final class LookupCache: Sendable {
 
     /// The cached record for `id`, a ticket for caching what the database answers, or a request to check first.
     package func lookup(_ id: String) -> Lookup {
+        guard UTF8Text.isASCII(id) else { return .miss(ticket: nil) }
         let now = ContinuousClock.now
         return state.withLock { state in
             guard state.serving else { return .miss(ticket: nil) }
@@ -105,6 +113,7 @@ package final class LookupCache: Sendable {
             insert(record, ticket: ticket)
             return
         }
+        guard UTF8Text.isASCII(id) else { return }
         state.withLock { state in
             state.entries[id] = nil
             if state.absent.count >= capacity, state.absent[id] == nil {
@@ -119,7 +128,7 @@ package final class LookupCache: Sendable {
     /// Caches a record the database returned, unless anything was invalidated since the ticket was
     /// given, or the database answered since that its token is gone.
     package func insert(_ record: TokenRecord, ticket: Ticket?) {
-        guard let ticket else { return }
+        guard let ticket, UTF8Text.isASCII(record.id) else { return }
         let expires = ContinuousClock.now + timeToLive
         state.withLock { state in
             guard state.serving, state.generation == ticket.generation else { return }
@@ -132,7 +141,7 @@ package final class LookupCache: Sendable {
     /// Forgets the token `id` (a deletion through this store, or a notification from another instance).
     package func invalidate(_ id: String) {
         state.withLock { state in
-            state.entries[id] = nil
+            if UTF8Text.isASCII(id) { state.entries[id] = nil }
             state.generation &+= 1
         }
     }

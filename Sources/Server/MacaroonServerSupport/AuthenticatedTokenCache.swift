@@ -43,8 +43,9 @@ final class AuthenticatedTokenCache: Sendable, CustomStringConvertible, CustomDe
         var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
     }
 
-    /// A header's last ``length`` bytes, as words: hashed by Swift's seeded hasher, compared in constant time.
-    struct Ending: Hashable, Sendable {
+    /// A header's last ``length`` bytes, as words: hashed by Swift's seeded hasher, compared in
+    /// constant time, printed redacted (they are most of a token's signature).
+    struct Ending: Hashable, Sendable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
         static let length = 32
         private let first: UInt64, second: UInt64, third: UInt64, fourth: UInt64
 
@@ -77,6 +78,13 @@ final class AuthenticatedTokenCache: Sendable, CustomStringConvertible, CustomDe
             hasher.combine(third)
             hasher.combine(fourth)
         }
+
+        /// Redacted.
+        var description: String { "AuthenticatedTokenCache.Ending(<redacted>)" }
+        /// Redacted.
+        var debugDescription: String { description }
+        /// No children.
+        var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
     }
 
     /// The most tokens kept.
@@ -100,10 +108,11 @@ final class AuthenticatedTokenCache: Sendable, CustomStringConvertible, CustomDe
         return entry
     }
 
-    /// Remembers an authenticated token, unless its text or header is longer than kept.
-    func insert(_ entry: Entry, tokenLength: Int) {
-        guard tokenLength <= Self.maximumTokenLength, entry.header.utf8.count <= Self.maximumHeaderLength,
-              let ending = Ending(of: entry.header) else { return }
+    /// Remembers an authenticated token, the `text` found in its header, unless the text or the
+    /// header is longer than kept or whitespace around the token was trimmed (see ``endsWithItsToken(_:text:)``).
+    func insert(_ entry: Entry, text: Substring) {
+        guard text.utf8.count <= Self.maximumTokenLength, entry.header.utf8.count <= Self.maximumHeaderLength,
+              Self.endsWithItsToken(entry.header, text: text), let ending = Ending(of: entry.header) else { return }
         entries.withLock { entries in
             if entries.count >= capacity, entries[ending] == nil { entries.removeAll(keepingCapacity: true) }
             entries[ending] = entry
@@ -127,6 +136,21 @@ final class AuthenticatedTokenCache: Sendable, CustomStringConvertible, CustomDe
     var debugDescription: String { description }
     /// The capacity only.
     var customMirror: Mirror { Mirror(self, children: ["capacity": capacity], displayStyle: .class) }
+
+    /// Whether `header` ends with its credentials, and they hold the token `text` as found: no
+    /// whitespace was trimmed after the credentials, after a Bearer or `token` token, or around a
+    /// Basic password. Whitespace is ignored when a header is read, so otherwise one token could be
+    /// sent with any number of endings, each an entry of its own, and a holder could empty the cache
+    /// at will by sending them; as it is, the spellings of a token share a few endings at most (the
+    /// scheme's case and the whitespace before the credentials do not change the ending; base64's two
+    /// alphabets and padding give a few).
+    static func endsWithItsToken(_ header: String, text: Substring) -> Bool {
+        guard let last = header.utf8.last, !Whitespace.contains(last) else { return false }
+        // Bearer and `token`: `text` is cut from the header itself, and must end it. Basic: from the
+        // decoded password (always shorter than its header), and must be all of it.
+        if text.base.utf8.count == header.utf8.count { return text.endIndex == text.base.endIndex }
+        return text.base.utf8.count == text.utf8.count
+    }
 
     /// Whether two headers are the same bytes, compared in constant time.
     private static func same(_ lhs: String, _ rhs: String) -> Bool {

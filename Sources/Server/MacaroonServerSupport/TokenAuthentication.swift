@@ -192,8 +192,7 @@ public final class TokenAuthentication: Sendable {
                   let prepared = verifier.preparingCaveats(of: stored, upTo: AuthenticatedTokenCache.maximumCaveatCount) else {
                 return stored
             }
-            authenticatedTokens.insert(
-                .init(header: header, scheme: scheme, identifier: identifier, token: prepared), tokenLength: text.utf8.count)
+            authenticatedTokens.insert(.init(header: header, scheme: scheme, identifier: identifier, token: prepared), text: text)
             return prepared
         case .denied(let verdict):
             throw deny(.authenticate, verdict.verdict.reasons, scheme: scheme, record: record.info)
